@@ -1,0 +1,7 @@
+//! carenet: an agent-based simulator of community mutual-aid elderly care.
+//!
+//! The model core ([`world`], [`network`], [`step`], [`metrics`]) does no I/O, reads
+//! no clock and no global RNG. [`scenario`] turns TOML into a validated
+//! [`scenario::Scenario`]; [`experiment`] runs replications; [`output`] writes files.
+
+pub mod scenario;

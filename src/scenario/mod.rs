@@ -1,0 +1,16 @@
+//! Scenarios: TOML types with defaults, `extends`, validation and diagnostics.
+//!
+//! - [`types`]: [`Scenario`] and its tables, every model parameter.
+//! - [`defaults`]: the Wutong Street defaults.
+//! - [`load`]: reading files, resolving `extends`, turning errors into
+//!   [`ScenarioError`]s that name file, line and column.
+//! - [`validate`]: range checks.
+
+pub mod defaults;
+pub mod types;
+
+pub use types::*;
+pub mod load;
+pub mod validate;
+
+pub use load::{LoadedScenario, ScenarioError};

@@ -1,0 +1,435 @@
+//! The scenario: every parameter of the model, with its default.
+//!
+//! [`Scenario`] is what a TOML file deserialises into (after `extends` has been
+//! resolved by [`crate::scenario::load`]). Every struct denies unknown fields and
+//! fills missing ones from `Default`, so a scenario file only has to state what
+//! differs from the defaults, which are the Wutong Street values documented in
+//! `docs/parameters.md` (source, or "assumption", for each).
+//!
+//! Units: hours are hours per week unless a name says otherwise; money is yuan;
+//! probabilities named `annual_*` are per year and converted to weekly hazards
+//! by the model; `*_weekly` are per week.
+
+use serde::{Deserialize, Serialize};
+
+/// The three community types of the study.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommunityType {
+    /// 商品房社区: commodity-housing estate.
+    CommercialEstate,
+    /// 行政村: administrative village.
+    Village,
+    /// 村改居: village-to-residence resettlement community.
+    VillageToResidence,
+}
+
+impl CommunityType {
+    pub const ALL: [CommunityType; 3] = [
+        CommunityType::CommercialEstate,
+        CommunityType::Village,
+        CommunityType::VillageToResidence,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommunityType::CommercialEstate => "commercial_estate",
+            CommunityType::Village => "village",
+            CommunityType::VillageToResidence => "village_to_residence",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A whole scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scenario {
+    /// Short name; the default output directory is `output/<name>/`.
+    pub name: String,
+    /// One line saying what the scenario is.
+    pub description: String,
+    /// Replications, horizon, seed.
+    pub simulation: Simulation,
+    /// Who the elders are at the start.
+    pub population: Population,
+    /// Traits that differ by community type.
+    pub community_types: CommunityTypes,
+    /// Weekly help and companionship needs.
+    pub needs: Needs,
+    /// Functional-state transitions and mortality.
+    pub health: Health,
+    /// Loneliness dynamics and grading thresholds.
+    pub loneliness: Loneliness,
+    /// Willingness-to-help dynamics.
+    pub willingness: Willingness,
+    /// Social-tie dynamics.
+    pub ties: Ties,
+    /// The social organisation's case management.
+    pub case_management: CaseManagement,
+    /// University-student volunteers (street pool).
+    pub students: Students,
+    /// Party and league members (per community).
+    pub party_members: PartyMembers,
+    /// Capable elders helping neighbours.
+    pub mutual_aid: MutualAid,
+    /// Social workers bought by the street's contract.
+    pub social_workers: SocialWorkers,
+    /// The market of paid services.
+    pub paid_services: PaidServices,
+    /// Community activities (the baseline level; the activity lever adds to it).
+    pub activities: Activities,
+    /// New 60-year-olds.
+    pub inflow: Inflow,
+    /// Observation settings.
+    pub metrics: Metrics,
+    /// The streets and their communities.
+    #[serde(rename = "street")]
+    pub streets: Vec<Street>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Simulation {
+    /// Master seed: every random stream is derived from it.
+    pub seed: u64,
+    /// Weeks simulated (260 = five years).
+    pub weeks: u32,
+    /// Replications.
+    pub reps: u32,
+    /// Week of the year the simulation starts in (1–52); sets the student calendar.
+    pub start_week_of_year: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Population {
+    /// Shares of elders aged 60–69, 70–79 and 80+ (must sum to 1).
+    pub age_mix: [f64; 3],
+    /// Oldest age (years) drawn for the 80+ group.
+    pub max_initial_age: f64,
+    /// Share of men.
+    pub male_share: f64,
+    /// Initial shares of independent, IADL-limited, semi-disabled, disabled at 60–69.
+    pub state_mix_60_69: [f64; 4],
+    /// Same at 70–79.
+    pub state_mix_70_79: [f64; 4],
+    /// Same at 80+.
+    pub state_mix_80_plus: [f64; 4],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CommunityTypes {
+    pub commercial_estate: TypeParams,
+    pub village: TypeParams,
+    pub village_to_residence: TypeParams,
+}
+
+impl CommunityTypes {
+    pub fn get(&self, t: CommunityType) -> &TypeParams {
+        match t {
+            CommunityType::CommercialEstate => &self.commercial_estate,
+            CommunityType::Village => &self.village,
+            CommunityType::VillageToResidence => &self.village_to_residence,
+        }
+    }
+}
+
+/// Traits of one community type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TypeParams {
+    /// Share of elders living alone.
+    pub lives_alone_share: f64,
+    /// Mean weekly family support hours for elders living alone.
+    pub family_hours_alone: f64,
+    /// Mean weekly family support hours for elders living with family.
+    pub family_hours_with_family: f64,
+    /// Shares of low, middle and high income tiers (sum to 1).
+    pub income_mix: [f64; 3],
+    /// Mean initial loneliness (0–1).
+    pub loneliness_mean: f64,
+    /// Mean initial willingness to help (0–1).
+    pub willingness_mean: f64,
+    /// Mutual-aid awareness: the level willingness drifts toward (0–1).
+    pub awareness: f64,
+    /// Paid-service hours the local market offers per 100 elders per week.
+    pub paid_hours_per_100: f64,
+    /// Baseline activity sessions per week.
+    pub activity_sessions: f64,
+    /// Social network generator parameters.
+    pub network: NetworkParams,
+}
+
+/// Parameters of a community's network generator. Each type's generator uses
+/// the fields its structure needs (see docs/model.md, "Networks").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkParams {
+    /// Elders per building (commercial, village-to-residence) or lane (village).
+    pub building_size: f64,
+    /// Expected ties per elder inside their building.
+    pub building_degree: f64,
+    /// Expected ties per elder to elders in other buildings.
+    pub across_degree: f64,
+    /// Share of elders belonging to a kinship / old-village cluster.
+    pub kin_share: f64,
+    /// Mean elders per kinship / old-village cluster.
+    pub kin_cluster_size: f64,
+    /// Expected ties per clustered elder inside their cluster.
+    pub kin_degree: f64,
+    /// Probability that a clustered elder lives in the cluster's home building
+    /// (1 = kin live together; low = scattered by resettlement).
+    pub kin_colocation: f64,
+    /// Mean initial strength of kin ties.
+    pub kin_strength: f64,
+    /// Mean initial strength of building and across ties.
+    pub neighbour_strength: f64,
+    /// Expected initial ties of a newcomer (new 60-year-old) inside their building.
+    pub newcomer_degree: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Needs {
+    /// Probability per week that an elder in each functional state (independent,
+    /// IADL-limited, semi-disabled, disabled) needs help.
+    pub help_probability: [f64; 4],
+    /// Mean help hours per week when help is needed, by functional state.
+    pub help_hours: [f64; 4],
+    /// Mean companionship hours wanted per week by grade 1, 2, 3.
+    pub companionship_hours: [f64; 3],
+    /// Extra companionship wanted per unit of loneliness (multiplier: hours × (1 + this × L)).
+    pub companionship_loneliness_factor: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Transition {
+    /// Annual probability at age 60.
+    pub annual_at_60: f64,
+    /// Log-linear change of the annual rate per year of age.
+    pub age_slope: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Health {
+    /// Independent → IADL-limited.
+    pub independent_to_iadl: Transition,
+    /// Independent → semi-disabled (acute onset: stroke, fracture).
+    pub independent_to_semi: Transition,
+    /// IADL-limited → independent (recovery).
+    pub iadl_to_independent: Transition,
+    /// IADL-limited → semi-disabled.
+    pub iadl_to_semi: Transition,
+    /// Semi-disabled → IADL-limited (recovery).
+    pub semi_to_iadl: Transition,
+    /// Semi-disabled → disabled.
+    pub semi_to_disabled: Transition,
+    /// Disabled → semi-disabled (recovery).
+    pub disabled_to_semi: Transition,
+    /// Annual probability of death at 60 for an independent elder (Gompertz level).
+    pub mortality_at_60: f64,
+    /// Gompertz slope of mortality per year of age.
+    pub mortality_slope: f64,
+    /// Mortality multipliers by functional state.
+    pub mortality_state_ratio: [f64; 4],
+    /// Hazard ratio of worsening when all of the recent help need was unmet.
+    pub unmet_help_hazard_ratio: f64,
+    /// Hazard ratio of worsening at loneliness 1 (log-linear in between).
+    pub loneliness_hazard_ratio: f64,
+    /// Weight of this week in the running share of unmet help (exponential smoothing).
+    pub unmet_memory: f64,
+    /// Cap on any annual probability.
+    pub max_annual_probability: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Loneliness {
+    /// Loneliness above this makes an elder grade 1.
+    pub severe_threshold: f64,
+    /// Loneliness above this makes an elder grade 2.
+    pub moderate_threshold: f64,
+    /// Weekly rise, times (1 − L), when all companionship wanted was unmet.
+    pub rise_weekly: f64,
+    /// Weekly fall, times L, for an elder with social contact this week.
+    pub fall_weekly: f64,
+    /// Weekly pull toward the elder's own baseline loneliness (0 = none).
+    pub baseline_pull_weekly: f64,
+    /// Standard deviation of the weekly random shock (life events).
+    pub shock_sd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Willingness {
+    /// Weekly drift toward the community's awareness level.
+    pub drift_weekly: f64,
+    /// Gain after receiving help from a neighbour (reciprocity).
+    pub reciprocity_gain: f64,
+    /// Gain after attending an activity.
+    pub activity_gain: f64,
+    /// Gain per hour helped (recognition).
+    pub recognition_gain_per_hour: f64,
+    /// Loss when the hours helped in a week exceed `overload_hours`.
+    pub overload_loss: f64,
+    /// Hours per week above which helping feels like overload.
+    pub overload_hours: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ties {
+    /// Weekly probability of a visit over a tie of strength 1 (scales with strength).
+    pub visit_weekly: f64,
+    /// Companionship hours a visit gives each side.
+    pub visit_hours: f64,
+    /// Strengthening per interaction: s ← s + gain·(1 − s).
+    pub interaction_gain: f64,
+    /// Weekly decay: s ← s·(1 − decay).
+    pub decay_weekly: f64,
+    /// Ties weaker than this are dropped.
+    pub drop_below: f64,
+    /// Ties at least this strong count as active (few_ties_rate).
+    pub active_threshold: f64,
+    /// Weekly probability that an elder closes a triangle (meets a friend's friend).
+    pub triadic_weekly: f64,
+    /// Probability that two co-attendees of an activity form a tie (per attendee per session).
+    pub coattendance_tie: f64,
+    /// Strength of a new tie.
+    pub new_tie_strength: f64,
+    /// No elder holds more neighbour ties than this.
+    pub max_ties: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaseManagement {
+    /// Share of elders already registered at the start.
+    pub initial_registered_share: f64,
+    /// Weekly outreach probability of registering an unregistered elder, by grade 1, 2, 3.
+    pub outreach_weekly: [f64; 3],
+    /// Serve and pair grade 1 before grade 2 (the study's practice). False = arrival order.
+    pub grade_priority: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Students {
+    /// Hours a student gives a paired elder per term week.
+    pub hours_per_week: f64,
+    /// Weekly probability that a student drops out (in term).
+    pub attrition_weekly: f64,
+    /// Share of students graduating at the graduation week.
+    pub graduation_share: f64,
+    /// Week of the year of graduation (end of spring term).
+    pub graduation_week: u32,
+    /// Week of the year of recruitment (start of autumn term).
+    pub recruitment_week: u32,
+    /// Spring term, first and last week of the year (inclusive).
+    pub spring_term: [u32; 2],
+    /// Autumn term, first and last week (inclusive; may wrap past week 52).
+    pub autumn_term: [u32; 2],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PartyMembers {
+    /// Party and league members volunteering per 1,000 elders in a community.
+    pub per_1000_elders: f64,
+    /// Hours each gives per month.
+    pub hours_per_month: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MutualAid {
+    /// Willingness at or above which a capable (grade-3) elder helps.
+    pub helper_threshold: f64,
+    /// Most hours a helper gives per week.
+    pub hours_per_week: f64,
+    /// Probability that an ask over a tie of strength 1 to a helper of willingness 1 succeeds.
+    pub ask_probability: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SocialWorkers {
+    /// Cost of one social-worker hour to the contract (yuan).
+    pub cost_per_hour: f64,
+    /// Share of contracted hours actually delivered (supervision raises it).
+    pub delivery_ratio: f64,
+    /// Share of delivered hours spent on direct service (the rest is casework and reporting).
+    pub direct_share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaidServices {
+    /// Price of one hour of paid home service (yuan).
+    pub price_per_hour: f64,
+    /// Weekly amount elders of each income tier (low, middle, high) will spend on care (yuan).
+    pub weekly_budget: [f64; 3],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Activities {
+    /// Places per session.
+    pub capacity: u32,
+    /// Hours per session.
+    pub session_hours: f64,
+    /// Probability that an invited elder of willingness 1 attends.
+    pub attend_probability: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Inflow {
+    /// New 60-year-olds per year, as a share of the community's initial elders.
+    pub annual_rate: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Metrics {
+    /// Weeks without contact after which an elder counts as isolated.
+    pub isolation_weeks: u32,
+    /// An elder with fewer active ties than this counts in few_ties_rate.
+    pub few_ties: u32,
+    /// Weeks between network statistics.
+    pub network_every: u32,
+    /// Weeks at the end summarised in summary.csv.
+    pub summary_window: u32,
+}
+
+/// A street: a contract, a student pool and its communities.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Street {
+    pub name: String,
+    /// Yearly budget of the social-organisation contract (yuan).
+    pub contract_budget: f64,
+    /// Students in the street's volunteer pool at the start.
+    pub students: u32,
+    /// Students recruited each year.
+    pub student_recruits: u32,
+    #[serde(rename = "community")]
+    pub communities: Vec<Community>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Community {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: CommunityType,
+    /// Elders (aged 60+) at the start.
+    pub elders: u32,
+}

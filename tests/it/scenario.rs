@@ -1,0 +1,1 @@
+// scenario tests: written by the scenario helper
