@@ -55,6 +55,7 @@ impl Default for CommunityTypes {
         CommunityTypes {
             commercial_estate: TypeParams {
                 lives_alone_share: 0.20,
+                no_family_share: 0.30,
                 family_hours_alone: 4.0,
                 family_hours_with_family: 14.0,
                 income_mix: [0.20, 0.50, 0.30],
@@ -78,6 +79,7 @@ impl Default for CommunityTypes {
             },
             village: TypeParams {
                 lives_alone_share: 0.10,
+                no_family_share: 0.10,
                 family_hours_alone: 6.0,
                 family_hours_with_family: 20.0,
                 income_mix: [0.55, 0.38, 0.07],
@@ -101,6 +103,7 @@ impl Default for CommunityTypes {
             },
             village_to_residence: TypeParams {
                 lives_alone_share: 0.14,
+                no_family_share: 0.15,
                 family_hours_alone: 5.0,
                 family_hours_with_family: 16.0,
                 income_mix: [0.45, 0.45, 0.10],
@@ -111,14 +114,14 @@ impl Default for CommunityTypes {
                 activity_sessions: 1.0,
                 network: NetworkParams {
                     building_size: 50.0,
-                    building_degree: 2.0,
+                    building_degree: 2.5,
                     across_degree: 0.8,
                     kin_share: 0.6,
                     kin_cluster_size: 6.0,
                     kin_degree: 3.0,
                     kin_colocation: 0.2,
                     kin_strength: 0.55,
-                    neighbour_strength: 0.3,
+                    neighbour_strength: 0.35,
                     newcomer_degree: 1.5,
                 },
             },
@@ -162,16 +165,16 @@ fn tr(annual_at_60: f64, age_slope: f64) -> Transition {
 impl Default for Health {
     fn default() -> Self {
         Health {
-            independent_to_iadl: tr(0.04, 0.075),
-            independent_to_semi: tr(0.008, 0.08),
+            independent_to_iadl: tr(0.02, 0.075),
+            independent_to_semi: tr(0.010, 0.08),
             iadl_to_independent: tr(0.25, -0.04),
-            iadl_to_semi: tr(0.06, 0.06),
-            semi_to_iadl: tr(0.15, -0.04),
-            semi_to_disabled: tr(0.10, 0.05),
+            iadl_to_semi: tr(0.04, 0.06),
+            semi_to_iadl: tr(0.45, -0.03),
+            semi_to_disabled: tr(0.05, 0.05),
             disabled_to_semi: tr(0.04, -0.055),
-            mortality_at_60: 0.006,
+            mortality_at_60: 0.0045,
             mortality_slope: 0.10,
-            mortality_state_ratio: [1.0, 1.5, 2.5, 4.0],
+            mortality_state_ratio: [1.0, 1.5, 3.0, 5.0],
             unmet_help_hazard_ratio: 1.5,
             loneliness_hazard_ratio: 1.6,
             unmet_memory: 0.1,
@@ -184,11 +187,12 @@ impl Default for Loneliness {
     fn default() -> Self {
         Loneliness {
             severe_threshold: 0.75,
-            moderate_threshold: 0.5,
+            moderate_threshold: 0.45,
             rise_weekly: 0.02,
             fall_weekly: 0.02,
             baseline_pull_weekly: 0.02,
             shock_sd: 0.03,
+            initial_concentration: 6.0,
         }
     }
 }
@@ -202,6 +206,7 @@ impl Default for Willingness {
             recognition_gain_per_hour: 0.002,
             overload_loss: 0.03,
             overload_hours: 4.0,
+            initial_concentration: 6.0,
         }
     }
 }
@@ -209,15 +214,15 @@ impl Default for Willingness {
 impl Default for Ties {
     fn default() -> Self {
         Ties {
-            visit_weekly: 0.5,
+            visit_weekly: 0.3,
             visit_hours: 1.0,
             interaction_gain: 0.1,
-            decay_weekly: 0.006,
+            decay_weekly: 0.004,
             drop_below: 0.05,
             active_threshold: 0.15,
-            triadic_weekly: 0.01,
-            coattendance_tie: 0.1,
-            new_tie_strength: 0.2,
+            triadic_weekly: 0.002,
+            coattendance_tie: 0.05,
+            new_tie_strength: 0.15,
             max_ties: 40,
         }
     }

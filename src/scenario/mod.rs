@@ -5,12 +5,14 @@
 //! - [`load`]: reading files, resolving `extends`, turning errors into
 //!   [`ScenarioError`]s that name file, line and column.
 //! - [`validate`]: range checks.
+//! - [`diag`]: [`diag::Diagnostic`]s (file, line, column, notes) and [`ScenarioError`].
 
 pub mod defaults;
 pub mod types;
 
 pub use types::*;
 pub mod load;
+pub mod diag;
 pub mod validate;
 
 pub use load::{LoadedScenario, ScenarioError};

@@ -145,6 +145,8 @@ impl CommunityTypes {
 pub struct TypeParams {
     /// Share of elders living alone.
     pub lives_alone_share: f64,
+    /// Share of elders with no family support nearby (children far away or none).
+    pub no_family_share: f64,
     /// Mean weekly family support hours for elders living alone.
     pub family_hours_alone: f64,
     /// Mean weekly family support hours for elders living with family.
@@ -258,12 +260,15 @@ pub struct Loneliness {
     pub moderate_threshold: f64,
     /// Weekly rise, times (1 − L), when all companionship wanted was unmet.
     pub rise_weekly: f64,
-    /// Weekly fall, times L, for an elder with social contact this week.
+    /// Extra weekly pull back toward the elder's baseline loneliness when all the
+    /// companionship wanted was received (scales with the share received).
     pub fall_weekly: f64,
     /// Weekly pull toward the elder's own baseline loneliness (0 = none).
     pub baseline_pull_weekly: f64,
     /// Standard deviation of the weekly random shock (life events).
     pub shock_sd: f64,
+    /// Concentration (α + β) of the Beta distribution of initial loneliness.
+    pub initial_concentration: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -281,6 +286,8 @@ pub struct Willingness {
     pub overload_loss: f64,
     /// Hours per week above which helping feels like overload.
     pub overload_hours: f64,
+    /// Concentration (α + β) of the Beta distribution of initial willingness.
+    pub initial_concentration: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

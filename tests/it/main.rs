@@ -1,1 +1,4 @@
+mod engine;
+mod network;
 mod scenario;
+mod support;

@@ -1,0 +1,174 @@
+//! Output files. Every file is written to a temporary file in the target
+//! directory and renamed into place, so a reader never sees half a file and an
+//! interrupted run leaves the previous file intact.
+//!
+//! - [`write_run`]: `manifest.json`, `timeseries.csv`, `summary.csv`, `age_bands.csv`.
+//! - [`fmt_f64`]: the one float format of every CSV (shortest round-trip; empty for NaN).
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::experiment::RunResult;
+use crate::metrics::summary::SummaryRow;
+use crate::metrics::{BAND_NAMES, METRICS, N_BANDS, STATE_NAMES_SHORT};
+use crate::scenario::Scenario;
+
+/// Writes a file atomically: `write` fills a temporary file next to `path`,
+/// which is then renamed over `path`.
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let f = fs::File::create(&tmp)?;
+        let mut w = BufWriter::with_capacity(1 << 16, f);
+        write(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Float format of every CSV: shortest round-trip representation; NaN and
+/// infinities (undefined ratios) are written as empty fields.
+pub fn fmt_f64(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { String::new() }
+}
+
+fn push_f64(line: &mut String, x: f64) {
+    use std::fmt::Write as _;
+    line.push(',');
+    if x.is_finite() {
+        let _ = write!(line, "{x}");
+    }
+}
+
+/// timeseries.csv: one row per (rep, week, community).
+pub fn write_timeseries(path: &Path, res: &RunResult) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut header = String::from("rep,week,street,community,community_type");
+        for m in METRICS {
+            header.push(',');
+            header.push_str(m.name);
+        }
+        writeln!(w, "{header}")?;
+        let mut line = String::with_capacity(1024);
+        for (r, rep) in res.reps.iter().enumerate() {
+            for week in 0..res.weeks as usize {
+                for (c, info) in res.communities.iter().enumerate() {
+                    let rec = &rep.records[week * res.communities.len() + c];
+                    line.clear();
+                    use std::fmt::Write as _;
+                    let _ = write!(line, "{r},{week},{},{},{}", info.street, info.name, info.kind.as_str());
+                    for m in METRICS {
+                        push_f64(&mut line, (m.value)(rec));
+                    }
+                    line.push('\n');
+                    w.write_all(line.as_bytes())?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// summary.csv: `package,metric,community_type,mean,sd,ci_low,ci_high,n`.
+pub fn write_summary(path: &Path, rows: &[SummaryRow]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        writeln!(w, "package,metric,community_type,mean,sd,ci_low,ci_high,n")?;
+        for r in rows {
+            let i = &r.interval;
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{},{}",
+                r.package,
+                r.metric,
+                r.group.as_str(),
+                fmt_f64(i.mean),
+                fmt_f64(i.sd),
+                fmt_f64(i.ci_low),
+                fmt_f64(i.ci_high),
+                i.n
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// age_bands.csv: per replication and five-year band, the shares of the band's
+/// person-weeks in each functional state, deaths and person-weeks (all
+/// communities together).
+pub fn write_age_bands(path: &Path, res: &RunResult) -> io::Result<()> {
+    write_atomic(path, |w| {
+        writeln!(w, "rep,age_band,{},deaths,person_weeks", STATE_NAMES_SHORT.join(","))?;
+        for (r, rep) in res.reps.iter().enumerate() {
+            let mut total = crate::metrics::AgeBands::default();
+            for b in &rep.bands {
+                total.add(b);
+            }
+            for b in 0..N_BANDS {
+                let pw: f64 = total.person_weeks[b].iter().sum();
+                let mut line = format!("{r},{}", BAND_NAMES[b]);
+                for s in 0..4 {
+                    push_f64(&mut line, if pw > 0.0 { total.person_weeks[b][s] / pw } else { f64::NAN });
+                }
+                push_f64(&mut line, total.deaths[b]);
+                push_f64(&mut line, pw);
+                writeln!(w, "{line}")?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// manifest.json.
+#[derive(Debug, Serialize)]
+pub struct Manifest<'a> {
+    pub carenet_version: &'a str,
+    pub command: &'a str,
+    pub scenario_name: &'a str,
+    pub scenario_files: Vec<String>,
+    pub seed: u64,
+    pub reps: u32,
+    pub weeks: u32,
+    pub threads: Option<usize>,
+    pub elder_weeks: f64,
+    pub wall_seconds: f64,
+    pub elder_weeks_per_second: f64,
+    pub files: Vec<&'a str>,
+    pub scenario: &'a Scenario,
+}
+
+pub fn write_manifest(path: &Path, m: &Manifest) -> io::Result<()> {
+    write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, m).map_err(io::Error::other)?;
+        writeln!(w)
+    })
+}
+
+/// Paths of a run's files inside `dir`.
+pub struct RunFiles {
+    pub manifest: PathBuf,
+    pub timeseries: PathBuf,
+    pub summary: PathBuf,
+    pub age_bands: PathBuf,
+}
+
+impl RunFiles {
+    pub fn in_dir(dir: &Path) -> RunFiles {
+        RunFiles {
+            manifest: dir.join("manifest.json"),
+            timeseries: dir.join("timeseries.csv"),
+            summary: dir.join("summary.csv"),
+            age_bands: dir.join("age_bands.csv"),
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The simulated world of one replication: streets, their communities, the
+//! elders of each community (as columns) and the providers.
+//!
+//! - [`Elders`]: struct of arrays, one slot per elder; a dead elder's slot is
+//!   marked `alive = false` and reused by the next newcomer.
+//! - [`Community`]: elders, their [`TieGraph`], local providers (party members,
+//!   paid-service market), weekly scratch buffers and its own RNG stream.
+//! - [`Street`]: communities plus the street-level student pool and
+//!   social-organisation contract.
+//! - [`synth`]: population synthesis from a [`crate::scenario::Scenario`].
+//! - [`health`]: weekly transition and mortality tables.
+
+pub mod health;
+pub mod synth;
+
+use rand::rngs::ChaCha8Rng;
+
+use crate::network::TieGraph;
+use crate::network::stats::{NetStats, StatsScratch};
+use crate::scenario::CommunityType;
+
+/// Functional states, ordered by severity.
+pub const INDEPENDENT: u8 = 0;
+pub const IADL_LIMITED: u8 = 1;
+pub const SEMI_DISABLED: u8 = 2;
+pub const DISABLED: u8 = 3;
+pub const STATE_NAMES: [&str; 4] = ["independent", "iadl_limited", "semi_disabled", "disabled"];
+
+/// Who a paired volunteer is.
+pub const PAIR_NONE: u8 = 0;
+pub const PAIR_STUDENT: u8 = 1;
+pub const PAIR_PARTY: u8 = 2;
+
+/// The study's grade of an elder (1 = most in need).
+#[inline]
+pub fn grade_of(state: u8, lives_alone: bool, loneliness: f32, moderate: f32, severe: f32) -> u8 {
+    if state >= SEMI_DISABLED || loneliness > severe {
+        1
+    } else if lives_alone || loneliness > moderate {
+        2
+    } else {
+        3
+    }
+}
+
+/// Elders of one community, column-wise.
+#[derive(Debug, Clone, Default)]
+pub struct Elders {
+    pub alive: Vec<bool>,
+    /// Age in weeks.
+    pub age_weeks: Vec<u32>,
+    pub male: Vec<bool>,
+    pub lives_alone: Vec<bool>,
+    /// Weekly hours the family can give.
+    pub family_hours: Vec<f32>,
+    /// Income tier: 0 low, 1 middle, 2 high.
+    pub income: Vec<u8>,
+    /// Functional state (see the constants).
+    pub state: Vec<u8>,
+    pub loneliness: Vec<f32>,
+    /// The elder's own baseline loneliness (temperament).
+    pub loneliness_base: Vec<f32>,
+    pub willingness: Vec<f32>,
+    pub registered: Vec<bool>,
+    /// Grade 1, 2 or 3, recomputed whenever state or loneliness change.
+    pub grade: Vec<u8>,
+    pub building: Vec<u32>,
+    /// Week of the last social contact (may be negative at the start).
+    pub last_contact: Vec<i32>,
+    /// Smoothed share of help need left unmet.
+    pub unmet_recent: Vec<f32>,
+    /// Time-bank balance in hours (used by the time-bank lever).
+    pub time_bank: Vec<f32>,
+    /// Kind of paired volunteer (PAIR_*).
+    pub pair_kind: Vec<u8>,
+    /// Index of the paired student (street pool) or party member (community).
+    pub pair_id: Vec<u32>,
+    // ---- weekly scratch, reset every week ----
+    pub help_need: Vec<f32>,
+    pub help_left: Vec<f32>,
+    pub comp_need: Vec<f32>,
+    pub comp_left: Vec<f32>,
+    /// Help hours this elder can still give neighbours this week.
+    pub helper_left: Vec<f32>,
+    /// Help hours this elder gave this week.
+    pub helped: Vec<f32>,
+    pub got_neighbour_help: Vec<bool>,
+    pub attended: Vec<bool>,
+}
+
+impl Elders {
+    pub fn len(&self) -> usize {
+        self.alive.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.alive.is_empty()
+    }
+
+    /// Reserves room for `n` slots in every column.
+    pub fn reserve(&mut self, n: usize) {
+        macro_rules! r { ($($c:ident),*) => { $( self.$c.reserve(n); )* } }
+        r!(alive, age_weeks, male, lives_alone, family_hours, income, state, loneliness,
+           loneliness_base, willingness, registered, grade, building, last_contact,
+           unmet_recent, time_bank, pair_kind, pair_id, help_need, help_left, comp_need,
+           comp_left, helper_left, helped, got_neighbour_help, attended);
+    }
+}
+
+/// Initial values of a new elder.
+#[derive(Debug, Clone, Copy)]
+pub struct NewElder {
+    pub age_weeks: u32,
+    pub male: bool,
+    pub lives_alone: bool,
+    pub family_hours: f32,
+    pub income: u8,
+    pub state: u8,
+    pub loneliness: f32,
+    pub willingness: f32,
+    pub registered: bool,
+    pub building: u32,
+    pub grade: u8,
+    pub week: i32,
+}
+
+impl Elders {
+    /// Writes `e` into slot `i` (existing) or appends it (i == len).
+    pub fn put(&mut self, i: usize, e: NewElder) {
+        if i == self.len() {
+            self.alive.push(true);
+            self.age_weeks.push(e.age_weeks);
+            self.male.push(e.male);
+            self.lives_alone.push(e.lives_alone);
+            self.family_hours.push(e.family_hours);
+            self.income.push(e.income);
+            self.state.push(e.state);
+            self.loneliness.push(e.loneliness);
+            self.loneliness_base.push(e.loneliness);
+            self.willingness.push(e.willingness);
+            self.registered.push(e.registered);
+            self.grade.push(e.grade);
+            self.building.push(e.building);
+            self.last_contact.push(e.week);
+            self.unmet_recent.push(0.0);
+            self.time_bank.push(0.0);
+            self.pair_kind.push(PAIR_NONE);
+            self.pair_id.push(u32::MAX);
+            self.help_need.push(0.0);
+            self.help_left.push(0.0);
+            self.comp_need.push(0.0);
+            self.comp_left.push(0.0);
+            self.helper_left.push(0.0);
+            self.helped.push(0.0);
+            self.got_neighbour_help.push(false);
+            self.attended.push(false);
+        } else {
+            self.alive[i] = true;
+            self.age_weeks[i] = e.age_weeks;
+            self.male[i] = e.male;
+            self.lives_alone[i] = e.lives_alone;
+            self.family_hours[i] = e.family_hours;
+            self.income[i] = e.income;
+            self.state[i] = e.state;
+            self.loneliness[i] = e.loneliness;
+            self.loneliness_base[i] = e.loneliness;
+            self.willingness[i] = e.willingness;
+            self.registered[i] = e.registered;
+            self.grade[i] = e.grade;
+            self.building[i] = e.building;
+            self.last_contact[i] = e.week;
+            self.unmet_recent[i] = 0.0;
+            self.time_bank[i] = 0.0;
+            self.pair_kind[i] = PAIR_NONE;
+            self.pair_id[i] = u32::MAX;
+            self.help_need[i] = 0.0;
+            self.help_left[i] = 0.0;
+            self.comp_need[i] = 0.0;
+            self.comp_left[i] = 0.0;
+            self.helper_left[i] = 0.0;
+            self.helped[i] = 0.0;
+            self.got_neighbour_help[i] = false;
+            self.attended[i] = false;
+        }
+    }
+}
+
+/// A party or league member volunteering in one community.
+#[derive(Debug, Clone, Copy)]
+pub struct PartyMember {
+    /// Paired elder slot, or NONE.
+    pub elder: u32,
+}
+
+/// One community.
+#[derive(Debug)]
+pub struct Community {
+    pub name: String,
+    pub kind: CommunityType,
+    /// Index of the community inside its street.
+    pub index: usize,
+    pub elders: Elders,
+    pub graph: TieGraph,
+    pub n_buildings: u32,
+    /// Elders at the start (sets inflow and provider sizes).
+    pub initial_elders: usize,
+    /// Slots of dead elders, reused by newcomers.
+    pub free_slots: Vec<u32>,
+    pub party: Vec<PartyMember>,
+    /// Paid-service hours the local market offers per week.
+    pub paid_capacity: f64,
+    /// Social-worker hours allocated to this community this week (street phase).
+    pub sw_hours: f64,
+    /// Contract yuan attributed to this community this week (street phase).
+    pub contract_yuan: f64,
+    /// Weight for the social-worker allocation: 2 × registered grade-1 + registered grade-2.
+    pub need_weight: f64,
+    /// Registered grade-1/2 elders without a paired volunteer, after party pairing.
+    pub waiting: Vec<u32>,
+    /// Scratch for the grade-2 part of the waiting list.
+    pub waiting2: Vec<u32>,
+    /// The community's own random stream.
+    pub rng: ChaCha8Rng,
+    /// Weekly processing order (a permutation of slots), reused.
+    pub order: Vec<u32>,
+    /// Priority list for social workers, reused.
+    pub priority: Vec<u32>,
+    /// Activity attendees of the current session, reused.
+    pub attendees: Vec<u32>,
+    /// Helpers visible on the information platform, reused.
+    pub helpers: Vec<u32>,
+    /// Last network statistics (recomputed every `metrics.network_every` weeks).
+    pub net: NetStats,
+    pub net_scratch: StatsScratch,
+    /// Elders who died this week (slots), reused.
+    pub died: Vec<u32>,
+    /// Active ties per slot (observation scratch), reused.
+    pub active_ties: Vec<u16>,
+}
+
+impl Community {
+    pub fn n_alive(&self) -> usize {
+        self.elders.alive.iter().filter(|&&a| a).count()
+    }
+}
+
+/// A student in the street's volunteer pool.
+#[derive(Debug, Clone, Copy)]
+pub struct Student {
+    /// Enrolled (false once graduated or dropped out; the slot is then reused).
+    pub enrolled: bool,
+    /// Paired community and elder slot, or NONE.
+    pub community: u32,
+    pub elder: u32,
+}
+
+/// A street: communities plus shared pools.
+#[derive(Debug)]
+pub struct Street {
+    pub name: String,
+    pub index: usize,
+    pub communities: Vec<Community>,
+    pub students: Vec<Student>,
+    /// Yearly contract budget (yuan).
+    pub contract_budget: f64,
+    pub student_recruits: u32,
+    /// The street's own random stream (calendar, student pool, pairing).
+    pub rng: ChaCha8Rng,
+    /// Candidates for student pairing: (community, slot), reused.
+    pub candidates: Vec<(u32, u32)>,
+    /// Whether students are in term this week.
+    pub in_term: bool,
+    /// Week of the year (1–52) of the current week.
+    pub week_of_year: u32,
+}
+
+/// A replication's world.
+#[derive(Debug)]
+pub struct World {
+    pub streets: Vec<Street>,
+    /// Weeks simulated so far.
+    pub week: u32,
+}

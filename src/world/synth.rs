@@ -1,0 +1,192 @@
+//! Population synthesis: builds a replication's [`World`] from a scenario.
+//!
+//! Each community draws its network and its elders from its own synthesis
+//! stream, so the initial population of a replication does not depend on any
+//! dynamic parameter or policy (common random numbers across packages).
+
+use rand::RngExt;
+use rand::rngs::ChaCha8Rng;
+use rand_distr::{Beta, Distribution, Gamma};
+
+use super::*;
+use crate::network::{TieGraph, generate};
+use crate::scenario::{Scenario, TypeParams};
+use crate::streams;
+
+/// Draws from a categorical distribution given by `weights` (summing to ~1).
+pub fn categorical(weights: &[f64], rng: &mut ChaCha8Rng) -> usize {
+    let u: f64 = rng.random();
+    let mut acc = 0.0;
+    for (k, w) in weights.iter().enumerate() {
+        acc += w;
+        if u < acc {
+            return k;
+        }
+    }
+    weights.len() - 1
+}
+
+/// Beta draw with the given mean and concentration (falls back to the mean if degenerate).
+pub fn beta_mean(mean: f64, conc: f64, rng: &mut ChaCha8Rng) -> f32 {
+    let m = mean.clamp(1e-3, 1.0 - 1e-3);
+    match Beta::new(m * conc, (1.0 - m) * conc) {
+        Ok(b) => b.sample(rng) as f32,
+        Err(_) => mean as f32,
+    }
+}
+
+/// Draws the traits of an elder of `age_weeks` in a community of type `tp`.
+pub fn draw_elder(
+    s: &Scenario,
+    tp: &TypeParams,
+    age_weeks: u32,
+    building: u32,
+    week: i32,
+    registered_share: f64,
+    rng: &mut ChaCha8Rng,
+) -> NewElder {
+    let p = &s.population;
+    let years = age_weeks / 52;
+    let mix = if years < 70 {
+        &p.state_mix_60_69
+    } else if years < 80 {
+        &p.state_mix_70_79
+    } else {
+        &p.state_mix_80_plus
+    };
+    let state = categorical(mix, rng) as u8;
+    let male = rng.random::<f64>() < p.male_share;
+    let lives_alone = rng.random::<f64>() < tp.lives_alone_share;
+    let family_hours = if rng.random::<f64>() < tp.no_family_share {
+        0.0
+    } else {
+        let mean = if lives_alone { tp.family_hours_alone } else { tp.family_hours_with_family };
+        // Gamma with shape 2: most families give something near the mean, a few much more or less.
+        let g = Gamma::new(2.0, mean.max(0.0) / 2.0).map(|g| g.sample(rng)).unwrap_or(mean);
+        g as f32
+    };
+    let income = categorical(&tp.income_mix, rng) as u8;
+    let loneliness = beta_mean(tp.loneliness_mean, s.loneliness.initial_concentration, rng);
+    let willingness = beta_mean(tp.willingness_mean, s.willingness.initial_concentration, rng);
+    let registered = rng.random::<f64>() < registered_share;
+    let grade = grade_of(
+        state,
+        lives_alone,
+        loneliness,
+        s.loneliness.moderate_threshold as f32,
+        s.loneliness.severe_threshold as f32,
+    );
+    NewElder {
+        age_weeks,
+        male,
+        lives_alone,
+        family_hours,
+        income,
+        state,
+        loneliness,
+        willingness,
+        registered,
+        building,
+        grade,
+        week,
+    }
+}
+
+/// Initial age in weeks from the scenario's age mix.
+fn draw_age(s: &Scenario, rng: &mut ChaCha8Rng) -> u32 {
+    let p = &s.population;
+    let years = match categorical(&p.age_mix, rng) {
+        0 => 60.0 + 10.0 * rng.random::<f64>(),
+        1 => 70.0 + 10.0 * rng.random::<f64>(),
+        _ => {
+            // Survivors thin out past 80: exponential with mean 6 years, truncated.
+            let top = p.max_initial_age.max(80.5);
+            loop {
+                let u: f64 = rng.random();
+                let a = 80.0 - 6.0 * (1.0 - u).ln();
+                if a < top {
+                    break a;
+                }
+            }
+        }
+    };
+    (years * 52.0) as u32
+}
+
+/// Builds community `c` of street `street_idx` for replication `rep`.
+fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: usize) -> Community {
+    let spec = &s.streets[street_idx].communities[c];
+    let tp = s.community_types.get(spec.kind);
+    let n = spec.elders as usize;
+    let mut rng = streams::rng(master, rep, street_idx as u64, streams::COMMUNITY_SYNTH + c as u64);
+    let net_gen = generate::generate(spec.kind, n, &tp.network, &mut rng);
+    let years = s.simulation.weeks as f64 / 52.0;
+    let slots = n + (n as f64 * s.inflow.annual_rate * years * 1.2) as usize + 32;
+    let mut elders = Elders::default();
+    elders.reserve(slots);
+    for i in 0..n {
+        let age = draw_age(s, &mut rng);
+        let e = draw_elder(s, tp, age, net_gen.building[i], 0, s.case_management.initial_registered_share, &mut rng);
+        elders.put(i, e);
+    }
+    let edges = net_gen.edges();
+    let graph = TieGraph::from_edges(n, &edges, edges.len() * 2 + slots * 4);
+    let n_party = (n as f64 * s.party_members.per_1000_elders / 1000.0).round() as usize;
+    Community {
+        name: spec.name.clone(),
+        kind: spec.kind,
+        index: c,
+        elders,
+        graph,
+        n_buildings: net_gen.n_buildings,
+        initial_elders: n,
+        free_slots: Vec::with_capacity(slots),
+        party: vec![PartyMember { elder: crate::network::NONE }; n_party],
+        paid_capacity: n as f64 / 100.0 * tp.paid_hours_per_100,
+        sw_hours: 0.0,
+        contract_yuan: 0.0,
+        need_weight: 0.0,
+        waiting: Vec::with_capacity(slots),
+        waiting2: Vec::with_capacity(slots),
+        rng: streams::rng(master, rep, street_idx as u64, streams::COMMUNITY + c as u64),
+        order: Vec::with_capacity(slots),
+        priority: Vec::with_capacity(slots),
+        attendees: Vec::with_capacity(s.activities.capacity as usize + 1),
+        helpers: Vec::with_capacity(slots),
+        net: NetStats::default(),
+        net_scratch: StatsScratch::default(),
+        died: Vec::with_capacity(slots),
+        active_ties: Vec::with_capacity(slots),
+    }
+}
+
+/// Builds the world of replication `rep`.
+pub fn build_world(s: &Scenario, master: u64, rep: u64) -> World {
+    let streets = s
+        .streets
+        .iter()
+        .enumerate()
+        .map(|(si, st)| {
+            let communities = (0..st.communities.len()).map(|c| build_community(s, master, rep, si, c)).collect();
+            let years = (s.simulation.weeks as usize).div_ceil(52) + 1;
+            let mut students = Vec::with_capacity(st.students as usize + st.student_recruits as usize * years);
+            for _ in 0..st.students {
+                students.push(Student { enrolled: true, community: crate::network::NONE, elder: crate::network::NONE });
+            }
+            let total: usize = st.communities.iter().map(|c| c.elders as usize).sum();
+            Street {
+                name: st.name.clone(),
+                index: si,
+                communities,
+                students,
+                contract_budget: st.contract_budget,
+                student_recruits: st.student_recruits,
+                rng: streams::rng(master, rep, si as u64, streams::STREET),
+                candidates: Vec::with_capacity(total * 2),
+                in_term: false,
+                week_of_year: s.simulation.start_week_of_year,
+            }
+        })
+        .collect();
+    World { streets, week: 0 }
+}
