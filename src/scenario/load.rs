@@ -946,6 +946,20 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
         self.deserialize_any(visitor)
     }
 
+    /// Structs come from tables only: serde would also read them from arrays,
+    /// field by field, which no scenario file means.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match &self.0.value {
+            Value::Table(_) => self.deserialize_any(visitor),
+            _ => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
+        }
+    }
+
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -962,7 +976,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple_struct map struct identifier ignored_any
+        bytes byte_buf unit unit_struct seq tuple_struct map identifier ignored_any
     }
 }
 

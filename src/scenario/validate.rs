@@ -76,6 +76,7 @@ const WEEKLY_HOURS: &str = "hours per week, from 0 to 168";
 const ANNUAL: &str = "an annual probability from 0 up to, but not including, 1";
 const SLOPE: &str = "a log-linear change per year of age, from -1 to 1";
 const WEEK: &str = "a week of the year, from 1 to 52";
+const CONCENTRATION: &str = "a Beta concentration (α + β) > 0";
 
 fn simulation(c: &mut Checker, s: &Simulation) {
     c.integer("simulation.weeks", s.weeks, 1, MAX_WEEKS);
@@ -99,6 +100,7 @@ fn population(c: &mut Checker, p: &Population) {
 
 fn type_params(c: &mut Checker, at: &str, t: &TypeParams) {
     c.number(&format!("{at}.lives_alone_share"), t.lives_alone_share, 0.0..=1.0, SHARE);
+    c.number(&format!("{at}.no_family_share"), t.no_family_share, 0.0..=1.0, SHARE);
     c.number(&format!("{at}.family_hours_alone"), t.family_hours_alone, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
     c.number(
         &format!("{at}.family_hours_with_family"),
@@ -218,6 +220,7 @@ fn loneliness(c: &mut Checker, l: &Loneliness) {
     c.number("loneliness.fall_weekly", l.fall_weekly, 0.0..=1.0, UNIT);
     c.number("loneliness.baseline_pull_weekly", l.baseline_pull_weekly, 0.0..=1.0, UNIT);
     c.non_negative("loneliness.shock_sd", l.shock_sd);
+    c.number_if("loneliness.initial_concentration", l.initial_concentration, |v| v > 0.0, CONCENTRATION);
 }
 
 fn willingness(c: &mut Checker, w: &Willingness) {
@@ -227,6 +230,7 @@ fn willingness(c: &mut Checker, w: &Willingness) {
     c.number("willingness.recognition_gain_per_hour", w.recognition_gain_per_hour, 0.0..=1.0, UNIT);
     c.number("willingness.overload_loss", w.overload_loss, 0.0..=1.0, UNIT);
     c.number("willingness.overload_hours", w.overload_hours, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
+    c.number_if("willingness.initial_concentration", w.initial_concentration, |v| v > 0.0, CONCENTRATION);
 }
 
 fn ties(c: &mut Checker, t: &Ties) {

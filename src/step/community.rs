@@ -16,8 +16,11 @@ use crate::world::synth::{beta_mean, draw_elder};
 use crate::world::*;
 
 #[inline]
+/// A uniform draw in [0, 1) with 24 random bits (one 32-bit ChaCha word instead
+/// of two): resolution 6e-8, far below any weekly probability in the model.
 fn unif(rng: &mut ChaCha8Rng) -> f64 {
-    rng.random::<f64>()
+    use rand::Rng;
+    (rng.next_u32() >> 8) as f64 * (1.0 / 16_777_216.0)
 }
 
 /// A count with mean `x`: floor(x) plus one more with probability frac(x).
@@ -471,8 +474,8 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
     let lo = &s.loneliness;
     let wi = &s.willingness;
     let tp = s.community_types.get(c.kind);
-    let ln_unmet = h.unmet_help_hazard_ratio.max(1e-9).ln();
-    let ln_lonely = h.loneliness_hazard_ratio.max(1e-9).ln();
+    let ln_unmet = h.unmet_help_hazard_ratio.max(1e-9).ln() as f32;
+    let ln_lonely = h.loneliness_hazard_ratio.max(1e-9).ln() as f32;
     let mem = h.unmet_memory as f32;
     let moderate = lo.moderate_threshold as f32;
     let severe = lo.severe_threshold as f32;
@@ -509,7 +512,7 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
         let row = HealthTable::row(e.age_weeks[i]);
         let t = &m.health.transitions[row];
         let st = e.state[i];
-        let hr = (ln_unmet * e.unmet_recent[i] as f64 + ln_lonely * e.loneliness[i] as f64).exp();
+        let hr = (ln_unmet * e.unmet_recent[i] + ln_lonely * e.loneliness[i]).exp() as f64;
         let p_death = m.health.death[row][st as usize];
         let (worse, worse2, better) = match st {
             INDEPENDENT => (t[0] * hr, t[1] * hr, 0.0),

@@ -1,4 +1,6 @@
+mod cli;
 mod engine;
+mod mechanisms;
 mod network;
 mod scenario;
 mod support;

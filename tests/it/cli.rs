@@ -1,0 +1,148 @@
+//! The `carenet` command line: files written, exit codes, determinism across
+//! thread counts.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn carenet(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_carenet")).args(args).current_dir(dir).output().expect("run carenet")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn small() -> String {
+    repo().join("scenarios/examples/small.toml").display().to_string()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn same_seed_same_bytes_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outs: Vec<PathBuf> = ["1", "2"]
+        .iter()
+        .map(|t| {
+            let out = tmp.path().join(format!("t{t}"));
+            let o = carenet(&["run", &small(), "--threads", t, "--reps", "3", "--seed", "7", "--out", out.to_str().unwrap()], tmp.path());
+            assert!(o.status.success(), "{}", text(&o));
+            out
+        })
+        .collect();
+    for f in ["timeseries.csv", "summary.csv", "age_bands.csv"] {
+        let a = std::fs::read(outs[0].join(f)).unwrap();
+        let b = std::fs::read(outs[1].join(f)).unwrap();
+        assert!(!a.is_empty());
+        assert!(a == b, "{f} differs between --threads 1 and --threads 2");
+    }
+    // A different seed gives different results.
+    let out = tmp.path().join("other");
+    let o = carenet(&["run", &small(), "--reps", "3", "--seed", "8", "--out", out.to_str().unwrap()], tmp.path());
+    assert!(o.status.success());
+    assert_ne!(std::fs::read(out.join("timeseries.csv")).unwrap(), std::fs::read(outs[0].join("timeseries.csv")).unwrap());
+}
+
+#[test]
+fn run_writes_every_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = carenet(&["run", &small(), "--reps", "2", "--weeks", "60"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let dir = tmp.path().join("output/small");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("isolation_rate") && stdout.contains("output/small"), "{stdout}");
+
+    let ts = std::fs::read_to_string(dir.join("timeseries.csv")).unwrap();
+    let header: Vec<&str> = ts.lines().next().unwrap().split(',').collect();
+    assert_eq!(&header[..5], &["rep", "week", "street", "community", "community_type"]);
+    for m in ["isolation_rate", "unmet_help_rate", "grade1_underserved_rate", "mean_degree"] {
+        assert!(header.contains(&m), "timeseries lacks {m}");
+    }
+    assert_eq!(ts.lines().count(), 1 + 2 * 60 * 3, "one row per (rep, week, community)");
+
+    let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    assert_eq!(summary.lines().next().unwrap(), "package,metric,community_type,mean,sd,ci_low,ci_high,n");
+    for m in [
+        "isolation_rate", "few_ties_rate", "loneliness_mean", "unmet_help_rate", "unmet_companionship_rate",
+        "grade1_underserved_rate", "mutual_aid_share", "grade1_share", "grade2_share", "grade3_share",
+        "mean_degree", "clustering",
+    ] {
+        for t in ["commercial_estate", "village", "village_to_residence", "all"] {
+            let prefix = format!("baseline,{m},{t},");
+            let row = summary.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("summary lacks {prefix}"));
+            let f: Vec<&str> = row.split(',').collect();
+            let (mean, lo, hi): (f64, f64, f64) = (f[3].parse().unwrap(), f[5].parse().unwrap(), f[6].parse().unwrap());
+            assert!(lo <= mean && mean <= hi, "{row}");
+            assert_eq!(f[7], "2");
+        }
+    }
+
+    let bands = std::fs::read_to_string(dir.join("age_bands.csv")).unwrap();
+    assert_eq!(bands.lines().next().unwrap(), "rep,age_band,independent,iadl_limited,semi_disabled,disabled,deaths,person_weeks");
+    assert!(bands.lines().any(|l| l.starts_with("0,60-64,")) && bands.lines().any(|l| l.starts_with("1,95+,")));
+
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    for k in ["scenario", "seed", "reps", "carenet_version", "elder_weeks", "wall_seconds"] {
+        assert!(manifest.get(k).is_some(), "manifest lacks {k}");
+    }
+    assert_eq!(manifest["reps"], 2);
+    assert!(manifest["elder_weeks"].as_f64().unwrap() > 2.0 * 60.0 * 400.0);
+    // No temporary files are left behind.
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(!name.contains(".tmp"), "left {name}");
+    }
+}
+
+#[test]
+fn bad_scenarios_exit_2_with_location() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(&bad, "extends = \"builtin:wutong\"\n[loneliness]\nrise_weekyl = 0.1\n").unwrap();
+    for cmd in ["validate", "run"] {
+        let o = carenet(&[cmd, bad.to_str().unwrap()], tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", text(&o));
+        let msg = text(&o);
+        assert!(msg.contains("bad.toml:3:1"), "{msg}");
+        assert!(msg.contains("rise_weekly"), "no suggestion: {msg}");
+    }
+    let o = carenet(&["validate", "does-not-exist.toml"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("does-not-exist.toml"));
+    let o = carenet(&["run", &small(), "--reps", "0"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    let o = carenet(&["run", "--bogus-flag"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn init_writes_a_valid_template_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = carenet(&["init", "mine.toml"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let o = carenet(&["validate", "mine.toml"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let o = carenet(&["init", "mine.toml"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn validate_accepts_the_shipped_scenarios() {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["scenarios/wutong.toml", "scenarios/examples/small.toml", "scenarios/examples/no_students.toml"] {
+        let o = carenet(&["validate", repo().join(f).to_str().unwrap()], tmp.path());
+        assert!(o.status.success(), "{f}: {}", text(&o));
+    }
+}
+
+#[test]
+fn unwritable_output_is_a_runtime_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("plain_file");
+    std::fs::write(&file, "x").unwrap();
+    let out = file.join("sub");
+    let o = carenet(&["run", &small(), "--reps", "1", "--weeks", "10", "--out", out.to_str().unwrap()], tmp.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
