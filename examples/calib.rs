@@ -15,11 +15,14 @@ fn main() {
     eprintln!("{} elder-weeks in {:.3}s = {:.2} M/s", ew, el, ew / el / 1e6);
     let kinds: Vec<_> = res.communities.iter().map(|c| c.kind).collect();
     for (label, window_end) in [("first 4w", 4u32), ("last 52w", weeks)] {
-        let tot = window_totals(res.reps.len(), window_end, if window_end == 4 {4} else {52}, &kinds, |r, w, c| *res.record(r, w, c));
+        let tot = window_totals(res.reps.len(), window_end, if window_end == 4 { 4 } else { 52 }, &kinds, |r, w, c| {
+            *res.record(r, w, c)
+        });
         let rows = summarise("baseline", &tot);
         println!("== {label}");
         for m in carenet::metrics::METRICS {
-            let vals: Vec<String> = rows.iter().filter(|r| r.metric == m.name).map(|r| format!("{:>9.4}", r.interval.mean)).collect();
+            let vals: Vec<String> =
+                rows.iter().filter(|r| r.metric == m.name).map(|r| format!("{:>9.4}", r.interval.mean)).collect();
             println!("{:<28} {}", m.name, vals.join(" "));
         }
     }

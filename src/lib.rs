@@ -4,12 +4,12 @@
 //! no clock and no global RNG. [`scenario`] turns TOML into a validated
 //! [`scenario::Scenario`]; [`experiment`] runs replications; [`output`] writes files.
 
+pub mod experiment;
 pub mod metrics;
 pub mod network;
+pub mod output;
 pub mod policy;
 pub mod scenario;
-pub mod experiment;
-pub mod output;
 pub mod step;
 pub mod streams;
 pub mod world;

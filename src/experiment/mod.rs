@@ -65,7 +65,11 @@ pub fn communities(m: &Model) -> Vec<CommunityInfo> {
         .streets
         .iter()
         .flat_map(|st| {
-            st.communities.iter().map(move |c| CommunityInfo { street: st.name.clone(), name: c.name.clone(), kind: c.kind })
+            st.communities.iter().map(move |c| CommunityInfo {
+                street: st.name.clone(),
+                name: c.name.clone(),
+                kind: c.kind,
+            })
         })
         .collect()
 }

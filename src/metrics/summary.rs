@@ -125,7 +125,12 @@ pub fn summarise(package: &str, totals: &[[WeekRecord; 4]]) -> Vec<SummaryRow> {
             if totals.iter().all(|t| t[g].weeks == 0.0) {
                 continue; // no community of this type
             }
-            rows.push(SummaryRow { package: package.to_string(), metric: m.name, group: *grp, interval: interval(&xs) });
+            rows.push(SummaryRow {
+                package: package.to_string(),
+                metric: m.name,
+                group: *grp,
+                interval: interval(&xs),
+            });
         }
     }
     rows

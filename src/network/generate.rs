@@ -250,11 +250,6 @@ impl Builder {
     }
 
     fn finish(self) -> Generated {
-        Generated {
-            building: self.building,
-            n_buildings: self.n_buildings,
-            cluster: self.cluster,
-            graph: self.graph,
-        }
+        Generated { building: self.building, n_buildings: self.n_buildings, cluster: self.cluster, graph: self.graph }
     }
 }

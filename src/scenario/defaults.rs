@@ -230,11 +230,7 @@ impl Default for Ties {
 
 impl Default for CaseManagement {
     fn default() -> Self {
-        CaseManagement {
-            initial_registered_share: 0.5,
-            outreach_weekly: [0.03, 0.015, 0.005],
-            grade_priority: true,
-        }
+        CaseManagement { initial_registered_share: 0.5, outreach_weekly: [0.03, 0.015, 0.005], grade_priority: true }
     }
 }
 

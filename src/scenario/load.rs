@@ -43,8 +43,8 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::diag::{Diagnostic, MAX_DIAGNOSTICS, Position};
 pub use super::diag::ScenarioError;
+use super::diag::{Diagnostic, MAX_DIAGNOSTICS, Position};
 use super::types::{CommunityType, Scenario};
 use super::validate::{Problem, validate};
 
@@ -95,8 +95,8 @@ pub fn load_default() -> LoadedScenario {
 /// Reads, merges and validates the scenario in `path`.
 pub fn load_file(path: &Path) -> Result<LoadedScenario, ScenarioError> {
     let label = path.display().to_string();
-    let text = read_text(path)
-        .map_err(|why| Diagnostic::new(format!("cannot read the scenario: {why}")).in_file(&label))?;
+    let text =
+        read_text(path).map_err(|why| Diagnostic::new(format!("cannot read the scenario: {why}")).in_file(&label))?;
     let top = Pending {
         label,
         text,
@@ -110,11 +110,7 @@ pub fn load_file(path: &Path) -> Result<LoadedScenario, ScenarioError> {
 /// Merges and validates a scenario given as text. `label` names it in messages;
 /// a relative `extends` is resolved against `base_dir`, or against the current
 /// directory when `base_dir` is `None`.
-pub fn load_str(
-    text: &str,
-    label: &str,
-    base_dir: Option<&Path>,
-) -> Result<LoadedScenario, ScenarioError> {
+pub fn load_str(text: &str, label: &str, base_dir: Option<&Path>) -> Result<LoadedScenario, ScenarioError> {
     let top = Pending {
         label: label.to_string(),
         text: text.to_string(),
@@ -134,9 +130,8 @@ pub fn template() -> String {
     let body = DEFAULT_TOML.split_once("\n\n").map_or(DEFAULT_TOML, |(_, body)| body);
     for line in body.lines() {
         let trimmed = line.trim_start();
-        let keep = trimmed.is_empty()
-            || trimmed.starts_with('#')
-            || (trimmed.starts_with('[') && !trimmed.starts_with("[["));
+        let keep =
+            trimmed.is_empty() || trimmed.starts_with('#') || (trimmed.starts_with('[') && !trimmed.starts_with("[["));
         if !keep {
             out.push_str("# ");
         }
@@ -154,6 +149,11 @@ const TEMPLATE_HEADER: &str = r#"# A carenet scenario, started with `carenet ini
 # merge key by key, but arrays are replaced whole, including the [[street]]
 # block and its [[street.community]] tables: to change one community, uncomment
 # the whole street. Set `name` to choose the output directory (output/<name>/).
+#
+# Units: hours are hours per week unless a name says otherwise; money is yuan;
+# `annual_*` values are per year; `*_weekly` values are per week. State arrays
+# are ordered independent, IADL-limited, semi-disabled, disabled; grade arrays
+# are ordered grade 1, 2, 3.
 #
 # Check the file with `carenet validate FILE`.
 
@@ -312,8 +312,8 @@ fn open_extends(
             None => PathBuf::from(target),
         };
         let label = path.display().to_string();
-        let canonical = fs::canonicalize(&path)
-            .map_err(|e| at(format!("cannot read the extended file `{label}`: {e}")))?;
+        let canonical =
+            fs::canonicalize(&path).map_err(|e| at(format!("cannot read the extended file `{label}`: {e}")))?;
         (FileKey::Path(canonical), label, Some(path))
     };
     if let Some(first) = visited.iter().position(|(k, _)| *k == key) {
@@ -325,8 +325,7 @@ fn open_extends(
     }
     let (text, dir) = match &path {
         Some(path) => {
-            let text = read_text(path)
-                .map_err(|why| at(format!("cannot read the extended file `{label}`: {why}")))?;
+            let text = read_text(path).map_err(|why| at(format!("cannot read the extended file `{label}`: {why}")))?;
             (text, Some(parent_dir(path)))
         }
         None => (DEFAULT_TOML.to_string(), None),
@@ -373,9 +372,7 @@ impl Sources {
     }
 
     fn diagnostic_at(&self, file: usize, offset: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(message)
-            .in_file(self.label(file))
-            .at(Position::from_offset(self.text(file), offset))
+        Diagnostic::new(message).in_file(self.label(file)).at(Position::from_offset(self.text(file), offset))
     }
 
     /// Places `d` at `node` (its key when `at_key`, else its value). A value that
@@ -385,8 +382,7 @@ impl Sources {
             Some(Origin::File { file, key, value }) => {
                 let offset = if at_key { key.unwrap_or(value) } else { value };
                 let position = Position::from_offset(self.text(file), offset);
-                let diagnostic =
-                    Diagnostic { file: Some(self.label(file).to_string()), position: Some(position), ..d };
+                let diagnostic = Diagnostic { file: Some(self.label(file).to_string()), position: Some(position), ..d };
                 Found { order: (file, offset), diagnostic }
             }
             _ => {
@@ -456,10 +452,7 @@ enum Value {
 }
 
 fn convert_table(table: &DeTable<'_>, file: usize) -> BTreeMap<String, Node> {
-    table
-        .iter()
-        .map(|(key, value)| (key.get_ref().to_string(), convert(value, file, Some(key.span().start))))
-        .collect()
+    table.iter().map(|(key, value)| (key.get_ref().to_string(), convert(value, file, Some(key.span().start)))).collect()
 }
 
 fn convert(v: &Spanned<DeValue<'_>>, file: usize, key: Option<usize>) -> Node {
@@ -645,8 +638,7 @@ fn owning_key(path: &[Segment]) -> Vec<Segment> {
 // ---------------------------------------------------------------------------
 // Deserialisation and its errors.
 
-/// Deserialises the merged tree, reporting up to [`MAX_DIAGNOSTICS`] errors:
-/// after each one the offending entry is dropped (or a missing required key
+/// Deserialises the merged tree, reporting every error it can: after each one the offending entry is dropped (or a missing required key
 /// filled with a stand-in) and the tree tried again. Returns the scenario if the
 /// tree could finally be read, and the errors found on the way.
 fn deserialize(tree: &mut Node, sources: &Sources) -> (Option<Scenario>, Vec<Found>) {
@@ -654,8 +646,9 @@ fn deserialize(tree: &mut Node, sources: &Sources) -> (Option<Scenario>, Vec<Fou
     let mut found = Vec::new();
     let mut dropped: Vec<Vec<Segment>> = Vec::new();
     // Every round drops an entry or fills a missing key, so this ends; the
-    // bound only caps the work on pathological files.
-    for _ in 0..4 * MAX_DIAGNOSTICS {
+    // bound only caps the work on pathological files. Going past
+    // MAX_DIAGNOSTICS lets the error say how many more problems there are.
+    for _ in 0..10 * MAX_DIAGNOSTICS {
         let error = match serde_path_to_error::deserialize::<_, Scenario>(NodeDeserializer(tree)) {
             Ok(scenario) => return (Some(scenario), found),
             Err(e) => e,
@@ -666,9 +659,7 @@ fn deserialize(tree: &mut Node, sources: &Sources) -> (Option<Scenario>, Vec<Fou
             .filter_map(|s| match s {
                 serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
                 serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
-                serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {
-                    None
-                }
+                serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => None,
             })
             .collect();
         let error = error.into_inner();
@@ -692,7 +683,7 @@ fn deserialize(tree: &mut Node, sources: &Sources) -> (Option<Scenario>, Vec<Fou
                 None => false,
             }
         };
-        if !repaired || found.len() >= MAX_DIAGNOSTICS {
+        if !repaired {
             break;
         }
     }
@@ -701,12 +692,7 @@ fn deserialize(tree: &mut Node, sources: &Sources) -> (Option<Scenario>, Vec<Fou
 
 /// Turns a deserialisation error at `path` into a diagnostic, and says which
 /// entry to drop before trying again.
-fn describe(
-    error: &DeError,
-    path: &[Segment],
-    tree: &Node,
-    sources: &Sources,
-) -> (Found, Option<Vec<Segment>>) {
+fn describe(error: &DeError, path: &[Segment], tree: &Node, sources: &Sources) -> (Found, Option<Vec<Segment>>) {
     let node = find(tree, path);
     let shown = if path.is_empty() { "the top level".to_string() } else { path_string(path) };
     let quoted = |fallback: &str| sources.snippet(node).unwrap_or(fallback).to_string();
@@ -809,6 +795,7 @@ fn describe_unexpected(u: &Unexpected<'_>) -> String {
         Unexpected::Bool(b) => format!("the boolean {b}"),
         Unexpected::Unsigned(n) => format!("the integer {n}"),
         Unexpected::Signed(n) => format!("the integer {n}"),
+        Unexpected::Float(x) if x.abs() >= 1e9 => format!("the float {x:e}"),
         Unexpected::Float(x) => format!("the float {x}"),
         Unexpected::Str(s) => format!("the string {s:?}"),
         Unexpected::Seq => "an array".to_string(),
@@ -834,11 +821,15 @@ impl fmt::Display for DeError {
         match self {
             DeError::UnknownField { field, .. } => write!(f, "unknown key `{field}`"),
             DeError::UnknownVariant { variant, .. } => write!(f, "unknown value {variant:?}"),
-            DeError::InvalidType { found, expected } => write!(f, "found {found}, expected {expected}"),
+            DeError::InvalidType { found, expected } => {
+                write!(f, "found {found}, expected {expected}")
+            }
             DeError::InvalidValue { found, expected } => {
                 write!(f, "invalid value {found}, expected {expected}")
             }
-            DeError::InvalidLength { len, expected } => write!(f, "{len} elements, expected {expected}"),
+            DeError::InvalidLength { len, expected } => {
+                write!(f, "{len} elements, expected {expected}")
+            }
             DeError::MissingField(field) => write!(f, "missing key `{field}`"),
             DeError::Custom(message) => f.write_str(message),
         }
@@ -926,11 +917,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
         visitor.visit_some(self)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, DeError> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -967,9 +954,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         match &self.0.value {
-            Value::String(s) => {
-                visitor.visit_enum(IntoDeserializer::<'de, DeError>::into_deserializer(s.as_str()))
-            }
+            Value::String(s) => visitor.visit_enum(IntoDeserializer::<'de, DeError>::into_deserializer(s.as_str())),
             _ => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
         }
     }
@@ -983,8 +968,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'_> {
 fn too_large(text: &str) -> DeError {
     DeError::InvalidValue {
         found: format!("integer `{text}`"),
-        expected: "a number that fits in 64 bits (write large values as floats, e.g. 1e20)"
-            .to_string(),
+        expected: "a number that fits in 64 bits (write large values as floats, e.g. 1e20)".to_string(),
     }
 }
 
@@ -995,10 +979,7 @@ struct SeqAccess<'a> {
 impl<'de> de::SeqAccess<'de> for SeqAccess<'_> {
     type Error = DeError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, DeError> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
         self.items.next().map(|node| seed.deserialize(NodeDeserializer(node))).transpose()
     }
 
@@ -1019,8 +1000,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_> {
         match self.entries.next() {
             Some((key, value)) => {
                 self.value = Some(value);
-                seed.deserialize(IntoDeserializer::<'de, DeError>::into_deserializer(key.as_str()))
-                    .map(Some)
+                seed.deserialize(IntoDeserializer::<'de, DeError>::into_deserializer(key.as_str())).map(Some)
             }
             None => Ok(None),
         }

@@ -11,8 +11,8 @@ pub mod defaults;
 pub mod types;
 
 pub use types::*;
-pub mod load;
 pub mod diag;
+pub mod load;
 pub mod validate;
 
 pub use load::{LoadedScenario, ScenarioError};

@@ -25,11 +25,8 @@ pub enum CommunityType {
 }
 
 impl CommunityType {
-    pub const ALL: [CommunityType; 3] = [
-        CommunityType::CommercialEstate,
-        CommunityType::Village,
-        CommunityType::VillageToResidence,
-    ];
+    pub const ALL: [CommunityType; 3] =
+        [CommunityType::CommercialEstate, CommunityType::Village, CommunityType::VillageToResidence];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -102,23 +102,13 @@ fn type_params(c: &mut Checker, at: &str, t: &TypeParams) {
     c.number(&format!("{at}.lives_alone_share"), t.lives_alone_share, 0.0..=1.0, SHARE);
     c.number(&format!("{at}.no_family_share"), t.no_family_share, 0.0..=1.0, SHARE);
     c.number(&format!("{at}.family_hours_alone"), t.family_hours_alone, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
-    c.number(
-        &format!("{at}.family_hours_with_family"),
-        t.family_hours_with_family,
-        0.0..=WEEK_HOURS,
-        WEEKLY_HOURS,
-    );
+    c.number(&format!("{at}.family_hours_with_family"), t.family_hours_with_family, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
     c.mix(&format!("{at}.income_mix"), &t.income_mix);
     c.number(&format!("{at}.loneliness_mean"), t.loneliness_mean, 0.0..=1.0, UNIT);
     c.number(&format!("{at}.willingness_mean"), t.willingness_mean, 0.0..=1.0, UNIT);
     c.number(&format!("{at}.awareness"), t.awareness, 0.0..=1.0, UNIT);
     c.non_negative(&format!("{at}.paid_hours_per_100"), t.paid_hours_per_100);
-    c.number(
-        &format!("{at}.activity_sessions"),
-        t.activity_sessions,
-        0.0..=100.0,
-        "sessions per week, from 0 to 100",
-    );
+    c.number(&format!("{at}.activity_sessions"), t.activity_sessions, 0.0..=100.0, "sessions per week, from 0 to 100");
     network(c, &format!("{at}.network"), &t.network);
 }
 
@@ -130,7 +120,12 @@ fn network(c: &mut Checker, at: &str, n: &NetworkParams) {
     c.number_if(&format!("{at}.kin_cluster_size"), n.kin_cluster_size, |v| v >= 2.0, "a finite number ≥ 2");
     degree(c, &format!("{at}.kin_degree"), n.kin_degree, n.kin_cluster_size, "kin_cluster_size");
     c.number(&format!("{at}.kin_colocation"), n.kin_colocation, 0.0..=1.0, PROBABILITY);
-    c.number_if(&format!("{at}.kin_strength"), n.kin_strength, |v| v > 0.0 && v <= 1.0, "a tie strength above 0 and at most 1");
+    c.number_if(
+        &format!("{at}.kin_strength"),
+        n.kin_strength,
+        |v| v > 0.0 && v <= 1.0,
+        "a tie strength above 0 and at most 1",
+    );
     c.number_if(
         &format!("{at}.neighbour_strength"),
         n.neighbour_strength,
@@ -330,7 +325,11 @@ fn streets(c: &mut Checker, streets: &[Street]) {
         let at = format!("street[{i}]");
         c.label(&format!("{at}.name"), &s.name);
         if !s.name.is_empty() && !street_names.insert(s.name.as_str()) {
-            c.push(&format!("{at}.name"), format!("= \"{}\" is used by another street", s.name), "a name unique among streets");
+            c.push(
+                &format!("{at}.name"),
+                format!("= \"{}\" is used by another street", s.name),
+                "a name unique among streets",
+            );
         }
         c.non_negative(&format!("{at}.contract_budget"), s.contract_budget);
         c.integer(&format!("{at}.students"), s.students, 0, MAX_STUDENTS);
@@ -412,7 +411,8 @@ impl Checker {
         if (lo..=hi).contains(&v) {
             return true;
         }
-        let allowed = if hi == u32::MAX { format!("an integer ≥ {lo}") } else { format!("an integer from {lo} to {hi}") };
+        let allowed =
+            if hi == u32::MAX { format!("an integer ≥ {lo}") } else { format!("an integer from {lo} to {hi}") };
         self.push(path, format!("= {v} is out of range"), allowed);
         false
     }
@@ -501,8 +501,7 @@ mod tests {
 
     #[test]
     fn names_must_be_unique_and_usable() {
-        let mut s = Scenario::default();
-        s.name = "../x".into();
+        let mut s = Scenario { name: "../x".into(), ..Scenario::default() };
         s.streets[0].communities[1].name = "chunteng".into();
         s.streets.push(s.streets[0].clone());
         s.streets[1].communities.clear();

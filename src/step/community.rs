@@ -208,6 +208,9 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
     let student_hours = (s.students.hours_per_week * lv.student_hours_factor) as f32;
     let party_hours = (s.party_members.hours_per_month * 12.0 / 52.0) as f32;
     c.order.clear();
+    // Local sums (registers) per source: [offered, help, companionship].
+    let mut fam = [0f64; 3];
+    let mut vol = [[0f64; 3]; 2];
     for i in 0..e.len() {
         if !e.alive[i] {
             continue;
@@ -215,24 +218,29 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
         c.order.push(i as u32);
         let f = e.family_hours[i];
         if f > 0.0 {
-            rec.offered_by[FAMILY] += f as f64;
             let (h, cmp) = give(e, i, f);
-            rec.help_by[FAMILY] += h as f64;
-            rec.comp_by[FAMILY] += cmp as f64;
+            fam[0] += f as f64;
+            fam[1] += h as f64;
+            fam[2] += cmp as f64;
             if h + cmp > 0.0 {
                 e.last_contact[i] = wk;
             }
         }
-        let (src, hours) = match e.pair_kind[i] {
-            PAIR_STUDENT if in_term => (STUDENT, student_hours),
-            PAIR_PARTY => (PARTY, party_hours),
+        let (k, hours) = match e.pair_kind[i] {
+            PAIR_STUDENT if in_term => (0, student_hours),
+            PAIR_PARTY => (1, party_hours),
             _ => continue,
         };
-        rec.offered_by[src] += hours as f64;
         let (h, cmp) = give(e, i, hours);
-        rec.help_by[src] += h as f64;
-        rec.comp_by[src] += cmp as f64;
+        vol[k][0] += hours as f64;
+        vol[k][1] += h as f64;
+        vol[k][2] += cmp as f64;
         e.last_contact[i] = wk;
+    }
+    for (src, sums) in [(FAMILY, fam), (STUDENT, vol[0]), (PARTY, vol[1])] {
+        rec.offered_by[src] += sums[0];
+        rec.help_by[src] += sums[1];
+        rec.comp_by[src] += sums[2];
     }
     shuffle(&mut c.order, rng);
 
@@ -240,20 +248,23 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
     let visit = s.ties.visit_weekly as f32;
     let visit_hours = s.ties.visit_hours as f32;
     let g = &mut c.graph;
+    let (mut visits, mut visit_comp) = (0u32, 0f64);
     for k in 0..g.n_edges() {
         let st = g.strength[k];
         if st <= 0.0 || unif(rng) as f32 >= visit * st {
             continue;
         }
         g.touched[k] = true;
-        rec.offered_by[MUTUAL_AID] += 2.0 * visit_hours as f64;
+        visits += 1;
         for x in [g.a[k] as usize, g.b[k] as usize] {
             let cmp = e.comp_left[x].min(visit_hours);
             e.comp_left[x] -= cmp;
-            rec.comp_by[MUTUAL_AID] += cmp as f64;
+            visit_comp += cmp as f64;
             e.last_contact[x] = wk;
         }
     }
+    rec.offered_by[MUTUAL_AID] += 2.0 * visit_hours as f64 * visits as f64;
+    rec.comp_by[MUTUAL_AID] += visit_comp;
 
     // 3b. Help from neighbours over ties: ask probability rises with tie strength
     // and the helper's willingness.
@@ -350,40 +361,37 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
         rec.help_by[PAID] += h;
     }
 
-    // 5. Social workers: registered elders, grade 1 first (or arrival order).
+    // 5. Social workers: registered grade-1 and grade-2 elders, grade 1 first
+    // (or both together in arrival order), help before companionship.
     let mut sw = c.sw_hours;
     rec.offered_by[SOCIAL_WORKER] += sw;
     rec.contract_yuan += c.contract_yuan;
-    c.priority.clear();
     let grades: &[u8] = if s.case_management.grade_priority { &[1, 2] } else { &[0] };
-    for &gr in grades {
-        for &iu in &c.order {
-            let i = iu as usize;
-            if e.registered[i] && e.grade[i] <= 2 && (gr == 0 || e.grade[i] == gr) {
-                c.priority.push(iu);
+    'service: for pass in 0..2 {
+        for &gr in grades {
+            for &iu in &c.order {
+                if sw <= 0.0 {
+                    break 'service;
+                }
+                let i = iu as usize;
+                if !e.registered[i] || e.grade[i] > 2 || (gr != 0 && e.grade[i] != gr) {
+                    continue;
+                }
+                let left = if pass == 0 { e.help_left[i] } else { e.comp_left[i] } as f64;
+                if left <= 0.0 {
+                    continue;
+                }
+                let h = left.min(sw);
+                sw -= h;
+                if pass == 0 {
+                    e.help_left[i] = (left - h).max(0.0) as f32;
+                    rec.help_by[SOCIAL_WORKER] += h;
+                } else {
+                    e.comp_left[i] = (left - h).max(0.0) as f32;
+                    rec.comp_by[SOCIAL_WORKER] += h;
+                }
+                e.last_contact[i] = wk;
             }
-        }
-    }
-    for pass in 0..2 {
-        for &iu in &c.priority {
-            if sw <= 0.0 {
-                break;
-            }
-            let i = iu as usize;
-            let left = if pass == 0 { e.help_left[i] } else { e.comp_left[i] } as f64;
-            if left <= 0.0 {
-                continue;
-            }
-            let h = left.min(sw);
-            sw -= h;
-            if pass == 0 {
-                e.help_left[i] = (left - h).max(0.0) as f32;
-                rec.help_by[SOCIAL_WORKER] += h;
-            } else {
-                e.comp_left[i] = (left - h).max(0.0) as f32;
-                rec.comp_by[SOCIAL_WORKER] += h;
-            }
-            e.last_contact[i] = wk;
         }
     }
 
@@ -466,6 +474,39 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
     }
 }
 
+/// Local sums of [`update_states`], kept out of the record inside the loop so
+/// that the compiler can hold them in registers.
+#[derive(Default)]
+struct StateSums {
+    offered_mutual_aid: f64,
+    help_requested: [f64; 3],
+    help_unmet: [f64; 3],
+    comp_requested: f64,
+    comp_unmet: f64,
+    grade1_with_need: u32,
+    grade1_underserved: u32,
+    adl_at_risk: u32,
+    adl_onsets: u32,
+    deaths: u32,
+}
+
+impl StateSums {
+    fn write(&self, rec: &mut WeekRecord) {
+        rec.offered_by[MUTUAL_AID] += self.offered_mutual_aid;
+        rec.help_requested_by_grade = self.help_requested;
+        rec.help_unmet_by_grade = self.help_unmet;
+        rec.help_requested = self.help_requested[0] + self.help_requested[1] + self.help_requested[2];
+        rec.help_unmet = self.help_unmet[0] + self.help_unmet[1] + self.help_unmet[2];
+        rec.comp_requested = self.comp_requested;
+        rec.comp_unmet = self.comp_unmet;
+        rec.grade1_with_need = self.grade1_with_need as f64;
+        rec.grade1_underserved = self.grade1_underserved as f64;
+        rec.adl_at_risk = self.adl_at_risk as f64;
+        rec.adl_onsets = self.adl_onsets as f64;
+        rec.deaths = self.deaths as f64;
+    }
+}
+
 /// Phase 5: unmet need, health, mortality, loneliness, willingness, grades.
 #[inline(never)]
 fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, bands: &mut AgeBands) {
@@ -476,6 +517,8 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
     let tp = s.community_types.get(c.kind);
     let ln_unmet = h.unmet_help_hazard_ratio.max(1e-9).ln() as f32;
     let ln_lonely = h.loneliness_hazard_ratio.max(1e-9).ln() as f32;
+    // Largest hazard ratio any elder can have (unmet share and loneliness lie in [0, 1]).
+    let hr_max = ((ln_unmet.max(0.0) + ln_lonely.max(0.0)) as f64).exp() * 1.001;
     let mem = h.unmet_memory as f32;
     let moderate = lo.moderate_threshold as f32;
     let severe = lo.severe_threshold as f32;
@@ -483,27 +526,24 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
     c.died.clear();
     let e = &mut c.elders;
     let rng = &mut c.rng;
+    let mut acc = StateSums::default();
     for i in 0..e.len() {
         if !e.alive[i] {
             continue;
         }
         let g = e.grade[i] as usize - 1;
         // Offered mutual-aid help: every capable helper's capacity this week.
-        rec.offered_by[MUTUAL_AID] += (e.helper_left[i] + e.helped[i]) as f64;
+        acc.offered_mutual_aid += (e.helper_left[i] + e.helped[i]) as f64;
         // Unmet need this week.
         let need = e.help_need[i];
         let left = e.help_left[i];
-        rec.help_requested += need as f64;
-        rec.help_unmet += left as f64;
-        rec.help_requested_by_grade[g] += need as f64;
-        rec.help_unmet_by_grade[g] += left as f64;
-        rec.comp_requested += e.comp_need[i] as f64;
-        rec.comp_unmet += e.comp_left[i] as f64;
+        acc.help_requested[g] += need as f64;
+        acc.help_unmet[g] += left as f64;
+        acc.comp_requested += e.comp_need[i] as f64;
+        acc.comp_unmet += e.comp_left[i] as f64;
         if g == 0 && need > 0.0 {
-            rec.grade1_with_need += 1.0;
-            if left > 0.5 * need {
-                rec.grade1_underserved += 1.0;
-            }
+            acc.grade1_with_need += 1;
+            acc.grade1_underserved += u32::from(left > 0.5 * need);
         }
         let unmet_share = if need > 0.0 { left / need } else { 0.0 };
         e.unmet_recent[i] = (1.0 - mem) * e.unmet_recent[i] + mem * unmet_share;
@@ -512,41 +552,43 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
         let row = HealthTable::row(e.age_weeks[i]);
         let t = &m.health.transitions[row];
         let st = e.state[i];
-        let hr = (ln_unmet * e.unmet_recent[i] + ln_lonely * e.loneliness[i]).exp() as f64;
         let p_death = m.health.death[row][st as usize];
-        let (worse, worse2, better) = match st {
-            INDEPENDENT => (t[0] * hr, t[1] * hr, 0.0),
-            IADL_LIMITED => (t[3] * hr, 0.0, t[2]),
-            SEMI_DISABLED => (t[5] * hr, 0.0, t[4]),
+        // Base weekly probabilities: (worsening, acute onset, recovery).
+        let (w1, w2, better) = match st {
+            INDEPENDENT => (t[0], t[1], 0.0),
+            IADL_LIMITED => (t[3], 0.0, t[2]),
+            SEMI_DISABLED => (t[5], 0.0, t[4]),
             _ => (0.0, 0.0, t[6]),
         };
-        if st <= IADL_LIMITED {
-            rec.adl_at_risk += 1.0;
-        }
+        acc.adl_at_risk += u32::from(st <= IADL_LIMITED);
         let u = unif(rng);
         if u < p_death {
             bands.deaths[crate::metrics::band_of(e.age_weeks[i])] += 1.0;
-            rec.deaths += 1.0;
+            acc.deaths += 1;
             e.alive[i] = false;
             c.died.push(i as u32);
             continue;
         }
-        let mut u2 = u - p_death;
-        let new_state = if u2 < worse {
-            if st == INDEPENDENT { IADL_LIMITED } else { st + 1 }
+        let u2 = u - p_death;
+        // Worsening is scaled by the hazard ratio of recent unmet help and
+        // loneliness. Most weeks nothing happens: when the draw lies above the
+        // largest possible event probability the exact ratio is not needed.
+        let new_state = if u2 >= (w1 + w2) * hr_max + better {
+            st
         } else {
-            u2 -= worse;
-            if u2 < worse2 {
+            let hr = (ln_unmet * e.unmet_recent[i] + ln_lonely * e.loneliness[i]).exp() as f64;
+            let (worse, worse2) = (w1 * hr, w2 * hr);
+            if u2 < worse {
+                if st == INDEPENDENT { IADL_LIMITED } else { st + 1 }
+            } else if u2 - worse < worse2 {
                 SEMI_DISABLED
-            } else if u2 - worse2 < better {
+            } else if u2 - worse - worse2 < better {
                 st - 1
             } else {
                 st
             }
         };
-        if st <= IADL_LIMITED && new_state >= SEMI_DISABLED {
-            rec.adl_onsets += 1.0;
-        }
+        acc.adl_onsets += u32::from(st <= IADL_LIMITED && new_state >= SEMI_DISABLED);
         e.state[i] = new_state;
 
         // Loneliness: rises with unmet companionship; is pulled back toward the
@@ -557,7 +599,9 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
         let l = e.loneliness[i];
         let shock: f64 = StandardNormal.sample(rng);
         let pull = lo.baseline_pull_weekly as f32 + lo.fall_weekly as f32 * met_c;
-        let nl = l + lo.rise_weekly as f32 * unmet_c * (1.0 - l) + pull * (e.loneliness_base[i] - l)
+        let nl = l
+            + lo.rise_weekly as f32 * unmet_c * (1.0 - l)
+            + pull * (e.loneliness_base[i] - l)
             + (lo.shock_sd * shock) as f32;
         e.loneliness[i] = nl.clamp(0.0, 1.0);
 
@@ -577,6 +621,7 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
         e.willingness[i] = nw.clamp(0.0, 1.0);
         e.grade[i] = grade_of(e.state[i], e.lives_alone[i], e.loneliness[i], moderate, severe);
     }
+    acc.write(rec);
     // The dead leave: ties dropped, party pairs freed, slots reusable.
     for k in 0..c.died.len() {
         let i = c.died[k] as usize;
@@ -594,8 +639,8 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
 }
 
 /// Tie dynamics: interaction strengthens, every tie decays, weak ties drop,
-/// friends of friends meet (triadic closure); then the CSR is rebuilt if the
-/// ties changed.
+/// friends of friends meet (triadic closure). Changes go to the edge list; the
+/// CSR is rebuilt once at the end of [`inflow`].
 #[inline(never)]
 fn update_ties(c: &mut Community, m: &Model) {
     let t = &m.scenario.ties;
@@ -645,7 +690,7 @@ fn update_ties(c: &mut Community, m: &Model) {
         }
         g.add_edge(iu, k, t.new_tie_strength as f32);
     }
-    g.compact();
+    // The CSR is rebuilt once, after inflow has added newcomers' ties.
 }
 
 /// Phase 6: new 60-year-olds take free slots (or new ones) and get a few ties
@@ -654,11 +699,7 @@ fn update_ties(c: &mut Community, m: &Model) {
 fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord) {
     let s = &m.scenario;
     let lambda = c.initial_elders as f64 * s.inflow.annual_rate / 52.0;
-    let n_new = if lambda > 0.0 {
-        Poisson::new(lambda).map(|p| p.sample(&mut c.rng) as usize).unwrap_or(0)
-    } else {
-        0
-    };
+    let n_new = if lambda > 0.0 { Poisson::new(lambda).map(|p| p.sample(&mut c.rng) as usize).unwrap_or(0) } else { 0 };
     let tp = s.community_types.get(c.kind);
     for _ in 0..n_new {
         // A newcomer takes a dead elder's slot (and building) or a new slot.
@@ -710,32 +751,40 @@ fn observe(c: &mut Community, m: &Model, week: u32, rec: &mut WeekRecord, bands:
             c.active_ties[g.b[k] as usize] += 1;
         }
     }
+    // Counts in local integers (kept in registers), loneliness in local sums.
     let e = &c.elders;
+    let mut n_grade = [0u32; 3];
+    let mut n_state = [0u32; 4];
+    let mut lonely_by_grade = [0f64; 3];
+    let (mut registered, mut paired, mut isolated, mut few_ties) = (0u32, 0u32, 0u32, 0u32);
     for i in 0..e.len() {
         if !e.alive[i] {
             continue;
         }
         let gi = e.grade[i] as usize - 1;
         let st = e.state[i] as usize;
-        rec.alive += 1.0;
-        rec.grade[gi] += 1.0;
-        rec.state[st] += 1.0;
-        rec.loneliness_sum += e.loneliness[i] as f64;
-        rec.loneliness_by_grade[gi] += e.loneliness[i] as f64;
-        if e.registered[i] {
-            rec.registered += 1.0;
-        }
-        if e.pair_kind[i] != PAIR_NONE {
-            rec.paired += 1.0;
-        }
-        if wk - e.last_contact[i] >= iso {
-            rec.isolated += 1.0;
-        }
-        if (c.active_ties[i] as usize) < few {
-            rec.few_ties += 1.0;
-        }
+        n_grade[gi] += 1;
+        n_state[st] += 1;
+        lonely_by_grade[gi] += e.loneliness[i] as f64;
+        registered += u32::from(e.registered[i]);
+        paired += u32::from(e.pair_kind[i] != PAIR_NONE);
+        isolated += u32::from(wk - e.last_contact[i] >= iso);
+        few_ties += u32::from((c.active_ties[i] as usize) < few);
         bands.person_weeks[band_of(e.age_weeks[i])][st] += 1.0;
     }
+    for g in 0..3 {
+        rec.grade[g] = n_grade[g] as f64;
+        rec.loneliness_by_grade[g] = lonely_by_grade[g];
+    }
+    for st in 0..4 {
+        rec.state[st] = n_state[st] as f64;
+    }
+    rec.alive = n_grade.iter().sum::<u32>() as f64;
+    rec.loneliness_sum = lonely_by_grade[0] + lonely_by_grade[1] + lonely_by_grade[2];
+    rec.registered = registered as f64;
+    rec.paired = paired as f64;
+    rec.isolated = isolated as f64;
+    rec.few_ties = few_ties as f64;
     let every = s.metrics.network_every.max(1);
     if week % every == 0 {
         c.net = crate::network::stats::NetStats::compute(&c.graph, &c.elders.alive, &mut c.net_scratch);

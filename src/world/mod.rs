@@ -100,10 +100,34 @@ impl Elders {
     /// Reserves room for `n` slots in every column.
     pub fn reserve(&mut self, n: usize) {
         macro_rules! r { ($($c:ident),*) => { $( self.$c.reserve(n); )* } }
-        r!(alive, age_weeks, male, lives_alone, family_hours, income, state, loneliness,
-           loneliness_base, willingness, registered, grade, building, last_contact,
-           unmet_recent, time_bank, pair_kind, pair_id, help_need, help_left, comp_need,
-           comp_left, helper_left, helped, got_neighbour_help, attended);
+        r!(
+            alive,
+            age_weeks,
+            male,
+            lives_alone,
+            family_hours,
+            income,
+            state,
+            loneliness,
+            loneliness_base,
+            willingness,
+            registered,
+            grade,
+            building,
+            last_contact,
+            unmet_recent,
+            time_bank,
+            pair_kind,
+            pair_id,
+            help_need,
+            help_left,
+            comp_need,
+            comp_left,
+            helper_left,
+            helped,
+            got_neighbour_help,
+            attended
+        );
     }
 }
 

@@ -27,7 +27,10 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
         .iter()
         .map(|t| {
             let out = tmp.path().join(format!("t{t}"));
-            let o = carenet(&["run", &small(), "--threads", t, "--reps", "3", "--seed", "7", "--out", out.to_str().unwrap()], tmp.path());
+            let o = carenet(
+                &["run", &small(), "--threads", t, "--reps", "3", "--seed", "7", "--out", out.to_str().unwrap()],
+                tmp.path(),
+            );
             assert!(o.status.success(), "{}", text(&o));
             out
         })
@@ -42,7 +45,10 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
     let out = tmp.path().join("other");
     let o = carenet(&["run", &small(), "--reps", "3", "--seed", "8", "--out", out.to_str().unwrap()], tmp.path());
     assert!(o.status.success());
-    assert_ne!(std::fs::read(out.join("timeseries.csv")).unwrap(), std::fs::read(outs[0].join("timeseries.csv")).unwrap());
+    assert_ne!(
+        std::fs::read(out.join("timeseries.csv")).unwrap(),
+        std::fs::read(outs[0].join("timeseries.csv")).unwrap()
+    );
 }
 
 #[test]
@@ -65,13 +71,23 @@ fn run_writes_every_file() {
     let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
     assert_eq!(summary.lines().next().unwrap(), "package,metric,community_type,mean,sd,ci_low,ci_high,n");
     for m in [
-        "isolation_rate", "few_ties_rate", "loneliness_mean", "unmet_help_rate", "unmet_companionship_rate",
-        "grade1_underserved_rate", "mutual_aid_share", "grade1_share", "grade2_share", "grade3_share",
-        "mean_degree", "clustering",
+        "isolation_rate",
+        "few_ties_rate",
+        "loneliness_mean",
+        "unmet_help_rate",
+        "unmet_companionship_rate",
+        "grade1_underserved_rate",
+        "mutual_aid_share",
+        "grade1_share",
+        "grade2_share",
+        "grade3_share",
+        "mean_degree",
+        "clustering",
     ] {
         for t in ["commercial_estate", "village", "village_to_residence", "all"] {
             let prefix = format!("baseline,{m},{t},");
-            let row = summary.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("summary lacks {prefix}"));
+            let row =
+                summary.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("summary lacks {prefix}"));
             let f: Vec<&str> = row.split(',').collect();
             let (mean, lo, hi): (f64, f64, f64) = (f[3].parse().unwrap(), f[5].parse().unwrap(), f[6].parse().unwrap());
             assert!(lo <= mean && mean <= hi, "{row}");
@@ -80,10 +96,14 @@ fn run_writes_every_file() {
     }
 
     let bands = std::fs::read_to_string(dir.join("age_bands.csv")).unwrap();
-    assert_eq!(bands.lines().next().unwrap(), "rep,age_band,independent,iadl_limited,semi_disabled,disabled,deaths,person_weeks");
+    assert_eq!(
+        bands.lines().next().unwrap(),
+        "rep,age_band,independent,iadl_limited,semi_disabled,disabled,deaths,person_weeks"
+    );
     assert!(bands.lines().any(|l| l.starts_with("0,60-64,")) && bands.lines().any(|l| l.starts_with("1,95+,")));
 
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     for k in ["scenario", "seed", "reps", "carenet_version", "elder_weeks", "wall_seconds"] {
         assert!(manifest.get(k).is_some(), "manifest lacks {k}");
     }

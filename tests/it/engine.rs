@@ -68,7 +68,10 @@ fn check_week(w: &World, m: &Model, recs: &[WeekRecord]) -> Result<(), String> {
             }
             // Population accounting.
             if r.alive_start + r.entrants - r.deaths != r.alive {
-                return Err(format!("start {} + inflow {} - deaths {} != end {}", r.alive_start, r.entrants, r.deaths, r.alive));
+                return Err(format!(
+                    "start {} + inflow {} - deaths {} != end {}",
+                    r.alive_start, r.entrants, r.deaths, r.alive
+                ));
             }
             let alive = e.alive.iter().filter(|&&a| a).count() as f64;
             if alive != r.alive {
@@ -96,7 +99,10 @@ fn check_week(w: &World, m: &Model, recs: &[WeekRecord]) -> Result<(), String> {
                         return Err(format!("elder {i} of community {ci} has a stale student pair"));
                     }
                 }
-                if e.alive[i] && e.pair_kind[i] == carenet::world::PAIR_PARTY && c.party[e.pair_id[i] as usize].elder != i as u32 {
+                if e.alive[i]
+                    && e.pair_kind[i] == carenet::world::PAIR_PARTY
+                    && c.party[e.pair_id[i] as usize].elder != i as u32
+                {
                     return Err(format!("elder {i} of community {ci} has a stale party pair"));
                 }
             }
@@ -112,36 +118,43 @@ fn arb_scenario() -> impl Strategy<Value = (Scenario, Levers, u64)> {
         (any::<bool>(), 0.0f64..100.0, 0.0f64..5.0, 0.0f64..10.0, 0.0f64..0.9),
         any::<u64>(),
     )
-        .prop_map(|((n, fam, help_p, students, budget), (prio, inflow, mort, visit, paid), (platform, voucher, extra, couns, disc), seed)| {
-            let mut s = small_scenario(n);
-            for kind in CommunityType::ALL {
-                let tp = match kind {
-                    CommunityType::CommercialEstate => &mut s.community_types.commercial_estate,
-                    CommunityType::Village => &mut s.community_types.village,
-                    CommunityType::VillageToResidence => &mut s.community_types.village_to_residence,
+        .prop_map(
+            |(
+                (n, fam, help_p, students, budget),
+                (prio, inflow, mort, visit, paid),
+                (platform, voucher, extra, couns, disc),
+                seed,
+            )| {
+                let mut s = small_scenario(n);
+                for kind in CommunityType::ALL {
+                    let tp = match kind {
+                        CommunityType::CommercialEstate => &mut s.community_types.commercial_estate,
+                        CommunityType::Village => &mut s.community_types.village,
+                        CommunityType::VillageToResidence => &mut s.community_types.village_to_residence,
+                    };
+                    tp.family_hours_alone = fam / 3.0;
+                    tp.family_hours_with_family = fam;
+                    tp.paid_hours_per_100 = paid * 5.0;
+                }
+                s.needs.help_probability = [help_p * 0.3, help_p, help_p, 1.0];
+                s.streets[0].students = students;
+                s.streets[0].contract_budget = budget;
+                s.case_management.grade_priority = prio;
+                s.inflow.annual_rate = inflow;
+                s.health.mortality_at_60 = mort;
+                s.ties.visit_weekly = visit;
+                let levers = Levers {
+                    platform,
+                    voucher_weekly: voucher,
+                    extra_sessions: extra,
+                    counselling_sessions: couns,
+                    counselling_relief: 0.05,
+                    paid_discount: disc,
+                    ..Levers::default()
                 };
-                tp.family_hours_alone = fam / 3.0;
-                tp.family_hours_with_family = fam;
-                tp.paid_hours_per_100 = paid * 5.0;
-            }
-            s.needs.help_probability = [help_p * 0.3, help_p, help_p, 1.0];
-            s.streets[0].students = students;
-            s.streets[0].contract_budget = budget;
-            s.case_management.grade_priority = prio;
-            s.inflow.annual_rate = inflow;
-            s.health.mortality_at_60 = mort;
-            s.ties.visit_weekly = visit;
-            let levers = Levers {
-                platform,
-                voucher_weekly: voucher,
-                extra_sessions: extra,
-                counselling_sessions: couns,
-                counselling_relief: 0.05,
-                paid_discount: disc,
-                ..Levers::default()
-            };
-            (s, levers, seed)
-        })
+                (s, levers, seed)
+            },
+        )
 }
 
 proptest! {
@@ -172,7 +185,13 @@ fn initial_population_matches_published_mix() {
         for i in 0..c.elders.len() {
             n += 1.0;
             let y = c.elders.age_weeks[i] / 52;
-            ages[if y < 70 { 0 } else if y < 80 { 1 } else { 2 }] += 1.0;
+            ages[if y < 70 {
+                0
+            } else if y < 80 {
+                1
+            } else {
+                2
+            }] += 1.0;
             grades[c.elders.grade[i] as usize - 1] += 1.0;
         }
     }

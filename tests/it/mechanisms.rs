@@ -47,21 +47,25 @@ fn each_type(s: &mut Scenario, f: impl Fn(&mut carenet::scenario::TypeParams)) {
 #[test]
 fn family_is_asked_first() {
     let (lots, none) = compare(
-        |s| each_type(s, |t| {
-            t.no_family_share = 0.0;
-            t.family_hours_alone = 200.0;
-            t.family_hours_with_family = 200.0;
-        }),
+        |s| {
+            each_type(s, |t| {
+                t.no_family_share = 0.0;
+                t.family_hours_alone = 200.0;
+                t.family_hours_with_family = 200.0;
+            })
+        },
         |s| each_type(s, |t| t.no_family_share = 1.0),
         "paid_hours",
     );
     assert!(lots < 0.05 * none, "paid hours with ample family {lots} vs none {none}");
     let (u_lots, u_none) = compare(
-        |s| each_type(s, |t| {
-            t.no_family_share = 0.0;
-            t.family_hours_alone = 200.0;
-            t.family_hours_with_family = 200.0;
-        }),
+        |s| {
+            each_type(s, |t| {
+                t.no_family_share = 0.0;
+                t.family_hours_alone = 200.0;
+                t.family_hours_with_family = 200.0;
+            })
+        },
         |s| each_type(s, |t| t.no_family_share = 1.0),
         "unmet_help_rate",
     );
@@ -87,10 +91,12 @@ fn students_visit_only_in_term() {
     let res = run_model(&s, Levers::default(), 1, 60, 5);
     let woy = |w: u32| ((s.simulation.start_week_of_year - 1 + w) % 52) + 1;
     let student_hours = |w: usize| -> f64 {
-        (0..res.communities.len()).map(|c| {
-            let r = res.record(0, w, c);
-            r.help_by[carenet::metrics::STUDENT] + r.comp_by[carenet::metrics::STUDENT]
-        }).sum()
+        (0..res.communities.len())
+            .map(|c| {
+                let r = res.record(0, w, c);
+                r.help_by[carenet::metrics::STUDENT] + r.comp_by[carenet::metrics::STUDENT]
+            })
+            .sum()
     };
     for w in 0..60u32 {
         let y = woy(w);
@@ -144,18 +150,16 @@ fn students_drop_out_in_term() {
 
 #[test]
 fn neighbours_help_over_ties() {
-    let (off, on) = compare(|s| s.mutual_aid.ask_probability = 0.0, |s| s.mutual_aid.ask_probability = 1.0, "mutual_aid_share");
+    let (off, on) =
+        compare(|s| s.mutual_aid.ask_probability = 0.0, |s| s.mutual_aid.ask_probability = 1.0, "mutual_aid_share");
     assert_eq!(off, 0.0);
     assert!(on > 0.02, "mutual aid share with ask probability 1: {on}");
 }
 
 #[test]
 fn awareness_raises_willingness_and_mutual_aid() {
-    let (low, high) = compare(
-        |s| each_type(s, |t| t.awareness = 0.1),
-        |s| each_type(s, |t| t.awareness = 0.9),
-        "mutual_aid_share",
-    );
+    let (low, high) =
+        compare(|s| each_type(s, |t| t.awareness = 0.1), |s| each_type(s, |t| t.awareness = 0.9), "mutual_aid_share");
     assert!(high > low, "mutual aid share: awareness 0.1 → {low}, 0.9 → {high}");
 }
 
@@ -265,7 +269,8 @@ fn mortality_depends_on_age_and_state() {
         "deaths_per_1000_per_year",
     );
     assert!(steep > flat, "deaths: flat {flat}, steep {steep}");
-    let (young, old) = compare(|s| s.health.mortality_slope = 0.0, |s| s.health.mortality_slope = 0.15, "deaths_per_1000_per_year");
+    let (young, old) =
+        compare(|s| s.health.mortality_slope = 0.0, |s| s.health.mortality_slope = 0.15, "deaths_per_1000_per_year");
     assert!(old > young);
 }
 
@@ -288,7 +293,8 @@ fn tie_decay_thins_the_network() {
 
 #[test]
 fn interaction_strengthens_ties() {
-    let (no_gain, gain) = compare(|s| s.ties.interaction_gain = 0.0, |s| s.ties.interaction_gain = 0.3, "few_ties_rate");
+    let (no_gain, gain) =
+        compare(|s| s.ties.interaction_gain = 0.0, |s| s.ties.interaction_gain = 0.3, "few_ties_rate");
     assert!(gain < no_gain, "few-ties rate: no strengthening {no_gain}, strengthening {gain}");
 }
 
@@ -324,11 +330,8 @@ fn co_attendance_forms_ties() {
 
 #[test]
 fn reciprocity_raises_willingness_of_helped_elders() {
-    let (off, on) = compare(
-        |s| s.willingness.reciprocity_gain = 0.0,
-        |s| s.willingness.reciprocity_gain = 0.2,
-        "mutual_aid_share",
-    );
+    let (off, on) =
+        compare(|s| s.willingness.reciprocity_gain = 0.0, |s| s.willingness.reciprocity_gain = 0.2, "mutual_aid_share");
     assert!(on > off, "mutual aid: no reciprocity {off}, reciprocity {on}");
 }
 
@@ -385,7 +388,12 @@ fn supervision_and_funding_raise_social_worker_hours() {
 #[test]
 fn student_credits_raise_student_hours() {
     let (off, on) = lever_effect(
-        Levers { student_hours_factor: 2.0, student_recruit_factor: 2.0, student_attrition_factor: 0.5, ..Levers::default() },
+        Levers {
+            student_hours_factor: 2.0,
+            student_recruit_factor: 2.0,
+            student_attrition_factor: 0.5,
+            ..Levers::default()
+        },
         "student_hours",
     );
     assert!(on > off * 1.5, "student hours: {off} → {on}");

@@ -20,10 +20,30 @@ fn neighbour_tie_ordering_village_resettlement_estate() {
         let v = stats_of(CommunityType::Village, 1000, seed);
         let r = stats_of(CommunityType::VillageToResidence, 1000, seed);
         let c = stats_of(CommunityType::CommercialEstate, 1000, seed);
-        assert!(v.mean_degree() >= r.mean_degree(), "degree village {} < resettlement {}", v.mean_degree(), r.mean_degree());
-        assert!(r.mean_degree() > c.mean_degree(), "degree resettlement {} <= estate {}", r.mean_degree(), c.mean_degree());
-        assert!(v.clustering() >= r.clustering(), "clustering village {} < resettlement {}", v.clustering(), r.clustering());
-        assert!(r.clustering() > c.clustering(), "clustering resettlement {} <= estate {}", r.clustering(), c.clustering());
+        assert!(
+            v.mean_degree() >= r.mean_degree(),
+            "degree village {} < resettlement {}",
+            v.mean_degree(),
+            r.mean_degree()
+        );
+        assert!(
+            r.mean_degree() > c.mean_degree(),
+            "degree resettlement {} <= estate {}",
+            r.mean_degree(),
+            c.mean_degree()
+        );
+        assert!(
+            v.clustering() >= r.clustering(),
+            "clustering village {} < resettlement {}",
+            v.clustering(),
+            r.clustering()
+        );
+        assert!(
+            r.clustering() > c.clustering(),
+            "clustering resettlement {} <= estate {}",
+            r.clustering(),
+            c.clustering()
+        );
     }
 }
 
