@@ -147,6 +147,22 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
     scenario.simulation.reps = reps;
     scenario.simulation.weeks = weeks;
     scenario.simulation.seed = seed;
+    // A shorter run summarises all of its weeks.
+    scenario.metrics.summary_window = scenario.metrics.summary_window.min(weeks);
+    // The flags change the scenario: check it again, naming the flag.
+    let problems = carenet::scenario::validate::validate(&scenario);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "error: command line: {} {} (from --reps/--weeks/--seed)\n  allowed: {}",
+                    p.path, p.message, p.allowed
+                )
+            })
+            .collect();
+        return Err(Failure::Input(lines.join("\n")));
+    }
     let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     let model = Model::new(scenario, Levers::default());
     let cfg = RunConfig { reps, seed, weeks, threads: args.threads };
@@ -168,7 +184,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
     bar.finish_and_clear();
 
     let kinds: Vec<_> = res.communities.iter().map(|c| c.kind).collect();
-    let window = model.scenario.metrics.summary_window.min(weeks);
+    let window = model.scenario.metrics.summary_window;
     let totals = window_totals(res.reps.len(), weeks, window, &kinds, |r, w, c| *res.record(r, w, c));
     let rows = summarise("baseline", &totals);
 

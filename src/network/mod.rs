@@ -173,18 +173,24 @@ impl TieGraph {
     }
 
     /// Removes edges with strength ≤ 0 (order-preserving) and rebuilds the CSR if
-    /// anything changed since the last rebuild.
+    /// anything changed since the last rebuild; degrees are counted in the same
+    /// pass that compacts the edge list.
     pub fn compact(&mut self) {
         if !self.dirty {
             return;
         }
+        self.cursor.clear();
+        self.cursor.resize(self.n_nodes, 0);
         let mut w = 0;
         for r in 0..self.a.len() {
             if self.strength[r] > 0.0 {
-                self.a[w] = self.a[r];
-                self.b[w] = self.b[r];
+                let (x, y) = (self.a[r], self.b[r]);
+                self.a[w] = x;
+                self.b[w] = y;
                 self.strength[w] = self.strength[r];
                 self.touched[w] = self.touched[r];
+                self.cursor[x as usize] += 1;
+                self.cursor[y as usize] += 1;
                 w += 1;
             }
         }
@@ -192,19 +198,24 @@ impl TieGraph {
         self.b.truncate(w);
         self.strength.truncate(w);
         self.touched.truncate(w);
-        self.rebuild();
+        self.fill_csr();
     }
 
-    /// Rebuilds the CSR from the edge list (counting sort; no allocation once the
-    /// buffers have grown to the largest graph seen).
+    /// Rebuilds the CSR from the edge list.
     fn rebuild(&mut self) {
-        let n = self.n_nodes;
         self.cursor.clear();
-        self.cursor.resize(n, 0);
+        self.cursor.resize(self.n_nodes, 0);
         for e in 0..self.a.len() {
             self.cursor[self.a[e] as usize] += 1;
             self.cursor[self.b[e] as usize] += 1;
         }
+        self.fill_csr();
+    }
+
+    /// Fills the CSR from the degrees in `cursor` (counting sort; no allocation
+    /// once the buffers have grown to the largest graph seen).
+    fn fill_csr(&mut self) {
+        let n = self.n_nodes;
         self.offsets.clear();
         self.offsets.push(0);
         let mut acc = 0u32;

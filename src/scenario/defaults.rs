@@ -129,18 +129,6 @@ impl Default for CommunityTypes {
     }
 }
 
-impl Default for TypeParams {
-    fn default() -> Self {
-        CommunityTypes::default().commercial_estate
-    }
-}
-
-impl Default for NetworkParams {
-    fn default() -> Self {
-        CommunityTypes::default().commercial_estate.network
-    }
-}
-
 impl Default for Needs {
     fn default() -> Self {
         Needs {

@@ -136,9 +136,11 @@ impl CommunityTypes {
     }
 }
 
-/// Traits of one community type.
+/// Traits of one community type. No field has a default of its own: a
+/// scenario file's partial table is merged onto the type's defaults by
+/// [`crate::scenario::load`], so every type keeps its own values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct TypeParams {
     /// Share of elders living alone.
     pub lives_alone_share: f64,
@@ -165,9 +167,11 @@ pub struct TypeParams {
 }
 
 /// Parameters of a community's network generator. Each type's generator uses
-/// the fields its structure needs (see docs/model.md, "Networks").
+/// the fields its structure needs (see docs/model.md, "Networks"). Like
+/// [`TypeParams`], it has no per-field defaults: partial tables are merged onto
+/// the type's own values by the loader.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct NetworkParams {
     /// Elders per building (commercial, village-to-residence) or lane (village).
     pub building_size: f64,

@@ -6,7 +6,7 @@
 
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
-use rand_distr::{Distribution, Exp1, Poisson, StandardNormal};
+use rand_distr::{Distribution, Exp1, Poisson};
 
 use super::Model;
 use crate::metrics::*;
@@ -21,6 +21,33 @@ use crate::world::*;
 fn unif(rng: &mut ChaCha8Rng) -> f64 {
     use rand::Rng;
     (rng.next_u32() >> 8) as f64 * (1.0 / 16_777_216.0)
+}
+
+/// Bernoulli trials at probability `p`, visited by geometric gaps: one draw per
+/// success instead of one per trial (statistically the same as drawing every trial).
+struct Gaps {
+    ln_q: f64,
+    p: f64,
+}
+
+impl Gaps {
+    fn new(p: f64) -> Gaps {
+        Gaps { ln_q: (1.0 - p.clamp(0.0, 1.0)).ln(), p }
+    }
+
+    /// Trials to skip before the next success (usize::MAX: never).
+    #[inline]
+    fn gap(&self, rng: &mut ChaCha8Rng) -> usize {
+        if self.p <= 0.0 {
+            usize::MAX
+        } else if self.p >= 1.0 {
+            0
+        } else {
+            let u = 1.0 - unif(rng); // in (0, 1]
+            let g = (u.ln() / self.ln_q).floor();
+            if g >= usize::MAX as f64 { usize::MAX } else { g as usize }
+        }
+    }
 }
 
 /// A count with mean `x`: floor(x) plus one more with probability frac(x).
@@ -597,7 +624,8 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
         let unmet_c = if cn > 0.0 { e.comp_left[i] / cn } else { 0.0 };
         let met_c = if cn > 0.0 { 1.0 - unmet_c } else { f32::from(e.last_contact[i] == wk) };
         let l = e.loneliness[i];
-        let shock: f64 = StandardNormal.sample(rng);
+        // Shock with mean 0 and sd 1: uniform on [−√3, √3].
+        let shock = (2.0 * unif(rng) - 1.0) * 3f64.sqrt();
         let pull = lo.baseline_pull_weekly as f32 + lo.fall_weekly as f32 * met_c;
         let nl = l
             + lo.rise_weekly as f32 * unmet_c * (1.0 - l)
@@ -672,8 +700,14 @@ fn update_ties(c: &mut Community, m: &Model) {
     }
     let e = &c.elders;
     let rng = &mut c.rng;
-    for &iu in &c.order {
-        if !e.alive[iu as usize] || unif(rng) >= t.triadic_weekly {
+    // Elders who meet a friend's friend this week, by geometric gaps over the
+    // week's (shuffled) order.
+    let closers = Gaps::new(t.triadic_weekly);
+    let mut pos = closers.gap(rng);
+    while pos < c.order.len() {
+        let iu = c.order[pos];
+        pos = pos.saturating_add(1).saturating_add(closers.gap(rng));
+        if !e.alive[iu as usize] {
             continue;
         }
         let d = g.degree(iu);
