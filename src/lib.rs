@@ -4,6 +4,9 @@
 //! no clock and no global RNG. [`scenario`] turns TOML into a validated
 //! [`scenario::Scenario`]; [`experiment`] runs replications; [`output`] writes files.
 
+// Columns are indexed by elder slot on purpose (struct of arrays).
+#![allow(clippy::needless_range_loop)]
+
 pub mod experiment;
 pub mod metrics;
 pub mod network;

@@ -12,6 +12,9 @@ use crate::scenario::CommunityType;
 pub enum Group {
     Type(CommunityType),
     All,
+    /// Equity: the largest minus the smallest value across the community types
+    /// present (per replication, then summarised).
+    Gap,
 }
 
 impl Group {
@@ -26,13 +29,14 @@ impl Group {
         match self {
             Group::Type(t) => t.as_str(),
             Group::All => "all",
+            Group::Gap => "gap_between_types",
         }
     }
 
     pub fn contains(self, t: CommunityType) -> bool {
         match self {
             Group::Type(x) => x == t,
-            Group::All => true,
+            Group::All | Group::Gap => true,
         }
     }
 }
@@ -130,6 +134,25 @@ pub fn summarise(package: &str, totals: &[[WeekRecord; 4]]) -> Vec<SummaryRow> {
                 metric: m.name,
                 group: *grp,
                 interval: interval(&xs),
+            });
+        }
+        // Equity gap across the types present (needs at least two).
+        let present: Vec<usize> = (0..3).filter(|&g| totals.iter().any(|t| t[g].weeks > 0.0)).collect();
+        if present.len() >= 2 {
+            let gaps: Vec<f64> = totals
+                .iter()
+                .map(|t| {
+                    let vals: Vec<f64> = present.iter().map(|&g| (m.value)(&t[g])).collect();
+                    let max = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
+                    max - min
+                })
+                .collect();
+            rows.push(SummaryRow {
+                package: package.to_string(),
+                metric: m.name,
+                group: Group::Gap,
+                interval: interval(&gaps),
             });
         }
     }

@@ -59,7 +59,7 @@ impl Default for CommunityTypes {
                 family_hours_alone: 4.0,
                 family_hours_with_family: 14.0,
                 income_mix: [0.20, 0.50, 0.30],
-                loneliness_mean: 0.28,
+                loneliness_mean: 0.27,
                 willingness_mean: 0.35,
                 awareness: 0.35,
                 paid_hours_per_100: 40.0,
@@ -74,7 +74,7 @@ impl Default for CommunityTypes {
                     kin_colocation: 1.0,
                     kin_strength: 0.6,
                     neighbour_strength: 0.4,
-                    newcomer_degree: 1.5,
+                    newcomer_degree: 3.0,
                 },
             },
             village: TypeParams {
@@ -83,7 +83,7 @@ impl Default for CommunityTypes {
                 family_hours_alone: 6.0,
                 family_hours_with_family: 20.0,
                 income_mix: [0.55, 0.38, 0.07],
-                loneliness_mean: 0.33,
+                loneliness_mean: 0.32,
                 willingness_mean: 0.50,
                 awareness: 0.50,
                 paid_hours_per_100: 8.0,
@@ -98,7 +98,7 @@ impl Default for CommunityTypes {
                     kin_colocation: 0.9,
                     kin_strength: 0.7,
                     neighbour_strength: 0.45,
-                    newcomer_degree: 3.0,
+                    newcomer_degree: 8.0,
                 },
             },
             village_to_residence: TypeParams {
@@ -107,7 +107,7 @@ impl Default for CommunityTypes {
                 family_hours_alone: 5.0,
                 family_hours_with_family: 16.0,
                 income_mix: [0.45, 0.45, 0.10],
-                loneliness_mean: 0.32,
+                loneliness_mean: 0.31,
                 willingness_mean: 0.30,
                 awareness: 0.30,
                 paid_hours_per_100: 20.0,
@@ -122,7 +122,7 @@ impl Default for CommunityTypes {
                     kin_colocation: 0.2,
                     kin_strength: 0.55,
                     neighbour_strength: 0.35,
-                    newcomer_degree: 1.5,
+                    newcomer_degree: 4.0,
                 },
             },
         }
@@ -178,7 +178,7 @@ impl Default for Loneliness {
             moderate_threshold: 0.45,
             rise_weekly: 0.02,
             fall_weekly: 0.02,
-            baseline_pull_weekly: 0.02,
+            baseline_pull_weekly: 0.05,
             shock_sd: 0.03,
             initial_concentration: 6.0,
         }
@@ -210,7 +210,7 @@ impl Default for Ties {
             active_threshold: 0.15,
             triadic_weekly: 0.002,
             coattendance_tie: 0.05,
-            new_tie_strength: 0.15,
+            new_tie_strength: 0.2,
             max_ties: 40,
         }
     }

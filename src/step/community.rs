@@ -820,7 +820,7 @@ fn observe(c: &mut Community, m: &Model, week: u32, rec: &mut WeekRecord, bands:
     rec.isolated = isolated as f64;
     rec.few_ties = few_ties as f64;
     let every = s.metrics.network_every.max(1);
-    if week % every == 0 {
+    if week.is_multiple_of(every) {
         c.net = crate::network::stats::NetStats::compute(&c.graph, &c.elders.alive, &mut c.net_scratch);
         rec.net_samples = 1.0;
     }

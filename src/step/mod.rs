@@ -8,7 +8,7 @@
 //!    list of elders waiting for a volunteer.
 //! 3. [`case_management`] (street): one-to-one student pairing across the street
 //!    (grade 1 first), social-worker hours allocated to communities.
-//! 4–7. [`community::serve_and_update`] (communities in parallel): matching
+//! 4. to 7. [`community::serve_and_update`] (communities in parallel): matching
 //!    (family → paired volunteer → neighbours over ties → platform → paid
 //!    services → social workers; activities and counselling), state updates
 //!    (health, mortality, loneliness, willingness, grades, ties), inflow of new

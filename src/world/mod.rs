@@ -69,8 +69,6 @@ pub struct Elders {
     pub last_contact: Vec<i32>,
     /// Smoothed share of help need left unmet.
     pub unmet_recent: Vec<f32>,
-    /// Time-bank balance in hours (used by the time-bank lever).
-    pub time_bank: Vec<f32>,
     /// Kind of paired volunteer (PAIR_*).
     pub pair_kind: Vec<u8>,
     /// Index of the paired student (street pool) or party member (community).
@@ -116,7 +114,6 @@ impl Elders {
             building,
             last_contact,
             unmet_recent,
-            time_bank,
             pair_kind,
             pair_id,
             help_need,
@@ -167,7 +164,6 @@ impl Elders {
             self.building.push(e.building);
             self.last_contact.push(e.week);
             self.unmet_recent.push(0.0);
-            self.time_bank.push(0.0);
             self.pair_kind.push(PAIR_NONE);
             self.pair_id.push(u32::MAX);
             self.help_need.push(0.0);
@@ -194,7 +190,6 @@ impl Elders {
             self.building[i] = e.building;
             self.last_contact[i] = e.week;
             self.unmet_recent[i] = 0.0;
-            self.time_bank[i] = 0.0;
             self.pair_kind[i] = PAIR_NONE;
             self.pair_id[i] = u32::MAX;
             self.help_need[i] = 0.0;
@@ -247,8 +242,6 @@ pub struct Community {
     pub rng: ChaCha8Rng,
     /// Weekly processing order (a permutation of slots), reused.
     pub order: Vec<u32>,
-    /// Priority list for social workers, reused.
-    pub priority: Vec<u32>,
     /// Activity attendees of the current session, reused.
     pub attendees: Vec<u32>,
     /// Helpers visible on the information platform, reused.

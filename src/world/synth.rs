@@ -150,7 +150,6 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
         waiting2: Vec::with_capacity(slots),
         rng: streams::rng(master, rep, street_idx as u64, streams::COMMUNITY + c as u64),
         order: Vec::with_capacity(slots),
-        priority: Vec::with_capacity(slots),
         attendees: Vec::with_capacity(s.activities.capacity as usize + 1),
         helpers: Vec::with_capacity(slots),
         net: NetStats::default(),

@@ -95,6 +95,9 @@ fn run_writes_every_file() {
         }
     }
 
+    // Equity: the gap between community types, for every metric.
+    assert!(summary.lines().any(|l| l.starts_with("baseline,isolation_rate,gap_between_types,")));
+
     let bands = std::fs::read_to_string(dir.join("age_bands.csv")).unwrap();
     assert_eq!(
         bands.lines().next().unwrap(),

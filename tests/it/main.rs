@@ -1,3 +1,6 @@
+//! Integration tests: one binary, a module per area.
+#![allow(clippy::needless_range_loop, clippy::field_reassign_with_default)]
+
 mod cli;
 mod engine;
 mod mechanisms;
