@@ -1,3 +1,6 @@
+//! Calibration view: the default scenario's metrics over its first 4 weeks and
+//! its last 52, side by side, to see whether the baseline drifts.
+//! `cargo run --release --example calib [REPS]`
 use carenet::experiment::*;
 use carenet::metrics::summary::*;
 use carenet::policy::Levers;

@@ -145,22 +145,41 @@ pub fn needs(c: &mut Community, m: &Model, week: u32) {
         seg_start[1] = c.waiting.len();
     }
     c.need_weight = weight;
-    // Free party members take waiting elders picked at random, grade 1 first.
+    // Free party members take waiting elders picked at random, grade 1 first;
+    // with grading, a waiting grade-1 elder also takes over a party member
+    // paired with a grade-2 elder (who returns to the waiting list).
     let free = c.party.iter().filter(|p| p.elder == NONE).count();
-    pick_front(&mut c.waiting, &seg_start[..n_seg], free, rng);
+    let g1_end = if priority { seg_start[1] } else { 0 };
+    let movable = if g1_end > 0 {
+        c.party.iter().filter(|p| p.elder != NONE && e.grade[p.elder as usize] == 2).count()
+    } else {
+        0
+    };
+    pick_front(&mut c.waiting, &seg_start[..n_seg], free + movable, rng);
     let mut next = 0;
-    for (pid, p) in c.party.iter_mut().enumerate() {
-        if p.elder != NONE {
-            continue;
+    for pass in 0..2 {
+        for pid in 0..c.party.len() {
+            if next >= c.waiting.len().min(free + movable) || (pass == 1 && next >= g1_end) {
+                break;
+            }
+            let p = c.party[pid];
+            if pass == 0 && p.elder != NONE {
+                continue;
+            }
+            if pass == 1 {
+                // Second pass: move party members from grade-2 to waiting grade-1 elders.
+                if p.elder == NONE || e.grade[p.elder as usize] != 2 {
+                    continue;
+                }
+                e.pair_kind[p.elder as usize] = PAIR_NONE;
+                e.pair_id[p.elder as usize] = NONE;
+            }
+            let i = c.waiting[next] as usize;
+            next += 1;
+            c.party[pid].elder = i as u32;
+            e.pair_kind[i] = PAIR_PARTY;
+            e.pair_id[i] = pid as u32;
         }
-        if next >= c.waiting.len() {
-            break;
-        }
-        let i = c.waiting[next] as usize;
-        next += 1;
-        p.elder = i as u32;
-        e.pair_kind[i] = PAIR_PARTY;
-        e.pair_id[i] = pid as u32;
     }
     c.waiting.drain(..next);
     let _ = week;

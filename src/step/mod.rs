@@ -174,18 +174,50 @@ pub fn case_management(st: &mut Street, m: &Model) {
         }
     }
     bounds[grades.len()] = st.candidates.len();
+    // Free students take waiting elders picked at random, grade 1 first. With
+    // grading, a waiting grade-1 elder also takes over a student paired with a
+    // grade-2 elder (that elder returns to the waiting list).
     let free = st.students.iter().filter(|x| x.enrolled && x.community == NONE).count();
-    community::pick_front(&mut st.candidates, &bounds[..=grades.len()], free, &mut st.rng);
-    let mut next = 0;
-    for k in 0..st.students.len() {
-        if next >= st.candidates.len() {
+    let g1_end = if s.case_management.grade_priority { bounds[1] } else { 0 };
+    let movable = if g1_end > 0 {
+        st.students
+            .iter()
+            .filter(|x| x.community != NONE && st.communities[x.community as usize].elders.grade[x.elder as usize] == 2)
+            .count()
+    } else {
+        0
+    };
+    community::pick_front(&mut st.candidates, &bounds[..=grades.len()], free + movable, &mut st.rng);
+    let (mut next_free, mut next_movable) = (0, 0);
+    for next in 0..st.candidates.len().min(free + movable) {
+        let grade1 = next < g1_end;
+        // A free student first; otherwise, for a grade-1 elder, a movable one.
+        while next_free < st.students.len()
+            && (!st.students[next_free].enrolled || st.students[next_free].community != NONE)
+        {
+            next_free += 1;
+        }
+        let k = if next_free < st.students.len() {
+            next_free
+        } else if grade1 {
+            while next_movable < st.students.len() && {
+                let x = st.students[next_movable];
+                x.community == NONE || st.communities[x.community as usize].elders.grade[x.elder as usize] != 2
+            } {
+                next_movable += 1;
+            }
+            if next_movable >= st.students.len() {
+                break;
+            }
+            let old = st.students[next_movable];
+            let e = &mut st.communities[old.community as usize].elders;
+            e.pair_kind[old.elder as usize] = PAIR_NONE;
+            e.pair_id[old.elder as usize] = NONE;
+            next_movable
+        } else {
             break;
-        }
-        if !st.students[k].enrolled || st.students[k].community != NONE {
-            continue;
-        }
+        };
         let (ci, i) = st.candidates[next];
-        next += 1;
         let e = &mut st.communities[ci as usize].elders;
         e.pair_kind[i as usize] = PAIR_STUDENT;
         e.pair_id[i as usize] = k as u32;
