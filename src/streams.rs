@@ -9,8 +9,6 @@ use rand::rngs::ChaCha8Rng;
 
 /// Stream of a street's weekly draws (calendar, students, pairing).
 pub const STREET: u64 = 0;
-/// Stream of a street's synthesis draws.
-pub const STREET_SYNTH: u64 = 1;
 /// Base of community weekly streams (+ community index).
 pub const COMMUNITY: u64 = 1 << 20;
 /// Base of community synthesis streams (+ community index).

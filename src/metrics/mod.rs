@@ -121,10 +121,14 @@ macro_rules! metric {
 /// Every reported metric, in column order.
 pub const METRICS: &[Metric] = &[
     metric!("elders", "live elders (mean over weeks)", |r| ratio(r.alive, r.weeks)),
-    metric!("isolation_rate", "share of elders with no social contact in the last 4 weeks", |r| ratio(
-        r.isolated, r.alive
+    metric!(
+        "isolation_rate",
+        "share of elders with no social contact in the last metrics.isolation_weeks weeks (default 4)",
+        |r| ratio(r.isolated, r.alive)
+    ),
+    metric!("few_ties_rate", "share of elders with fewer than metrics.few_ties active ties (default 3)", |r| ratio(
+        r.few_ties, r.alive
     )),
-    metric!("few_ties_rate", "share of elders with fewer than 3 active ties", |r| ratio(r.few_ties, r.alive)),
     metric!("loneliness_mean", "mean loneliness (0-1)", |r| ratio(r.loneliness_sum, r.alive)),
     metric!("loneliness_mean_grade1", "mean loneliness of grade-1 elders", |r| ratio(
         r.loneliness_by_grade[0],

@@ -160,8 +160,8 @@ impl Default for Health {
             semi_to_iadl: tr(0.45, -0.03),
             semi_to_disabled: tr(0.05, 0.05),
             disabled_to_semi: tr(0.04, -0.055),
-            mortality_at_60: 0.0045,
-            mortality_slope: 0.10,
+            mortality_at_60: 0.0068,
+            mortality_slope: 0.08,
             mortality_state_ratio: [1.0, 1.5, 3.0, 5.0],
             unmet_help_hazard_ratio: 1.5,
             loneliness_hazard_ratio: 1.6,
@@ -193,7 +193,7 @@ impl Default for Willingness {
             activity_gain: 0.01,
             recognition_gain_per_hour: 0.002,
             overload_loss: 0.03,
-            overload_hours: 4.0,
+            overload_hours: 2.5,
             initial_concentration: 6.0,
         }
     }

@@ -300,7 +300,8 @@ pub struct Ties {
     pub visit_hours: f64,
     /// Strengthening per interaction: s ← s + gain·(1 − s).
     pub interaction_gain: f64,
-    /// Weekly decay: s ← s·(1 − decay).
+    /// Weekly decay, subtracted: s ← s − decay. With visits proportional to
+    /// strength this makes weak, unused ties die and used ties settle high.
     pub decay_weekly: f64,
     /// Ties weaker than this are dropped.
     pub drop_below: f64,
@@ -312,7 +313,8 @@ pub struct Ties {
     pub coattendance_tie: f64,
     /// Strength of a new tie.
     pub new_tie_strength: f64,
-    /// No elder holds more neighbour ties than this.
+    /// Ties formed during a run (activities, triadic closure, newcomers) are not
+    /// created for an elder who already has this many.
     pub max_ties: u32,
 }
 
@@ -323,7 +325,9 @@ pub struct CaseManagement {
     pub initial_registered_share: f64,
     /// Weekly outreach probability of registering an unregistered elder, by grade 1, 2, 3.
     pub outreach_weekly: [f64; 3],
-    /// Serve and pair grade 1 before grade 2 (the study's practice). False = arrival order.
+    /// Serve and pair grade 1 before grade 2 (the study's practice); a waiting
+    /// grade-1 elder takes over a volunteer paired with a grade-2 elder. False =
+    /// grade 1 and 2 together, first come first served (random order among the waiting).
     pub grade_priority: bool,
 }
 

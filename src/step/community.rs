@@ -147,7 +147,7 @@ pub fn needs(c: &mut Community, m: &Model, week: u32) {
     c.need_weight = weight;
     // Free party members take waiting elders picked at random, grade 1 first;
     // with grading, a waiting grade-1 elder also takes over a party member
-    // paired with a grade-2 elder (who returns to the waiting list).
+    // paired with a grade-2 elder (who joins the waiting list again next week).
     let free = c.party.iter().filter(|p| p.elder == NONE).count();
     let g1_end = if priority { seg_start[1] } else { 0 };
     let movable = if g1_end > 0 {
@@ -371,6 +371,7 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
                     e.helped[j] += h;
                     e.got_neighbour_help[i] = true;
                     e.last_contact[i] = wk;
+                    e.last_contact[j] = wk;
                     rec.help_by[MUTUAL_AID] += h as f64;
                 }
             }
@@ -754,6 +755,7 @@ fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord) {
     let lambda = c.initial_elders as f64 * s.inflow.annual_rate / 52.0;
     let n_new = if lambda > 0.0 { Poisson::new(lambda).map(|p| p.sample(&mut c.rng) as usize).unwrap_or(0) } else { 0 };
     let tp = s.community_types.get(c.kind);
+    let max_ties = s.ties.max_ties as usize;
     for _ in 0..n_new {
         // A newcomer takes a dead elder's slot (and building) or a new slot.
         let (slot, building) = match c.free_slots.pop() {
@@ -774,7 +776,8 @@ fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord) {
             for _ in 0..50 {
                 let j = c.rng.random_range(0..n_slots);
                 if j != slot && c.elders.alive[j] && c.elders.building[j] == building {
-                    if !c.graph.has_edge(slot as u32, j as u32) {
+                    let room = c.graph.degree(slot as u32) < max_ties && c.graph.degree(j as u32) < max_ties;
+                    if room && !c.graph.has_edge(slot as u32, j as u32) {
                         let strength = beta_mean(tp.network.neighbour_strength, 20.0, &mut c.rng);
                         c.graph.add_edge(slot as u32, j as u32, strength.clamp(0.05, 1.0));
                     }

@@ -176,7 +176,7 @@ pub fn case_management(st: &mut Street, m: &Model) {
     bounds[grades.len()] = st.candidates.len();
     // Free students take waiting elders picked at random, grade 1 first. With
     // grading, a waiting grade-1 elder also takes over a student paired with a
-    // grade-2 elder (that elder returns to the waiting list).
+    // grade-2 elder (who joins the waiting list again from next week).
     let free = st.students.iter().filter(|x| x.enrolled && x.community == NONE).count();
     let g1_end = if s.case_management.grade_priority { bounds[1] } else { 0 };
     let movable = if g1_end > 0 {

@@ -62,10 +62,10 @@ pub struct Elders {
     pub loneliness_base: Vec<f32>,
     pub willingness: Vec<f32>,
     pub registered: Vec<bool>,
-    /// Grade 1, 2 or 3, recomputed whenever state or loneliness change.
+    /// Grade 1, 2 or 3, recomputed at the end of each week's state updates.
     pub grade: Vec<u8>,
     pub building: Vec<u32>,
-    /// Week of the last social contact (may be negative at the start).
+    /// Week of the last social contact (0 at the start).
     pub last_contact: Vec<i32>,
     /// Smoothed share of help need left unmet.
     pub unmet_recent: Vec<f32>,
