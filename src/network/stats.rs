@@ -40,6 +40,7 @@ impl NetStats {
 #[derive(Debug, Clone, Default)]
 pub struct StatsScratch {
     mark: Vec<u32>,
+    triangles: Vec<u32>,
     parent: Vec<u32>,
     size: Vec<u32>,
 }
@@ -54,30 +55,45 @@ impl NetStats {
         scratch.parent.extend(0..n as u32);
         scratch.size.clear();
         scratch.size.resize(n, 1);
+        // Triangles, each found once from its smallest node i (i < j < k): mark
+        // N(i), then for j ∈ N(i) with j > i look for marked k > j in N(j).
+        scratch.triangles.clear();
+        scratch.triangles.resize(n, 0);
+        for i in 0..n {
+            if !alive[i] {
+                continue;
+            }
+            let (ns, _) = g.neighbours(i as u32);
+            if ns.len() < 2 {
+                continue;
+            }
+            for &j in ns {
+                scratch.mark[j as usize] = i as u32;
+            }
+            for &j in ns {
+                if (j as usize) <= i {
+                    continue;
+                }
+                let (nj, _) = g.neighbours(j);
+                for &k in nj {
+                    if k > j && scratch.mark[k as usize] == i as u32 {
+                        scratch.triangles[i] += 1;
+                        scratch.triangles[j as usize] += 1;
+                        scratch.triangles[k as usize] += 1;
+                    }
+                }
+            }
+        }
         let mut st = NetStats::default();
         for i in 0..n {
             if !alive[i] {
                 continue;
             }
             st.n += 1.0;
-            let (ns, _) = g.neighbours(i as u32);
-            let d = ns.len();
+            let d = g.degree(i as u32);
             st.degree_sum += d as f64;
             if d >= 2 {
-                for &j in ns {
-                    scratch.mark[j as usize] = i as u32;
-                }
-                let mut links = 0usize;
-                for &j in ns {
-                    let (nj, _) = g.neighbours(j);
-                    for &k in nj {
-                        if scratch.mark[k as usize] == i as u32 {
-                            links += 1;
-                        }
-                    }
-                }
-                // each triangle edge counted twice
-                st.clustering_sum += links as f64 / (d * (d - 1)) as f64;
+                st.clustering_sum += 2.0 * scratch.triangles[i] as f64 / (d * (d - 1)) as f64;
             }
         }
         for e in 0..g.n_edges() {
