@@ -409,7 +409,7 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
     }
 
     // 5. Social workers: registered grade-1 and grade-2 elders, grade 1 first
-    // (or both together), in the week's random order,, help before companionship.
+    // (or both together), in the week's random order; help before companionship.
     let mut sw = c.sw_hours;
     rec.offered_by[SOCIAL_WORKER] += sw;
     rec.contract_yuan += c.contract_yuan;
