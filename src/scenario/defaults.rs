@@ -153,7 +153,7 @@ fn tr(annual_at_60: f64, age_slope: f64) -> Transition {
 impl Default for Health {
     fn default() -> Self {
         Health {
-            independent_to_iadl: tr(0.02, 0.075),
+            independent_to_iadl: tr(0.014, 0.075),
             independent_to_semi: tr(0.010, 0.08),
             iadl_to_independent: tr(0.25, -0.04),
             iadl_to_semi: tr(0.04, 0.06),
