@@ -9,10 +9,17 @@ use rand::rngs::ChaCha8Rng;
 
 /// Stream of a street's weekly draws (calendar, students, pairing).
 pub const STREET: u64 = 0;
-/// Base of community weekly streams (+ community index).
-pub const COMMUNITY: u64 = 1 << 20;
-/// Base of community synthesis streams (+ community index).
-pub const COMMUNITY_SYNTH: u64 = 2 << 20;
+/// Purposes of a community's streams (see [`community`]).
+pub const SYNTH: u64 = 0;
+pub const NEEDS: u64 = 1;
+pub const MATCHING: u64 = 2;
+pub const HEALTH: u64 = 3;
+pub const TIES: u64 = 4;
+pub const INFLOW: u64 = 5;
+/// Purposes per community (room for more).
+const PURPOSES: u64 = 16;
+/// First stream number of communities (streams below are the street's).
+const COMMUNITY_BASE: u64 = 1 << 20;
 
 fn splitmix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -27,4 +34,9 @@ pub fn rng(master: u64, rep: u64, street: u64, stream: u64) -> ChaCha8Rng {
     let mut r = ChaCha8Rng::seed_from_u64(key);
     r.set_stream(stream);
     r
+}
+
+/// The stream of community `c` of a street for one purpose (`SYNTH`, `NEEDS`, …).
+pub fn community(master: u64, rep: u64, street: usize, c: usize, purpose: u64) -> ChaCha8Rng {
+    rng(master, rep, street as u64, COMMUNITY_BASE + c as u64 * PURPOSES + purpose)
 }

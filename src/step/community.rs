@@ -98,7 +98,7 @@ pub fn needs(c: &mut Community, m: &Model, week: u32) {
     c.waiting2.clear();
     let mut weight = 0.0;
     let e = &mut c.elders;
-    let rng = &mut c.rng;
+    let rng = &mut c.rngs.needs;
     for i in 0..e.len() {
         if !e.alive[i] {
             continue;
@@ -247,7 +247,7 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
     let s = &m.scenario;
     let lv = &m.levers;
     let e = &mut c.elders;
-    let rng = &mut c.rng;
+    let rng = &mut c.rngs.matching;
     // 1. Family (help first, then companionship) and 2. the paired volunteer's
     // visit (students in term; party members every week), in one pass that also
     // collects the week's processing order.
@@ -572,7 +572,7 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
     let awareness = tp.awareness as f32;
     c.died.clear();
     let e = &mut c.elders;
-    let rng = &mut c.rng;
+    let rng = &mut c.rngs.health;
     let mut acc = StateSums::default();
     for i in 0..e.len() {
         if !e.alive[i] {
@@ -719,7 +719,7 @@ fn update_ties(c: &mut Community, m: &Model) {
         g.mark_dirty();
     }
     let e = &c.elders;
-    let rng = &mut c.rng;
+    let rng = &mut c.rngs.ties;
     // Elders who meet a friend's friend this week, by geometric gaps over the
     // week's (shuffled) order.
     let closers = Gaps::new(t.triadic_weekly);
@@ -753,7 +753,8 @@ fn update_ties(c: &mut Community, m: &Model) {
 fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord) {
     let s = &m.scenario;
     let lambda = c.initial_elders as f64 * s.inflow.annual_rate / 52.0;
-    let n_new = if lambda > 0.0 { Poisson::new(lambda).map(|p| p.sample(&mut c.rng) as usize).unwrap_or(0) } else { 0 };
+    let n_new =
+        if lambda > 0.0 { Poisson::new(lambda).map(|p| p.sample(&mut c.rngs.inflow) as usize).unwrap_or(0) } else { 0 };
     let tp = s.community_types.get(c.kind);
     let max_ties = s.ties.max_ties as usize;
     for _ in 0..n_new {
@@ -762,23 +763,25 @@ fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord) {
             Some(x) => (x as usize, c.elders.building[x as usize]),
             None => {
                 c.graph.add_node();
-                (c.elders.len(), c.rng.random_range(0..c.n_buildings.max(1)))
+                (c.elders.len(), c.rngs.inflow.random_range(0..c.n_buildings.max(1)))
             }
         };
-        let age = 60 * 52 + c.rng.random_range(0..52);
-        let e = draw_elder(s, tp, age, building, wk, 0.0, &mut c.rng);
+        let age = 60 * 52 + c.rngs.inflow.random_range(0..52);
+        let e = draw_elder(s, tp, age, building, wk, 0.0, &mut c.rngs.inflow);
         c.elders.put(slot, e);
         rec.entrants += 1.0;
         // Initial ties to elders of the same building.
-        let k = Poisson::new(tp.network.newcomer_degree.max(1e-9)).map(|p| p.sample(&mut c.rng) as usize).unwrap_or(0);
+        let k = Poisson::new(tp.network.newcomer_degree.max(1e-9))
+            .map(|p| p.sample(&mut c.rngs.inflow) as usize)
+            .unwrap_or(0);
         let n_slots = c.elders.len();
         for _ in 0..k {
             for _ in 0..50 {
-                let j = c.rng.random_range(0..n_slots);
+                let j = c.rngs.inflow.random_range(0..n_slots);
                 if j != slot && c.elders.alive[j] && c.elders.building[j] == building {
                     let room = c.graph.degree(slot as u32) < max_ties && c.graph.degree(j as u32) < max_ties;
                     if room && !c.graph.has_edge(slot as u32, j as u32) {
-                        let strength = beta_mean(tp.network.neighbour_strength, 20.0, &mut c.rng);
+                        let strength = beta_mean(tp.network.neighbour_strength, 20.0, &mut c.rngs.inflow);
                         c.graph.add_edge(slot as u32, j as u32, strength.clamp(0.05, 1.0));
                     }
                     break;

@@ -204,6 +204,21 @@ impl Elders {
     }
 }
 
+/// Random streams of one community, by purpose.
+#[derive(Debug)]
+pub struct CommunityRngs {
+    /// Needs, registration, party-member pairing.
+    pub needs: ChaCha8Rng,
+    /// Processing order, visits, asks, platform, activities, counselling.
+    pub matching: ChaCha8Rng,
+    /// Functional transitions, deaths, loneliness shocks.
+    pub health: ChaCha8Rng,
+    /// Triadic closure.
+    pub ties: ChaCha8Rng,
+    /// New 60-year-olds and their ties.
+    pub inflow: ChaCha8Rng,
+}
+
 /// A party or league member volunteering in one community.
 #[derive(Debug, Clone, Copy)]
 pub struct PartyMember {
@@ -238,8 +253,10 @@ pub struct Community {
     pub waiting: Vec<u32>,
     /// Scratch for the grade-2 part of the waiting list.
     pub waiting2: Vec<u32>,
-    /// The community's own random stream.
-    pub rng: ChaCha8Rng,
+    /// The community's random streams, one per purpose, so that a change in one
+    /// phase (a policy that alters matching, say) does not shift the draws of
+    /// another (needs, health): common random numbers across packages.
+    pub rngs: CommunityRngs,
     /// Weekly processing order (a permutation of slots), reused.
     pub order: Vec<u32>,
     /// Activity attendees of the current session, reused.

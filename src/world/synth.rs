@@ -118,7 +118,7 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
     let spec = &s.streets[street_idx].communities[c];
     let tp = s.community_types.get(spec.kind);
     let n = spec.elders as usize;
-    let mut rng = streams::rng(master, rep, street_idx as u64, streams::COMMUNITY_SYNTH + c as u64);
+    let mut rng = streams::community(master, rep, street_idx, c, streams::SYNTH);
     let net_gen = generate::generate(spec.kind, n, &tp.network, &mut rng);
     let years = s.simulation.weeks as f64 / 52.0;
     let slots = n + (n as f64 * s.inflow.annual_rate * years * 1.2) as usize + 32;
@@ -148,7 +148,13 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
         need_weight: 0.0,
         waiting: Vec::with_capacity(slots),
         waiting2: Vec::with_capacity(slots),
-        rng: streams::rng(master, rep, street_idx as u64, streams::COMMUNITY + c as u64),
+        rngs: CommunityRngs {
+            needs: streams::community(master, rep, street_idx, c, streams::NEEDS),
+            matching: streams::community(master, rep, street_idx, c, streams::MATCHING),
+            health: streams::community(master, rep, street_idx, c, streams::HEALTH),
+            ties: streams::community(master, rep, street_idx, c, streams::TIES),
+            inflow: streams::community(master, rep, street_idx, c, streams::INFLOW),
+        },
         order: Vec::with_capacity(slots),
         attendees: Vec::with_capacity(s.activities.capacity as usize + 1),
         helpers: Vec::with_capacity(slots),
