@@ -193,6 +193,9 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
     output::write_timeseries(&files.timeseries, &res).map_err(|e| io(&files.timeseries, e))?;
     output::write_summary(&files.summary, &rows).map_err(|e| io(&files.summary, e))?;
     output::write_age_bands(&files.age_bands, &res).map_err(|e| io(&files.age_bands, e))?;
+    output::write_timeseries_types(&files.timeseries_types, &res).map_err(|e| io(&files.timeseries_types, e))?;
+    output::write_networks(&files.network_nodes, &files.network_edges, &res)
+        .map_err(|e| io(&files.network_nodes, e))?;
     let elder_weeks = res.elder_weeks();
     let manifest = Manifest {
         carenet_version: env!("CARGO_PKG_VERSION"),
@@ -206,7 +209,14 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         elder_weeks,
         wall_seconds: wall,
         elder_weeks_per_second: elder_weeks / wall.max(1e-9),
-        files: vec!["timeseries.csv", "summary.csv", "age_bands.csv"],
+        files: vec![
+            "timeseries.csv",
+            "timeseries_types.csv",
+            "summary.csv",
+            "age_bands.csv",
+            "network_nodes.csv",
+            "network_edges.csv",
+        ],
         scenario: &model.scenario,
     };
     output::write_manifest(&files.manifest, &manifest).map_err(|e| io(&files.manifest, e))?;

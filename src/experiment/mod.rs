@@ -38,6 +38,43 @@ pub struct RepResult {
     pub records: Vec<WeekRecord>,
     /// Per community, over the whole run.
     pub bands: Vec<AgeBands>,
+    /// The final network of the first community of each type (replication 0 only).
+    pub networks: Vec<NetworkSnapshot>,
+}
+
+/// A community's network at the end of a run: live elders and their ties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkSnapshot {
+    /// Index of the community in record order.
+    pub community: usize,
+    /// Per live elder: (slot, grade, functional state, building).
+    pub nodes: Vec<(u32, u8, u8, u32)>,
+    /// Ties: (slot a, slot b, strength).
+    pub edges: Vec<(u32, u32, f32)>,
+}
+
+/// Snapshots of the first community of each type in `world`.
+pub fn snapshot_networks(world: &crate::world::World) -> Vec<NetworkSnapshot> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    let mut index = 0;
+    for st in &world.streets {
+        for c in &st.communities {
+            if !seen.contains(&c.kind) {
+                seen.push(c.kind);
+                let e = &c.elders;
+                let nodes = (0..e.len())
+                    .filter(|&i| e.alive[i])
+                    .map(|i| (i as u32, e.grade[i], e.state[i], e.building[i]))
+                    .collect();
+                let g = &c.graph;
+                let edges = (0..g.n_edges()).map(|k| (g.a[k], g.b[k], g.strength[k])).collect();
+                out.push(NetworkSnapshot { community: index, nodes, edges });
+            }
+            index += 1;
+        }
+    }
+    out
 }
 
 /// All replications of a run.
@@ -83,7 +120,8 @@ pub fn run_replication(m: &Model, seed: u64, rep: u32, weeks: u32) -> RepResult 
     for w in 0..weeks as usize {
         step_week(&mut world, m, &mut records[w * nc..(w + 1) * nc], &mut bands);
     }
-    RepResult { records, bands }
+    let networks = if rep == 0 { snapshot_networks(&world) } else { Vec::new() };
+    RepResult { records, bands, networks }
 }
 
 /// Error building the thread pool.

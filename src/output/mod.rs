@@ -80,6 +80,80 @@ pub fn write_timeseries(path: &Path, res: &RunResult) -> io::Result<()> {
     })
 }
 
+/// timeseries_types.csv: one row per (rep, week, community type and `all`),
+/// metrics as ratios of the summed records of the type's communities.
+pub fn write_timeseries_types(path: &Path, res: &RunResult) -> io::Result<()> {
+    use crate::metrics::WeekRecord;
+    use crate::metrics::summary::Group;
+    write_atomic(path, |w| {
+        let mut header = String::from("rep,week,community_type");
+        for m in METRICS {
+            header.push(',');
+            header.push_str(m.name);
+        }
+        writeln!(w, "{header}")?;
+        let nc = res.communities.len();
+        let mut line = String::with_capacity(1024);
+        for (r, rep) in res.reps.iter().enumerate() {
+            for week in 0..res.weeks as usize {
+                for grp in Group::ALL {
+                    let mut acc = WeekRecord::default();
+                    for (c, info) in res.communities.iter().enumerate() {
+                        if grp.contains(info.kind) {
+                            acc.add(&rep.records[week * nc + c]);
+                        }
+                    }
+                    if acc.weeks == 0.0 {
+                        continue;
+                    }
+                    acc.weeks = 1.0;
+                    line.clear();
+                    use std::fmt::Write as _;
+                    let _ = write!(line, "{r},{week},{}", grp.as_str());
+                    for m in METRICS {
+                        push_f64(&mut line, (m.value)(&acc));
+                    }
+                    line.push('\n');
+                    w.write_all(line.as_bytes())?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// network_nodes.csv and network_edges.csv: the final network of the first
+/// community of each type in replication 0.
+pub fn write_networks(nodes_path: &Path, edges_path: &Path, res: &RunResult) -> io::Result<()> {
+    let snaps = res.reps.first().map(|r| r.networks.as_slice()).unwrap_or(&[]);
+    write_atomic(nodes_path, |w| {
+        writeln!(w, "community,community_type,node,grade,state,building")?;
+        for s in snaps {
+            let info = &res.communities[s.community];
+            for &(node, grade, state, building) in &s.nodes {
+                writeln!(
+                    w,
+                    "{},{},{node},{grade},{},{building}",
+                    info.name,
+                    info.kind.as_str(),
+                    STATE_NAMES_SHORT[state as usize]
+                )?;
+            }
+        }
+        Ok(())
+    })?;
+    write_atomic(edges_path, |w| {
+        writeln!(w, "community,community_type,a,b,strength")?;
+        for s in snaps {
+            let info = &res.communities[s.community];
+            for &(a, b, strength) in &s.edges {
+                writeln!(w, "{},{},{a},{b},{strength}", info.name, info.kind.as_str())?;
+            }
+        }
+        Ok(())
+    })
+}
+
 /// summary.csv: `package,metric,community_type,mean,sd,ci_low,ci_high,n`.
 pub fn write_summary(path: &Path, rows: &[SummaryRow]) -> io::Result<()> {
     write_atomic(path, |w| {
@@ -158,6 +232,9 @@ pub fn write_manifest(path: &Path, m: &Manifest) -> io::Result<()> {
 pub struct RunFiles {
     pub manifest: PathBuf,
     pub timeseries: PathBuf,
+    pub timeseries_types: PathBuf,
+    pub network_nodes: PathBuf,
+    pub network_edges: PathBuf,
     pub summary: PathBuf,
     pub age_bands: PathBuf,
 }
@@ -167,6 +244,9 @@ impl RunFiles {
         RunFiles {
             manifest: dir.join("manifest.json"),
             timeseries: dir.join("timeseries.csv"),
+            timeseries_types: dir.join("timeseries_types.csv"),
+            network_nodes: dir.join("network_nodes.csv"),
+            network_edges: dir.join("network_edges.csv"),
             summary: dir.join("summary.csv"),
             age_bands: dir.join("age_bands.csv"),
         }

@@ -95,6 +95,14 @@ fn run_writes_every_file() {
         }
     }
 
+    let types = std::fs::read_to_string(dir.join("timeseries_types.csv")).unwrap();
+    assert_eq!(types.lines().count(), 1 + 2 * 60 * 4, "one row per (rep, week, type or all)");
+    assert!(types.lines().nth(1).unwrap().starts_with("0,0,commercial_estate,"));
+    let nodes = std::fs::read_to_string(dir.join("network_nodes.csv")).unwrap();
+    let edges = std::fs::read_to_string(dir.join("network_edges.csv")).unwrap();
+    for t in ["commercial_estate", "village", "village_to_residence"] {
+        assert!(nodes.lines().any(|l| l.contains(t)) && edges.lines().any(|l| l.contains(t)), "no network for {t}");
+    }
     // Equity: the gap between community types, for every metric.
     assert!(summary.lines().any(|l| l.starts_with("baseline,isolation_rate,gap_between_types,")));
 
