@@ -7,7 +7,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 use carenet::experiment::run_replication;
-use carenet::policy::Levers;
+use carenet::policy::Package;
 use carenet::scenario::load::load_default;
 use carenet::step::Model;
 
@@ -15,7 +15,7 @@ fn one_replication(c: &mut Criterion) {
     let scenario = load_default().scenario;
     let weeks = scenario.simulation.weeks;
     let seed = scenario.simulation.seed;
-    let model = Model::new(scenario, Levers::default());
+    let model = Model::new(scenario, Package::baseline());
     // Elder-weeks of this replication, to report throughput.
     let elder_weeks: f64 = run_replication(&model, seed, 0, weeks).records.iter().map(|r| r.alive_start).sum();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");

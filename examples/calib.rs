@@ -10,7 +10,7 @@ fn main() {
     let s = Scenario::default();
     let reps: u32 = std::env::args().nth(1).map(|x| x.parse().unwrap()).unwrap_or(4);
     let weeks = s.simulation.weeks;
-    let m = Model::new(s.clone(), Levers::default());
+    let m = Model::with_levers(s.clone(), Levers::default());
     let t = std::time::Instant::now();
     let res = run(&m, &RunConfig { reps, seed: 1, weeks, threads: Some(1) }, &|| {}).unwrap();
     let el = t.elapsed().as_secs_f64();

@@ -8,10 +8,11 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
+use carenet::experiment::compare::{CompareRow, compare_rows, run_compare};
 use carenet::experiment::{RunConfig, run};
 use carenet::metrics::summary::{Group, SummaryRow, summarise, window_totals};
 use carenet::output::{self, Manifest, RunFiles};
-use carenet::policy::Levers;
+use carenet::policy::Package;
 use carenet::scenario::load::{self, LoadedScenario};
 use carenet::step::Model;
 
@@ -26,6 +27,8 @@ struct Cli {
 enum Command {
     /// Run a scenario (the built-in Wutong Street default if none is given).
     Run(RunArgs),
+    /// Compare policy packages with the baseline (common random numbers, paired intervals, costs).
+    Compare(CompareArgs),
     /// Check a scenario file without running it.
     Validate {
         /// Scenario file.
@@ -36,30 +39,37 @@ enum Command {
         /// File to create (refuses to overwrite).
         file: PathBuf,
     },
+    /// Draw the plots of an output directory into DIR/plots/ (SVG and PNG).
+    Plot {
+        /// Output directory of a run (or of compare, reproduce).
+        dir: PathBuf,
+    },
+    /// Write DIR/report.html: one self-contained page with the scenario, tables and plots.
+    Report {
+        /// Output directory of a run (or of compare, reproduce).
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args)]
 struct RunArgs {
-    /// Scenario file (default: the built-in scenarios/wutong.toml).
-    scenario: Option<PathBuf>,
-    /// Replications (default: the scenario's simulation.reps).
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Policy package to run (default: baseline).
+    #[arg(long, default_value = "baseline")]
+    package: String,
+    /// Do not draw the plots (DIR/plots/).
     #[arg(long)]
-    reps: Option<u32>,
-    /// Master seed (default: the scenario's simulation.seed).
+    no_plots: bool,
+}
+
+#[derive(Args)]
+struct CompareArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Packages to compare with the baseline, comma-separated (default: every package of the scenario).
     #[arg(long)]
-    seed: Option<u64>,
-    /// Weeks to simulate (default: the scenario's simulation.weeks).
-    #[arg(long)]
-    weeks: Option<u32>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Output directory (default: output/<scenario name>/).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// No summary table on stdout.
-    #[arg(long, short)]
-    quiet: bool,
+    packages: Option<String>,
 }
 
 /// A failure and its exit code.
@@ -74,8 +84,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => cmd_run(args),
+        Command::Compare(args) => cmd_compare(args),
         Command::Validate { scenario } => cmd_validate(&scenario),
         Command::Init { file } => cmd_init(&file),
+        Command::Plot { dir } => cmd_plot(&dir),
+        Command::Report { dir } => cmd_report(&dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -135,7 +148,39 @@ fn positive(name: &str, v: Option<u32>) -> Result<Option<u32>, Failure> {
     }
 }
 
-fn cmd_run(args: RunArgs) -> Result<(), Failure> {
+/// Flags shared by `run` and `compare`.
+#[derive(Args)]
+struct CommonArgs {
+    /// Scenario file (default: the built-in scenarios/wutong.toml).
+    scenario: Option<PathBuf>,
+    /// Replications (default: the scenario's simulation.reps).
+    #[arg(long)]
+    reps: Option<u32>,
+    /// Master seed (default: the scenario's simulation.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Weeks to simulate (default: the scenario's simulation.weeks).
+    #[arg(long)]
+    weeks: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output directory (default: output/<scenario name>/, or …/compare/ for compare).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No summary table on stdout.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// A loaded scenario with the command-line overrides applied and re-validated.
+struct Setup {
+    loaded: LoadedScenario,
+    scenario: carenet::scenario::Scenario,
+    cfg: RunConfig,
+}
+
+fn setup(args: &CommonArgs) -> Result<Setup, Failure> {
     let loaded = load_scenario(args.scenario.as_deref())?;
     let reps = positive("reps", args.reps)?.unwrap_or(loaded.scenario.simulation.reps);
     let weeks = positive("weeks", args.weeks)?.unwrap_or(loaded.scenario.simulation.weeks);
@@ -163,20 +208,38 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
             .collect();
         return Err(Failure::Input(lines.join("\n")));
     }
-    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
-    let model = Model::new(scenario, Levers::default());
     let cfg = RunConfig { reps, seed, weeks, threads: args.threads };
+    Ok(Setup { loaded, scenario, cfg })
+}
 
-    let bar = if std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(reps as u64);
+/// A progress bar on stderr when it is a terminal, hidden otherwise.
+fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
+    if std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(total);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} replications {pos}/{len} [{bar:30}] {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(&format!(
+                "{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{elapsed}}"
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     } else {
         indicatif::ProgressBar::hidden()
-    };
+    }
+}
+
+fn write_err(what: &Path, e: std::io::Error) -> Failure {
+    Failure::Runtime(format!("writing {}: {e}", what.display()))
+}
+
+fn cmd_run(args: RunArgs) -> Result<(), Failure> {
+    let Setup { loaded, scenario, cfg } = setup(&args.common)?;
+    let package = Package::resolve(&scenario, &args.package).map_err(|e| Failure::Input(format!("error: {e}")))?;
+    let dir = args.common.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    let model = Model::new(scenario, package);
+    let (reps, weeks, seed) = (cfg.reps, cfg.weeks, cfg.seed);
+
+    let bar = progress(reps as u64, "replications");
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let res = run(&model, &cfg, &tick).map_err(|e| Failure::Runtime(e.to_string()))?;
@@ -186,26 +249,26 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
     let kinds: Vec<_> = res.communities.iter().map(|c| c.kind).collect();
     let window = model.scenario.metrics.summary_window;
     let totals = window_totals(res.reps.len(), weeks, window, &kinds, |r, w, c| *res.record(r, w, c));
-    let rows = summarise("baseline", &totals);
+    let rows = summarise(&model.package.name, &totals);
 
     let files = RunFiles::in_dir(&dir);
-    let io = |what: &Path, e: std::io::Error| Failure::Runtime(format!("writing {}: {e}", what.display()));
-    output::write_timeseries(&files.timeseries, &res).map_err(|e| io(&files.timeseries, e))?;
-    output::write_summary(&files.summary, &rows).map_err(|e| io(&files.summary, e))?;
-    output::write_age_bands(&files.age_bands, &res).map_err(|e| io(&files.age_bands, e))?;
-    output::write_timeseries_types(&files.timeseries_types, &res).map_err(|e| io(&files.timeseries_types, e))?;
+    output::write_timeseries(&files.timeseries, &res).map_err(|e| write_err(&files.timeseries, e))?;
+    output::write_summary(&files.summary, &rows).map_err(|e| write_err(&files.summary, e))?;
+    output::write_age_bands(&files.age_bands, &res).map_err(|e| write_err(&files.age_bands, e))?;
+    output::write_timeseries_types(&files.timeseries_types, &res).map_err(|e| write_err(&files.timeseries_types, e))?;
     output::write_networks(&files.network_nodes, &files.network_edges, &res)
-        .map_err(|e| io(&files.network_nodes, e))?;
+        .map_err(|e| write_err(&files.network_nodes, e))?;
     let elder_weeks = res.elder_weeks();
     let manifest = Manifest {
         carenet_version: env!("CARGO_PKG_VERSION"),
         command: "run",
         scenario_name: &model.scenario.name,
         scenario_files: loaded.files.iter().map(|p| p.display().to_string()).collect(),
+        packages: vec![model.package.name.clone()],
         seed,
         reps,
         weeks,
-        threads: args.threads,
+        threads: cfg.threads,
         elder_weeks,
         wall_seconds: wall,
         elder_weeks_per_second: elder_weeks / wall.max(1e-9),
@@ -219,10 +282,13 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         ],
         scenario: &model.scenario,
     };
-    output::write_manifest(&files.manifest, &manifest).map_err(|e| io(&files.manifest, e))?;
+    output::write_manifest(&files.manifest, &manifest).map_err(|e| write_err(&files.manifest, e))?;
+    if !args.no_plots {
+        carenet::plot::plot_dir(&dir).map_err(|e| Failure::Runtime(e.to_string()))?;
+    }
 
-    if !args.quiet {
-        print_table(&rows, reps, weeks, window);
+    if !args.common.quiet {
+        print_table(&model.package.name, &rows, reps, weeks, window);
     }
     println!(
         "{} replications × {} weeks, {:.1} M elder-weeks in {:.2} s; wrote {}",
@@ -233,6 +299,123 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         dir.display()
     );
     Ok(())
+}
+
+fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
+    let Setup { loaded, scenario, cfg } = setup(&args.common)?;
+    // Packages: the baseline first, then those asked for (default: all the scenario defines).
+    let names: Vec<String> = match &args.packages {
+        Some(list) => list.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+        None => scenario.packages.keys().cloned().collect(),
+    };
+    let mut packages =
+        vec![Package::resolve(&scenario, "baseline").map_err(|e| Failure::Input(format!("error: {e}")))?];
+    for n in names.iter().filter(|n| n.as_str() != "baseline") {
+        packages.push(Package::resolve(&scenario, n).map_err(|e| Failure::Input(format!("error: {e}")))?);
+    }
+    let dir = args.common.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name).join("compare"));
+    let window = scenario.metrics.summary_window;
+    let bar = progress((packages.len() * cfg.reps as usize) as u64, "package replications");
+    let t0 = Instant::now();
+    let tick = || bar.inc(1);
+    let res = run_compare(&scenario, &packages, &cfg, window, &tick).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let wall = t0.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let rows = compare_rows(&res);
+    let mut summary = Vec::new();
+    for (p, name) in res.packages.iter().enumerate() {
+        let totals: Vec<[carenet::metrics::WeekRecord; 4]> = res.digests[p].iter().map(|d| d.window).collect();
+        summary.extend(summarise(name, &totals));
+    }
+    let files = RunFiles::in_dir(&dir);
+    let compare_csv = dir.join("compare.csv");
+    let compare_ts = dir.join("compare_timeseries.csv");
+    output::write_compare(&compare_csv, &rows).map_err(|e| write_err(&compare_csv, e))?;
+    output::write_summary(&files.summary, &summary).map_err(|e| write_err(&files.summary, e))?;
+    let all_packages: Vec<usize> = (0..res.packages.len()).collect();
+    output::write_digest_timeseries(&compare_ts, &res, &all_packages, &[3], true)
+        .map_err(|e| write_err(&compare_ts, e))?;
+    output::write_digest_timeseries(&files.timeseries_types, &res, &[0], &[0, 1, 2, 3], false)
+        .map_err(|e| write_err(&files.timeseries_types, e))?;
+    let manifest = Manifest {
+        carenet_version: env!("CARGO_PKG_VERSION"),
+        command: "compare",
+        scenario_name: &scenario.name,
+        scenario_files: loaded.files.iter().map(|p| p.display().to_string()).collect(),
+        packages: res.packages.clone(),
+        seed: cfg.seed,
+        reps: cfg.reps,
+        weeks: cfg.weeks,
+        threads: cfg.threads,
+        elder_weeks: res.elder_weeks,
+        wall_seconds: wall,
+        elder_weeks_per_second: res.elder_weeks / wall.max(1e-9),
+        files: vec!["compare.csv", "compare_timeseries.csv", "summary.csv", "timeseries_types.csv"],
+        scenario: &scenario,
+    };
+    output::write_manifest(&files.manifest, &manifest).map_err(|e| write_err(&files.manifest, e))?;
+    if !args.common.quiet {
+        print_compare(&rows, cfg.reps);
+    }
+    println!(
+        "{} packages × {} replications × {} weeks (common random numbers), {:.1} M elder-weeks in {:.2} s; wrote {}",
+        res.packages.len(),
+        cfg.reps,
+        cfg.weeks,
+        res.elder_weeks / 1e6,
+        wall,
+        dir.display()
+    );
+    Ok(())
+}
+
+/// The compare table: one row per package, sorted by the effect on unmet help.
+fn print_compare(rows: &[CompareRow], reps: u32) {
+    let find = |p: &str, m: &str| rows.iter().find(|r| r.package == p && r.metric == m && r.group == Group::All);
+    let mut packages: Vec<&str> = Vec::new();
+    for r in rows {
+        if !packages.contains(&r.package.as_str()) {
+            packages.push(&r.package);
+        }
+    }
+    let effect = |p: &str| find(p, "unmet_help_rate").map(|r| r.diff.mean).unwrap_or(0.0);
+    packages.sort_by(|a, b| effect(a).total_cmp(&effect(b)));
+    let cell = |i: &carenet::metrics::summary::Interval, scale: f64, p: usize| {
+        if i.ci_low.is_finite() {
+            format!("{:+.p$} ({:+.p$}…{:+.p$})", i.mean * scale, i.ci_low * scale, i.ci_high * scale)
+        } else if i.mean.is_finite() {
+            format!("{:.p$}", i.mean * scale)
+        } else {
+            "—".into()
+        }
+    };
+    println!("change against baseline, all communities, last year; mean (95% CI, paired over {reps} replications)");
+    println!(
+        "{:<20} {:>30} {:>30} {:>30} {:>14} {:>22}",
+        "package",
+        "unmet help rate (pts)",
+        "isolation rate (pts)",
+        "grade-1 underserved (pts)",
+        "cost/yr (¥)",
+        "¥ per unmet hour averted"
+    );
+    for p in packages {
+        let d = |m: &str, scale: f64, prec: usize| find(p, m).map(|r| cell(&r.diff, scale, prec)).unwrap_or_default();
+        let cost = find(p, "cost_total_yuan").map(|r| format!("{:.0}", r.value.mean)).unwrap_or_default();
+        let ce = find(p, "cost_per_unmet_hour_averted")
+            .map(|r| if r.value.mean.is_finite() { format!("{:.1}", r.value.mean) } else { "—".into() })
+            .unwrap_or_default();
+        println!(
+            "{:<20} {:>30} {:>30} {:>30} {:>14} {:>22}",
+            p,
+            d("unmet_help_rate", 100.0, 2),
+            d("isolation_rate", 100.0, 2),
+            d("grade1_underserved_rate", 100.0, 2),
+            cost,
+            ce
+        );
+    }
 }
 
 /// The metrics shown on stdout, in order.
@@ -252,9 +435,9 @@ const SHOWN: &[&str] = &[
     "clustering",
 ];
 
-fn print_table(rows: &[SummaryRow], reps: u32, weeks: u32, window: u32) {
+fn print_table(package: &str, rows: &[SummaryRow], reps: u32, weeks: u32, window: u32) {
     println!(
-        "baseline, last {window} of {weeks} weeks, mean (95% CI over {reps} replications){}",
+        "{package}, last {window} of {weeks} weeks, mean (95% CI over {reps} replications){}",
         if reps < 2 { "; one replication gives no interval" } else { "" }
     );
     print!("{:<26}", "metric");
@@ -278,4 +461,16 @@ fn print_table(rows: &[SummaryRow], reps: u32, weeks: u32, window: u32) {
         }
         println!();
     }
+}
+
+fn cmd_plot(dir: &Path) -> Result<(), Failure> {
+    let written = carenet::plot::plot_dir(dir).map_err(|e| Failure::Runtime(e.to_string()))?;
+    println!("wrote {} plots (SVG and PNG) to {}", written.len() / 2, carenet::plot::plots_dir(dir).display());
+    Ok(())
+}
+
+fn cmd_report(dir: &Path) -> Result<(), Failure> {
+    let path = carenet::report::write_report(dir).map_err(|e| Failure::Runtime(e.to_string()))?;
+    println!("wrote {}", path.display());
+    Ok(())
 }

@@ -6,6 +6,8 @@
 //! (seed, r, street), and results are collected in order, so the output is the
 //! same whatever the thread count.
 
+pub mod compare;
+
 use rayon::prelude::*;
 
 use crate::metrics::{AgeBands, WeekRecord};

@@ -61,6 +61,22 @@ pub struct WeekRecord {
     pub net_giant: f64,
     /// Population at the start of the week, for the accounting identity.
     pub alive_start: f64,
+    /// Registered grade-1 elders (end of week).
+    pub registered_grade1: f64,
+    /// Spending on each policy lever (yuan), in the order of `policy::Lever`.
+    pub lever_yuan: [f64; crate::policy::N_LEVERS],
+    /// Time bank: hours held at the start of the week.
+    pub tb_outstanding_start: f64,
+    /// Time bank: hours credited this week.
+    pub tb_deposits: f64,
+    /// Time bank: hours redeemed this week.
+    pub tb_withdrawals: f64,
+    /// Time bank: balances of members who died this week (leave the ledger).
+    pub tb_forfeited: f64,
+    /// Time bank: hours held at the end of the week.
+    pub tb_outstanding: f64,
+    /// Hours capable helpers could give this week (future helper supply).
+    pub helper_hours: f64,
 }
 
 /// Providers, in matching order.
@@ -91,13 +107,19 @@ impl WeekRecord {
             help_unmet, comp_requested, comp_unmet, grade1_with_need, grade1_underserved,
             paid_private_yuan, voucher_yuan, contract_yuan, deaths, entrants, adl_onsets,
             adl_at_risk, activity_attendance, counselling_sessions, net_samples, net_n,
-            net_degree_sum, net_clustering_sum, net_giant, alive_start;
+            net_degree_sum, net_clustering_sum, net_giant, alive_start, registered_grade1,
+            tb_outstanding_start, tb_deposits, tb_withdrawals, tb_forfeited, tb_outstanding, helper_hours;
             grade, state, loneliness_by_grade, help_requested_by_grade, help_unmet_by_grade,
-            help_by, comp_by, offered_by);
+            help_by, comp_by, offered_by, lever_yuan);
     }
 
     pub fn help_delivered(&self) -> f64 {
         self.help_by.iter().sum()
+    }
+
+    /// Spending on all policy levers (yuan).
+    pub fn policy_yuan(&self) -> f64 {
+        self.lever_yuan.iter().sum()
     }
 }
 
@@ -215,6 +237,21 @@ pub const METRICS: &[Metric] = &[
         r.contract_yuan + r.voucher_yuan,
         r.alive
     )),
+    metric!("policy_yuan_per_elder_week", "spending on policy levers per elder-week (yuan)", |r| ratio(
+        r.policy_yuan(),
+        r.alive
+    )),
+    metric!("time_bank_outstanding_hours", "time-bank hours held by members per elder (end of week)", |r| ratio(
+        r.tb_outstanding,
+        r.alive
+    )),
+    metric!("time_bank_redeemed_hours", "time-bank hours redeemed per elder-week", |r| ratio(
+        r.tb_withdrawals,
+        r.alive
+    )),
+    metric!("time_bank_cover_weeks", "time-bank hours outstanding / hours capable helpers can give in a week", |r| {
+        ratio(r.tb_outstanding, r.helper_hours)
+    }),
     metric!("mean_degree", "mean number of neighbour ties", |r| ratio(r.net_degree_sum, r.net_n)),
     metric!("clustering", "mean local clustering of neighbour ties", |r| ratio(r.net_clustering_sum, r.net_n)),
     metric!("giant_component_share", "share of elders in the largest connected component", |r| ratio(

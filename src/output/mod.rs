@@ -210,6 +210,8 @@ pub struct Manifest<'a> {
     pub command: &'a str,
     pub scenario_name: &'a str,
     pub scenario_files: Vec<String>,
+    /// Policy packages run (the baseline first for compare).
+    pub packages: Vec<String>,
     pub seed: u64,
     pub reps: u32,
     pub weeks: u32,
@@ -251,4 +253,74 @@ impl RunFiles {
             age_bands: dir.join("age_bands.csv"),
         }
     }
+}
+
+/// compare.csv: `package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n`.
+pub fn write_compare(path: &Path, rows: &[crate::experiment::compare::CompareRow]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        writeln!(w, "package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n")?;
+        for r in rows {
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{},{},{},{}",
+                r.package,
+                r.metric,
+                r.group.as_str(),
+                fmt_f64(r.value.mean),
+                fmt_f64(r.value.ci_low),
+                fmt_f64(r.value.ci_high),
+                fmt_f64(r.diff.mean),
+                fmt_f64(r.diff.ci_low),
+                fmt_f64(r.diff.ci_high),
+                r.value.n
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Timeseries from compare digests: one row per (package, rep, week, group)
+/// for the groups in `groups` (indices into `Group::ALL`); with
+/// `with_package = false` the package column is left out (the run format).
+pub fn write_digest_timeseries(
+    path: &Path,
+    res: &crate::experiment::compare::CompareResult,
+    packages: &[usize],
+    groups: &[usize],
+    with_package: bool,
+) -> io::Result<()> {
+    use crate::metrics::summary::Group;
+    write_atomic(path, |w| {
+        let mut header =
+            String::from(if with_package { "package,rep,week,community_type" } else { "rep,week,community_type" });
+        for m in METRICS {
+            header.push(',');
+            header.push_str(m.name);
+        }
+        writeln!(w, "{header}")?;
+        let mut line = String::with_capacity(1024);
+        for &p in packages {
+            for (r, d) in res.digests[p].iter().enumerate() {
+                for (week, acc) in d.weekly.iter().enumerate() {
+                    for &g in groups {
+                        if acc[g].weeks == 0.0 {
+                            continue;
+                        }
+                        line.clear();
+                        use std::fmt::Write as _;
+                        if with_package {
+                            let _ = write!(line, "{},", res.packages[p]);
+                        }
+                        let _ = write!(line, "{r},{week},{}", Group::ALL[g].as_str());
+                        for m in METRICS {
+                            push_f64(&mut line, (m.value)(&acc[g]));
+                        }
+                        line.push('\n');
+                        w.write_all(line.as_bytes())?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    })
 }

@@ -26,6 +26,8 @@ impl Default for Scenario {
             activities: Activities::default(),
             inflow: Inflow::default(),
             metrics: Metrics::default(),
+            policies: Policies::default(),
+            packages: default_packages(),
             streets: vec![Street::default()],
         }
     }
@@ -306,6 +308,148 @@ impl Default for Street {
                 community("resettlement_3", VillageToResidence, 1000),
                 community("resettlement_4", VillageToResidence, 1000),
             ],
+        }
+    }
+}
+
+/// Names of the levers, in the order of [`Policies`].
+pub const LEVER_NAMES: [&str; 9] = [
+    "care_subsidy",
+    "student_credits",
+    "activity_programme",
+    "counselling",
+    "time_bank",
+    "info_platform",
+    "supervision",
+    "public_funding",
+    "merchant_alliance",
+];
+
+/// `baseline`, each lever alone, and `study_package` (the study's three paths together).
+pub fn default_packages() -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut p = std::collections::BTreeMap::new();
+    p.insert("baseline".to_string(), Vec::new());
+    for l in LEVER_NAMES {
+        p.insert(l.to_string(), vec![l.to_string()]);
+    }
+    p.insert("study_package".to_string(), LEVER_NAMES.iter().map(|l| l.to_string()).collect());
+    p
+}
+
+impl Default for Policies {
+    fn default() -> Self {
+        Policies {
+            care_subsidy: CareSubsidy::default(),
+            student_credits: StudentCredits::default(),
+            activity_programme: ActivityProgramme::default(),
+            counselling: Counselling::default(),
+            time_bank: TimeBank::default(),
+            info_platform: InfoPlatform::default(),
+            supervision: Supervision::default(),
+            public_funding: PublicFunding::default(),
+            merchant_alliance: MerchantAlliance::default(),
+        }
+    }
+}
+
+impl Default for CareSubsidy {
+    fn default() -> Self {
+        CareSubsidy { monthly_voucher: 500.0, start_week: 0, end_week: 0, annual_budget_cap: 0.0 }
+    }
+}
+
+impl Default for StudentCredits {
+    fn default() -> Self {
+        StudentCredits {
+            recruit_factor: 1.5,
+            hours_factor: 1.5,
+            attrition_factor: 0.5,
+            admin_per_student_year: 300.0,
+            start_week: 0,
+            end_week: 0,
+            annual_budget_cap: 0.0,
+        }
+    }
+}
+
+impl Default for ActivityProgramme {
+    fn default() -> Self {
+        ActivityProgramme {
+            sessions_per_week: 3.0,
+            loneliness_relief: 0.02,
+            willingness_gain: 0.01,
+            cost_per_session: 300.0,
+            start_week: 0,
+            end_week: 0,
+            annual_budget_cap: 0.0,
+        }
+    }
+}
+
+impl Default for Counselling {
+    fn default() -> Self {
+        Counselling {
+            sessions_per_week: 5.0,
+            loneliness_relief: 0.05,
+            cost_per_session: 200.0,
+            start_week: 0,
+            end_week: 0,
+            annual_budget_cap: 0.0,
+        }
+    }
+}
+
+impl Default for TimeBank {
+    fn default() -> Self {
+        TimeBank {
+            willingness_gain_per_hour: 0.01,
+            max_balance_hours: 1500.0,
+            admin_per_hour: 2.0,
+            start_week: 0,
+            end_week: 0,
+            annual_budget_cap: 0.0,
+        }
+    }
+}
+
+impl Default for InfoPlatform {
+    fn default() -> Self {
+        InfoPlatform {
+            outreach_factor: 2.0,
+            annual_cost: 200_000.0,
+            start_week: 0,
+            end_week: 0,
+            annual_budget_cap: 0.0,
+        }
+    }
+}
+
+impl Default for Supervision {
+    fn default() -> Self {
+        Supervision {
+            delivery_ratio_gain: 0.15,
+            annual_cost: 60_000.0,
+            start_week: 0,
+            end_week: 0,
+            annual_budget_cap: 0.0,
+        }
+    }
+}
+
+impl Default for PublicFunding {
+    fn default() -> Self {
+        PublicFunding { budget_factor: 1.5, start_week: 0, end_week: 0, annual_budget_cap: 0.0 }
+    }
+}
+
+impl Default for MerchantAlliance {
+    fn default() -> Self {
+        MerchantAlliance {
+            discount: 0.15,
+            cost_per_member_year: 20.0,
+            start_week: 0,
+            end_week: 0,
+            annual_budget_cap: 0.0,
         }
     }
 }

@@ -10,6 +10,8 @@
 //! probabilities named `annual_*` are per year and converted to weekly hazards
 //! by the model; `*_weekly` are per week.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The three community types of the study.
@@ -83,6 +85,10 @@ pub struct Scenario {
     pub inflow: Inflow,
     /// Observation settings.
     pub metrics: Metrics,
+    /// The policy levers and their parameters (used only by packages that name them).
+    pub policies: Policies,
+    /// Policy packages: name → the levers it switches on. `baseline` switches none.
+    pub packages: BTreeMap<String, Vec<String>>,
     /// The streets and their communities.
     #[serde(rename = "street")]
     pub streets: Vec<Street>,
@@ -444,4 +450,153 @@ pub struct Community {
     pub kind: CommunityType,
     /// Elders (aged 60+) at the start.
     pub elders: u32,
+}
+
+/// The nine policy levers of the study (DESIGN §4). Each is off in the baseline
+/// and acts only in packages that name it, from `start_week` (inclusive) to
+/// `end_week` (exclusive; 0 = to the end of the run). `annual_budget_cap` (yuan
+/// per year; 0 = no cap) scales the lever's dose down in any week whose planned
+/// cost would exceed a 52nd of the cap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policies {
+    pub care_subsidy: CareSubsidy,
+    pub student_credits: StudentCredits,
+    pub activity_programme: ActivityProgramme,
+    pub counselling: Counselling,
+    pub time_bank: TimeBank,
+    pub info_platform: InfoPlatform,
+    pub supervision: Supervision,
+    pub public_funding: PublicFunding,
+    pub merchant_alliance: MerchantAlliance,
+}
+
+/// 失能半失能老人照护补贴: a monthly voucher for each registered grade-1 elder,
+/// spent only on paid services; unspent vouchers lapse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CareSubsidy {
+    /// Voucher per registered grade-1 elder per month (yuan).
+    pub monthly_voucher: f64,
+    pub start_week: u32,
+    pub end_week: u32,
+    pub annual_budget_cap: f64,
+}
+
+/// 志愿服务学分: volunteering earns course credit, so more students join, give
+/// more hours and drop out less.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StudentCredits {
+    /// Factor on yearly recruitment.
+    pub recruit_factor: f64,
+    /// Factor on each student's weekly hours.
+    pub hours_factor: f64,
+    /// Factor on weekly attrition.
+    pub attrition_factor: f64,
+    /// Administration cost per enrolled student per year (yuan).
+    pub admin_per_student_year: f64,
+    pub start_week: u32,
+    pub end_week: u32,
+    pub annual_budget_cap: f64,
+}
+
+/// 书法、棋类、手工 activities: extra weekly sessions with venue capacity; ties
+/// form among attendees, loneliness falls, willingness rises.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ActivityProgramme {
+    /// Extra sessions per community per week.
+    pub sessions_per_week: f64,
+    /// Fall in an attendee's loneliness per programme session (absolute).
+    pub loneliness_relief: f64,
+    /// Rise in an attendee's willingness per programme session (absolute).
+    pub willingness_gain: f64,
+    /// Cost of one session (venue, materials, organiser; yuan).
+    pub cost_per_session: f64,
+    pub start_week: u32,
+    pub end_week: u32,
+    pub annual_budget_cap: f64,
+}
+
+/// 心理健康疏导: one-hour counselling sessions for registered grade-2 elders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Counselling {
+    /// Sessions per community per week.
+    pub sessions_per_week: f64,
+    /// Fall in loneliness per session (absolute).
+    pub loneliness_relief: f64,
+    /// Cost of one session (yuan).
+    pub cost_per_session: f64,
+    pub start_week: u32,
+    pub end_week: u32,
+    pub annual_budget_cap: f64,
+}
+
+/// 时间银行: helpers bank the hours they give and redeem them later as services
+/// from other helpers; banking raises the willingness of capable elders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TimeBank {
+    /// Rise in willingness per hour banked.
+    pub willingness_gain_per_hour: f64,
+    /// Most hours one member can hold (further hours given are not credited).
+    pub max_balance_hours: f64,
+    /// Administration cost per hour banked (yuan).
+    pub admin_per_hour: f64,
+    pub start_week: u32,
+    pub end_week: u32,
+    pub annual_budget_cap: f64,
+}
+
+/// 信息平台: faster registration, and unmet requests visible to willing helpers
+/// anywhere in the community.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InfoPlatform {
+    /// Factor on the outreach (registration) rate.
+    pub outreach_factor: f64,
+    /// Fixed cost per street per year (yuan).
+    pub annual_cost: f64,
+    pub start_week: u32,
+    pub end_week: u32,
+    pub annual_budget_cap: f64,
+}
+
+/// 监督机制: supervision of purchased services raises the contract's delivery ratio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Supervision {
+    /// Added to `social_workers.delivery_ratio` (capped at 1).
+    pub delivery_ratio_gain: f64,
+    /// Fixed cost per street per year (yuan).
+    pub annual_cost: f64,
+    pub start_week: u32,
+    pub end_week: u32,
+    pub annual_budget_cap: f64,
+}
+
+/// 加大公共财政投入: a larger social-organisation budget buys more social-worker hours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublicFunding {
+    /// Factor on each street's contract budget; the extra budget is the lever's cost.
+    pub budget_factor: f64,
+    pub start_week: u32,
+    pub end_week: u32,
+    pub annual_budget_cap: f64,
+}
+
+/// 会员联盟: merchants give members a discount on paid services.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MerchantAlliance {
+    /// Discount on the price of paid services (share of the price).
+    pub discount: f64,
+    /// Administration cost per member (registered elder) per year (yuan).
+    pub cost_per_member_year: f64,
+    pub start_week: u32,
+    pub end_week: u32,
+    pub annual_budget_cap: f64,
 }

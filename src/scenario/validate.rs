@@ -65,7 +65,100 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.number("inflow.annual_rate", s.inflow.annual_rate, 0.0..=1.0, SHARE);
     metrics(&mut c, &s.metrics, s.simulation.weeks);
     streets(&mut c, &s.streets);
+    policies(&mut c, &s.policies, s.simulation.weeks);
+    packages(&mut c, &s.packages);
     c.problems
+}
+
+/// A lever's window and budget cap.
+fn lever_window(c: &mut Checker, lever: &str, start: u32, end: u32, cap: f64, weeks: u32) {
+    c.integer(&format!("policies.{lever}.start_week"), start, 0, MAX_WEEKS);
+    if c.integer(&format!("policies.{lever}.end_week"), end, 0, MAX_WEEKS) && end != 0 && end <= start {
+        c.push(
+            &format!("policies.{lever}.end_week"),
+            format!("= {end} is not after start_week = {start}"),
+            "0 (to the end of the run) or a week after start_week",
+        );
+    }
+    let _ = weeks;
+    c.non_negative(&format!("policies.{lever}.annual_budget_cap"), cap);
+}
+
+fn policies(c: &mut Checker, p: &Policies, weeks: u32) {
+    let x = &p.care_subsidy;
+    c.non_negative("policies.care_subsidy.monthly_voucher", x.monthly_voucher);
+    lever_window(c, "care_subsidy", x.start_week, x.end_week, x.annual_budget_cap, weeks);
+    let x = &p.student_credits;
+    c.number("policies.student_credits.recruit_factor", x.recruit_factor, 0.0..=100.0, "a factor from 0 to 100");
+    c.number("policies.student_credits.hours_factor", x.hours_factor, 0.0..=20.0, "a factor from 0 to 20");
+    c.number("policies.student_credits.attrition_factor", x.attrition_factor, 0.0..=20.0, "a factor from 0 to 20");
+    c.non_negative("policies.student_credits.admin_per_student_year", x.admin_per_student_year);
+    lever_window(c, "student_credits", x.start_week, x.end_week, x.annual_budget_cap, weeks);
+    let x = &p.activity_programme;
+    c.number(
+        "policies.activity_programme.sessions_per_week",
+        x.sessions_per_week,
+        0.0..=100.0,
+        "sessions from 0 to 100",
+    );
+    c.number("policies.activity_programme.loneliness_relief", x.loneliness_relief, 0.0..=1.0, UNIT);
+    c.number("policies.activity_programme.willingness_gain", x.willingness_gain, 0.0..=1.0, UNIT);
+    c.non_negative("policies.activity_programme.cost_per_session", x.cost_per_session);
+    lever_window(c, "activity_programme", x.start_week, x.end_week, x.annual_budget_cap, weeks);
+    let x = &p.counselling;
+    c.number("policies.counselling.sessions_per_week", x.sessions_per_week, 0.0..=1000.0, "sessions from 0 to 1000");
+    c.number("policies.counselling.loneliness_relief", x.loneliness_relief, 0.0..=1.0, UNIT);
+    c.non_negative("policies.counselling.cost_per_session", x.cost_per_session);
+    lever_window(c, "counselling", x.start_week, x.end_week, x.annual_budget_cap, weeks);
+    let x = &p.time_bank;
+    c.number("policies.time_bank.willingness_gain_per_hour", x.willingness_gain_per_hour, 0.0..=1.0, UNIT);
+    c.non_negative("policies.time_bank.max_balance_hours", x.max_balance_hours);
+    c.non_negative("policies.time_bank.admin_per_hour", x.admin_per_hour);
+    lever_window(c, "time_bank", x.start_week, x.end_week, x.annual_budget_cap, weeks);
+    let x = &p.info_platform;
+    c.number("policies.info_platform.outreach_factor", x.outreach_factor, 0.0..=100.0, "a factor from 0 to 100");
+    c.non_negative("policies.info_platform.annual_cost", x.annual_cost);
+    lever_window(c, "info_platform", x.start_week, x.end_week, x.annual_budget_cap, weeks);
+    let x = &p.supervision;
+    c.number("policies.supervision.delivery_ratio_gain", x.delivery_ratio_gain, 0.0..=1.0, UNIT);
+    c.non_negative("policies.supervision.annual_cost", x.annual_cost);
+    lever_window(c, "supervision", x.start_week, x.end_week, x.annual_budget_cap, weeks);
+    let x = &p.public_funding;
+    c.number("policies.public_funding.budget_factor", x.budget_factor, 0.0..=100.0, "a factor from 0 to 100");
+    lever_window(c, "public_funding", x.start_week, x.end_week, x.annual_budget_cap, weeks);
+    let x = &p.merchant_alliance;
+    c.number("policies.merchant_alliance.discount", x.discount, 0.0..=1.0, SHARE);
+    c.non_negative("policies.merchant_alliance.cost_per_member_year", x.cost_per_member_year);
+    lever_window(c, "merchant_alliance", x.start_week, x.end_week, x.annual_budget_cap, weeks);
+}
+
+fn packages(c: &mut Checker, packages: &std::collections::BTreeMap<String, Vec<String>>) {
+    if !packages.contains_key("baseline") {
+        c.push(
+            "packages",
+            "has no `baseline` package",
+            "a `baseline = []` entry (compare measures every package against it)",
+        );
+    } else if !packages["baseline"].is_empty() {
+        c.push("packages.baseline", "switches levers on", "baseline = [] (no lever)");
+    }
+    for (name, levers) in packages {
+        c.label(&format!("packages.{name}"), name);
+        for (k, l) in levers.iter().enumerate() {
+            if !crate::scenario::defaults::LEVER_NAMES.contains(&l.as_str()) {
+                let best = crate::scenario::defaults::LEVER_NAMES
+                    .iter()
+                    .max_by(|a, b| strsim::jaro_winkler(a, l).total_cmp(&strsim::jaro_winkler(b, l)))
+                    .copied()
+                    .unwrap_or("");
+                c.push(
+                    &format!("packages.{name}[{k}]"),
+                    format!("= \"{l}\" is not a lever (did you mean `{best}`?)"),
+                    crate::scenario::defaults::LEVER_NAMES.join(", "),
+                );
+            }
+        }
+    }
 }
 
 const PROBABILITY: &str = "a probability from 0 to 1";

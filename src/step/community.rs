@@ -11,6 +11,7 @@ use rand_distr::{Distribution, Exp1, Poisson};
 use super::Model;
 use crate::metrics::*;
 use crate::network::NONE;
+use crate::policy::{Lever, Levers, N_LEVERS};
 use crate::world::health::HealthTable;
 use crate::world::synth::{beta_mean, draw_elder};
 use crate::world::*;
@@ -65,13 +66,13 @@ fn capable(e: &Elders, i: usize, threshold: f32) -> bool {
 
 /// Phase 2 (and the community part of phase 3): ageing, needs, outreach
 /// registration, party-member pairing and the waiting list for students.
-pub fn needs(c: &mut Community, m: &Model, week: u32) {
+pub fn needs(c: &mut Community, m: &Model, lv: &Levers, week: u32) {
     let s = &m.scenario;
     let n = &s.needs;
     let helper_threshold = s.mutual_aid.helper_threshold as f32;
     let helper_hours = s.mutual_aid.hours_per_week as f32;
     let outreach = s.case_management.outreach_weekly;
-    let outreach_factor = m.levers.outreach_factor;
+    let outreach_factor = lv.outreach_factor;
     let priority = s.case_management.grade_priority;
     // Party members: dissolve pairs whose elder died or recovered to grade 3.
     {
@@ -121,6 +122,7 @@ pub fn needs(c: &mut Community, m: &Model, week: u32) {
         e.comp_left[i] = comp;
         e.helper_left[i] = if capable(e, i, helper_threshold) { helper_hours } else { 0.0 };
         e.helped[i] = 0.0;
+        e.banked[i] = 0.0;
         e.got_neighbour_help[i] = false;
         e.attended[i] = false;
         if !e.registered[i] && unif(rng) < outreach[g] * outreach_factor {
@@ -227,6 +229,7 @@ fn give(e: &mut Elders, i: usize, hours: f32) -> (f32, f32) {
 pub fn serve_and_update(
     c: &mut Community,
     m: &Model,
+    lv: &Levers,
     week: u32,
     in_term: bool,
     rec: &mut WeekRecord,
@@ -235,17 +238,31 @@ pub fn serve_and_update(
     *rec = WeekRecord { weeks: 1.0, ..WeekRecord::default() };
     let wk = week as i32;
     rec.alive_start = c.elders.alive.iter().filter(|&&a| a).count() as f64;
-    matching(c, m, wk, in_term, rec);
-    update_states(c, m, wk, rec, bands);
+    rec.tb_outstanding_start = c.time_bank_outstanding;
+    matching(c, m, lv, wk, in_term, rec);
+    update_states(c, m, lv, wk, rec, bands);
     update_ties(c, m);
     inflow(c, m, wk, rec);
-    observe(c, m, week, rec, bands);
+    observe(c, m, lv, week, rec, bands);
+}
+
+/// Credits `h` hours given by helper `j` to their time-bank account (up to the
+/// balance cap, times the week's credit share); returns the hours credited.
+#[inline]
+fn bank(e: &mut Elders, j: usize, h: f32, lv: &Levers) -> f32 {
+    if !lv.time_bank {
+        return 0.0;
+    }
+    let room = (lv.time_bank_max as f32 - e.time_bank[j]).max(0.0);
+    let credit = (h * lv.time_bank_credit as f32).min(room);
+    e.time_bank[j] += credit;
+    e.banked[j] += credit;
+    credit
 }
 
 #[inline(never)]
-fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut WeekRecord) {
+fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, rec: &mut WeekRecord) {
     let s = &m.scenario;
-    let lv = &m.levers;
     let e = &mut c.elders;
     let rng = &mut c.rngs.matching;
     // 1. Family (help first, then companionship) and 2. the paired volunteer's
@@ -339,44 +356,78 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
             e.last_contact[j] = wk;
             g.touched[eid as usize] = true;
             rec.help_by[MUTUAL_AID] += h as f64;
+            rec.tb_deposits += bank(e, j, h, lv) as f64;
             if e.help_left[i] <= 0.0 {
                 break;
             }
         }
     }
 
-    // 3c. Information platform: remaining requests are visible to willing helpers
-    // anywhere in the community (no tie needed; willingness still decides).
-    if lv.platform {
+    // Helpers with capacity left, anywhere in the community (platform, time bank).
+    if lv.platform || lv.time_bank {
         c.helpers.clear();
         for i in 0..e.len() {
             if e.alive[i] && e.helper_left[i] > 0.0 {
                 c.helpers.push(i as u32);
             }
         }
-        if !c.helpers.is_empty() {
-            for &iu in &c.order {
-                let i = iu as usize;
-                for _ in 0..3 {
-                    if e.help_left[i] <= 0.0 {
-                        break;
-                    }
-                    let j = c.helpers[rng.random_range(0..c.helpers.len())] as usize;
-                    if j == i || e.helper_left[j] <= 0.0 || (unif(rng) as f32) >= ask * e.willingness[j] {
-                        continue;
-                    }
-                    let h = e.help_left[i].min(e.helper_left[j]);
-                    e.help_left[i] -= h;
-                    e.helper_left[j] -= h;
-                    e.helped[j] += h;
-                    e.got_neighbour_help[i] = true;
-                    e.last_contact[i] = wk;
-                    e.last_contact[j] = wk;
-                    rec.help_by[MUTUAL_AID] += h as f64;
+    }
+
+    // 3c. Information platform: remaining requests are visible to willing helpers
+    // anywhere in the community (no tie needed; willingness still decides).
+    if lv.platform && !c.helpers.is_empty() {
+        for &iu in &c.order {
+            let i = iu as usize;
+            for _ in 0..3 {
+                if e.help_left[i] <= 0.0 {
+                    break;
                 }
+                let j = c.helpers[rng.random_range(0..c.helpers.len())] as usize;
+                if j == i || e.helper_left[j] <= 0.0 || (unif(rng) as f32) >= ask * e.willingness[j] {
+                    continue;
+                }
+                let h = e.help_left[i].min(e.helper_left[j]);
+                e.help_left[i] -= h;
+                e.helper_left[j] -= h;
+                e.helped[j] += h;
+                e.got_neighbour_help[i] = true;
+                e.last_contact[i] = wk;
+                e.last_contact[j] = wk;
+                rec.help_by[MUTUAL_AID] += h as f64;
+                rec.tb_deposits += bank(e, j, h, lv) as f64;
             }
         }
     }
+
+    // 3d. Time bank: members with a balance redeem hours for their remaining
+    // help need from any helper with capacity; the helper banks what they give.
+    // Hours move between accounts: withdrawals equal the hours served.
+    if lv.time_bank && !c.helpers.is_empty() {
+        for &iu in &c.order {
+            let i = iu as usize;
+            for _ in 0..3 {
+                let want = e.help_left[i].min(e.time_bank[i]);
+                if want <= 0.0 {
+                    break;
+                }
+                let j = c.helpers[rng.random_range(0..c.helpers.len())] as usize;
+                if j == i || e.helper_left[j] <= 0.0 {
+                    continue;
+                }
+                let h = want.min(e.helper_left[j]);
+                e.help_left[i] -= h;
+                e.time_bank[i] -= h;
+                e.helper_left[j] -= h;
+                e.helped[j] += h;
+                e.last_contact[i] = wk;
+                e.last_contact[j] = wk;
+                rec.help_by[MUTUAL_AID] += h as f64;
+                rec.tb_withdrawals += h as f64;
+                rec.tb_deposits += bank(e, j, h, lv) as f64;
+            }
+        }
+    }
+    rec.lever_yuan[Lever::TimeBank as usize] += rec.tb_deposits * lv.time_bank_admin;
 
     // 4. Paid services: price after discount, paid from the elder's care budget
     // and (grade 1) the care-subsidy voucher, within the market's capacity.
@@ -392,7 +443,7 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
         if left <= 0.0 {
             continue;
         }
-        let voucher = if e.grade[i] == 1 { lv.voucher_weekly } else { 0.0 };
+        let voucher = if e.grade[i] == 1 && e.registered[i] { lv.voucher_weekly } else { 0.0 };
         let budget = s.paid_services.weekly_budget[e.income[i] as usize] + voucher;
         let affordable = if price > 0.0 { budget / price } else { f64::INFINITY };
         let h = left.min(affordable).min(market);
@@ -407,6 +458,7 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
         rec.paid_private_yuan += cost - v;
         rec.help_by[PAID] += h;
     }
+    rec.lever_yuan[Lever::CareSubsidy as usize] += rec.voucher_yuan;
 
     // 5. Social workers: registered grade-1 and grade-2 elders, grade 1 first
     // (or both together), in the week's random order; help before companionship.
@@ -443,17 +495,23 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
     }
 
     // 6. Activities: sessions with venue capacity; attendees get companionship,
-    // contact, and may form or strengthen ties with a co-attendee.
+    // contact, and may form or strengthen ties with a co-attendee. The activity
+    // programme (lever) adds sessions whose attendees also become less lonely
+    // and more willing to help.
     let tp = s.community_types.get(c.kind);
-    let sessions = stochastic_round(tp.activity_sessions + lv.extra_sessions, rng);
+    let base_sessions = stochastic_round(tp.activity_sessions, rng);
+    let programme_sessions = stochastic_round(lv.extra_sessions, rng);
+    let sessions = base_sessions + programme_sessions;
+    rec.lever_yuan[Lever::ActivityProgramme as usize] += programme_sessions as f64 * lv.programme_session_cost;
     let cap = s.activities.capacity as usize;
     let sh = s.activities.session_hours as f32;
     let n_slots = e.len();
     let max_ties = s.ties.max_ties as usize;
-    for _ in 0..sessions {
+    for session in 0..sessions {
         if n_slots == 0 || cap == 0 {
             break;
         }
+        let programme = session >= base_sessions;
         rec.offered_by[ACTIVITY] += (cap as f32 * sh) as f64;
         c.attendees.clear();
         for _ in 0..cap * 4 {
@@ -475,6 +533,10 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
             rec.comp_by[ACTIVITY] += cmp as f64;
             rec.activity_attendance += 1.0;
             e.last_contact[j] = wk;
+            if programme {
+                e.loneliness[j] = (e.loneliness[j] - lv.programme_relief as f32).max(0.0);
+                e.willingness[j] = (e.willingness[j] + lv.programme_willingness as f32).min(1.0);
+            }
         }
         let na = c.attendees.len();
         if na >= 2 {
@@ -519,6 +581,11 @@ fn matching(c: &mut Community, m: &Model, wk: i32, in_term: bool, rec: &mut Week
             }
         }
     }
+    rec.lever_yuan[Lever::Counselling as usize] += rec.counselling_sessions * lv.counselling_session_cost;
+    // Street-level lever costs attributed to this community (case management).
+    for k in 0..N_LEVERS {
+        rec.lever_yuan[k] += c.street_lever_yuan[k];
+    }
 }
 
 /// Local sums of [`update_states`], kept out of the record inside the loop so
@@ -532,6 +599,7 @@ struct StateSums {
     comp_unmet: f64,
     grade1_with_need: u32,
     grade1_underserved: u32,
+    tb_forfeited: f64,
     adl_at_risk: u32,
     adl_onsets: u32,
     deaths: u32,
@@ -551,12 +619,13 @@ impl StateSums {
         rec.adl_at_risk = self.adl_at_risk as f64;
         rec.adl_onsets = self.adl_onsets as f64;
         rec.deaths = self.deaths as f64;
+        rec.tb_forfeited = self.tb_forfeited;
     }
 }
 
 /// Phase 5: unmet need, health, mortality, loneliness, willingness, grades.
 #[inline(never)]
-fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, bands: &mut AgeBands) {
+fn update_states(c: &mut Community, m: &Model, lv: &Levers, wk: i32, rec: &mut WeekRecord, bands: &mut AgeBands) {
     let s = &m.scenario;
     let h = &s.health;
     let lo = &s.loneliness;
@@ -612,6 +681,9 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
         if u < p_death {
             bands.deaths[crate::metrics::band_of(e.age_weeks[i])] += 1.0;
             acc.deaths += 1;
+            // A dead member's balance leaves the ledger (passed to relatives).
+            acc.tb_forfeited += e.time_bank[i] as f64;
+            e.time_bank[i] = 0.0;
             e.alive[i] = false;
             c.died.push(i as u32);
             continue;
@@ -663,6 +735,8 @@ fn update_states(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, ba
             nw += wi.activity_gain as f32;
         }
         nw += wi.recognition_gain_per_hour as f32 * e.helped[i];
+        // Time-bank credit raises the willingness of the helpers who bank hours.
+        nw += lv.time_bank_gain as f32 * e.banked[i];
         if e.helped[i] > wi.overload_hours as f32 {
             nw -= wi.overload_loss as f32;
         }
@@ -794,7 +868,7 @@ fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord) {
 
 /// Phase 7: the week's observation.
 #[inline(never)]
-fn observe(c: &mut Community, m: &Model, week: u32, rec: &mut WeekRecord, bands: &mut AgeBands) {
+fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32, rec: &mut WeekRecord, bands: &mut AgeBands) {
     let s = &m.scenario;
     let iso = s.metrics.isolation_weeks as i32;
     let few = s.metrics.few_ties as usize;
@@ -816,6 +890,7 @@ fn observe(c: &mut Community, m: &Model, week: u32, rec: &mut WeekRecord, bands:
     let mut n_state = [0u32; 4];
     let mut lonely_by_grade = [0f64; 3];
     let (mut registered, mut paired, mut isolated, mut few_ties) = (0u32, 0u32, 0u32, 0u32);
+    let (mut registered_grade1, mut balance, mut helper_hours) = (0u32, 0f64, 0f64);
     for i in 0..e.len() {
         if !e.alive[i] {
             continue;
@@ -826,6 +901,9 @@ fn observe(c: &mut Community, m: &Model, week: u32, rec: &mut WeekRecord, bands:
         n_state[st] += 1;
         lonely_by_grade[gi] += e.loneliness[i] as f64;
         registered += u32::from(e.registered[i]);
+        registered_grade1 += u32::from(e.registered[i] && gi == 0);
+        balance += e.time_bank[i] as f64;
+        helper_hours += (e.helper_left[i] + e.helped[i]) as f64;
         paired += u32::from(e.pair_kind[i] != PAIR_NONE);
         isolated += u32::from(wk - e.last_contact[i] >= iso);
         few_ties += u32::from((c.active_ties[i] as usize) < few);
@@ -841,6 +919,13 @@ fn observe(c: &mut Community, m: &Model, week: u32, rec: &mut WeekRecord, bands:
     rec.alive = n_grade.iter().sum::<u32>() as f64;
     rec.loneliness_sum = lonely_by_grade[0] + lonely_by_grade[1] + lonely_by_grade[2];
     rec.registered = registered as f64;
+    rec.registered_grade1 = registered_grade1 as f64;
+    // Time-bank ledger: balances at the end of the week, and this week's helper
+    // supply (the hours capable elders could give).
+    rec.tb_outstanding = balance;
+    c.time_bank_outstanding = balance;
+    rec.helper_hours = helper_hours;
+    rec.lever_yuan[Lever::MerchantAlliance as usize] += registered as f64 * lv.merchant_member_weekly;
     rec.paired = paired as f64;
     rec.isolated = isolated as f64;
     rec.few_ties = few_ties as f64;

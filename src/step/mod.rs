@@ -25,24 +25,49 @@ use rayon::prelude::*;
 
 use crate::metrics::{AgeBands, WeekRecord};
 use crate::network::NONE;
-use crate::policy::Levers;
+use crate::policy::{Lever, Levers, N_LEVERS, Package, Planning, levers_for_week};
 use crate::scenario::Scenario;
 use crate::world::health::HealthTable;
 use crate::world::{PAIR_NONE, PAIR_STUDENT, Street, Student, World};
 
 /// Everything the step reads and never writes: the scenario, precomputed
-/// tables and the policy levers.
+/// tables and the policy package (or, for experiments and tests, fixed levers).
 #[derive(Debug, Clone)]
 pub struct Model {
     pub scenario: Scenario,
     pub health: HealthTable,
-    pub levers: Levers,
+    pub package: Package,
+    /// Levers used every week instead of the package's, if set.
+    pub fixed_levers: Option<Levers>,
 }
 
 impl Model {
-    pub fn new(scenario: Scenario, levers: Levers) -> Model {
+    /// A model running `package` (its levers, windows, budget caps and costs).
+    pub fn new(scenario: Scenario, package: Package) -> Model {
         let health = HealthTable::new(&scenario.health);
-        Model { scenario, health, levers }
+        Model { scenario, health, package, fixed_levers: None }
+    }
+
+    /// A model with the same `levers` every week (no package).
+    pub fn with_levers(scenario: Scenario, levers: Levers) -> Model {
+        let health = HealthTable::new(&scenario.health);
+        Model { scenario, health, package: Package::baseline(), fixed_levers: Some(levers) }
+    }
+
+    /// The levers of street `st` in `week`.
+    pub fn levers_for(&self, st: &Street, week: u32) -> Levers {
+        if let Some(l) = &self.fixed_levers {
+            return l.clone();
+        }
+        let plan = Planning {
+            communities: st.communities.len(),
+            enrolled_students: st.students.iter().filter(|x| x.enrolled).count(),
+            registered_grade1: st.plan.registered_grade1,
+            registered: st.plan.registered,
+            banked_hours_last_week: st.plan.banked_hours,
+            contract_budget: st.contract_budget,
+        };
+        levers_for_week(&self.scenario.policies, &self.package, week, &plan)
     }
 
     /// Total communities over all streets (the length of a week's records).
@@ -70,15 +95,23 @@ pub fn step_week(world: &mut World, m: &Model, records: &mut [WeekRecord], bands
 }
 
 fn step_street(st: &mut Street, m: &Model, week: u32, records: &mut [WeekRecord], bands: &mut [AgeBands]) {
-    calendar(st, m, week);
-    st.communities.par_iter_mut().for_each(|c| community::needs(c, m, week));
-    case_management(st, m);
+    let lv = m.levers_for(st, week);
+    calendar(st, m, &lv, week);
+    st.communities.par_iter_mut().for_each(|c| community::needs(c, m, &lv, week));
+    case_management(st, m, &lv);
     let in_term = st.in_term;
     st.communities
         .par_iter_mut()
         .zip(records.par_iter_mut())
         .zip(bands.par_iter_mut())
-        .for_each(|((c, r), b)| community::serve_and_update(c, m, week, in_term, r, b));
+        .for_each(|((c, r), b)| community::serve_and_update(c, m, &lv, week, in_term, r, b));
+    // Last week's counts plan next week's lever costs.
+    st.plan = crate::world::StreetPlan::default();
+    for r in records.iter() {
+        st.plan.registered_grade1 += r.registered_grade1;
+        st.plan.registered += r.registered;
+        st.plan.banked_hours += r.tb_deposits;
+    }
 }
 
 /// Whether week-of-year `w` lies in `[lo, hi]` (wrapping past 52 when hi < lo).
@@ -88,13 +121,13 @@ pub fn in_term_range(w: u32, range: [u32; 2]) -> bool {
 }
 
 /// Phase 1: the calendar and the student pool.
-pub fn calendar(st: &mut Street, m: &Model, week: u32) {
+pub fn calendar(st: &mut Street, m: &Model, lv: &Levers, week: u32) {
     let s = &m.scenario;
     let sp = &s.students;
     let woy = ((s.simulation.start_week_of_year.max(1) - 1 + week) % 52) + 1;
     st.week_of_year = woy;
     st.in_term = in_term_range(woy, sp.spring_term) || in_term_range(woy, sp.autumn_term);
-    let attrition = (sp.attrition_weekly * m.levers.student_attrition_factor).clamp(0.0, 1.0);
+    let attrition = (sp.attrition_weekly * lv.student_attrition_factor).clamp(0.0, 1.0);
     for k in 0..st.students.len() {
         if !st.students[k].enrolled {
             continue;
@@ -106,7 +139,7 @@ pub fn calendar(st: &mut Street, m: &Model, week: u32) {
         }
     }
     if woy == sp.recruitment_week {
-        let n = (st.student_recruits as f64 * m.levers.student_recruit_factor).round() as usize;
+        let n = (st.student_recruits as f64 * lv.student_recruit_factor).round() as usize;
         let mut slot = 0;
         for _ in 0..n {
             while slot < st.students.len() && st.students[slot].enrolled {
@@ -136,7 +169,7 @@ fn student_leaves(st: &mut Street, k: usize) {
 }
 
 /// Phase 3 (street part): student pairing and social-worker allocation.
-pub fn case_management(st: &mut Street, m: &Model) {
+pub fn case_management(st: &mut Street, m: &Model, lv: &Levers) {
     let s = &m.scenario;
     // Dissolve pairs whose elder died, recovered to grade 3 or whose slot was reused.
     for k in 0..st.students.len() {
@@ -227,14 +260,23 @@ pub fn case_management(st: &mut Street, m: &Model) {
     // Social-worker hours: weekly share of the contract, delivered at the
     // delivery ratio, the direct-service share of it, split by need weight.
     let sw = &s.social_workers;
-    let budget = st.contract_budget * m.levers.budget_factor;
-    let ratio = (sw.delivery_ratio + m.levers.delivery_ratio_add).min(1.0);
+    let budget = st.contract_budget * lv.budget_factor;
+    let ratio = (sw.delivery_ratio + lv.delivery_ratio_add).min(1.0);
     let hours = if sw.cost_per_hour > 0.0 { budget / sw.cost_per_hour / 52.0 * ratio * sw.direct_share } else { 0.0 };
     let total_weight: f64 = st.communities.iter().map(|c| c.need_weight).sum();
     let n_comm = st.communities.len() as f64;
+    // Street-level lever costs are attributed to communities by their share of
+    // the street's initial elders (the contract's extra by its allocation).
+    let enrolled = st.students.iter().filter(|x| x.enrolled).count() as f64;
+    let extra_budget = st.contract_budget * (lv.budget_factor - 1.0).max(0.0);
     for c in st.communities.iter_mut() {
         let share = if total_weight > 0.0 { c.need_weight / total_weight } else { 1.0 / n_comm };
         c.sw_hours = hours * share;
         c.contract_yuan = budget / 52.0 * share;
+        c.street_lever_yuan = [0.0; N_LEVERS];
+        c.street_lever_yuan[Lever::StudentCredits as usize] = lv.student_admin_weekly * enrolled * c.street_share;
+        c.street_lever_yuan[Lever::InfoPlatform as usize] = lv.platform_weekly * c.street_share;
+        c.street_lever_yuan[Lever::Supervision as usize] = lv.supervision_weekly * c.street_share;
+        c.street_lever_yuan[Lever::PublicFunding as usize] = extra_budget / 52.0 * share;
     }
 }

@@ -82,6 +82,10 @@ pub struct Elders {
     pub helper_left: Vec<f32>,
     /// Help hours this elder gave this week.
     pub helped: Vec<f32>,
+    /// Hours credited to this elder's time-bank account this week.
+    pub banked: Vec<f32>,
+    /// Time-bank balance in hours.
+    pub time_bank: Vec<f32>,
     pub got_neighbour_help: Vec<bool>,
     pub attended: Vec<bool>,
 }
@@ -122,6 +126,8 @@ impl Elders {
             comp_left,
             helper_left,
             helped,
+            banked,
+            time_bank,
             got_neighbour_help,
             attended
         );
@@ -172,6 +178,8 @@ impl Elders {
             self.comp_left.push(0.0);
             self.helper_left.push(0.0);
             self.helped.push(0.0);
+            self.banked.push(0.0);
+            self.time_bank.push(0.0);
             self.got_neighbour_help.push(false);
             self.attended.push(false);
         } else {
@@ -198,6 +206,8 @@ impl Elders {
             self.comp_left[i] = 0.0;
             self.helper_left[i] = 0.0;
             self.helped[i] = 0.0;
+            self.banked[i] = 0.0;
+            self.time_bank[i] = 0.0;
             self.got_neighbour_help[i] = false;
             self.attended[i] = false;
         }
@@ -247,6 +257,12 @@ pub struct Community {
     pub sw_hours: f64,
     /// Contract yuan attributed to this community this week (street phase).
     pub contract_yuan: f64,
+    /// Street-level lever costs attributed to this community this week (street phase).
+    pub street_lever_yuan: [f64; crate::policy::N_LEVERS],
+    /// This community's share of its street's initial elders.
+    pub street_share: f64,
+    /// Time-bank hours held by live members at the end of last week.
+    pub time_bank_outstanding: f64,
     /// Weight for the social-worker allocation: 2 × registered grade-1 + registered grade-2.
     pub need_weight: f64,
     /// Registered grade-1/2 elders without a paired volunteer, after party pairing.
@@ -304,8 +320,18 @@ pub struct Street {
     pub candidates: Vec<(u32, u32)>,
     /// Whether students are in term this week.
     pub in_term: bool,
+    /// Last week's counts, to plan this week's lever costs.
+    pub plan: StreetPlan,
     /// Week of the year (1–52) of the current week.
     pub week_of_year: u32,
+}
+
+/// Street-level counts from last week's records (the first week: the initial population).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StreetPlan {
+    pub registered_grade1: f64,
+    pub registered: f64,
+    pub banked_hours: f64,
 }
 
 /// A replication's world.

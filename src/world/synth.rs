@@ -145,6 +145,9 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
         paid_capacity: n as f64 / 100.0 * tp.paid_hours_per_100,
         sw_hours: 0.0,
         contract_yuan: 0.0,
+        street_lever_yuan: [0.0; crate::policy::N_LEVERS],
+        time_bank_outstanding: 0.0,
+        street_share: n as f64 / s.streets[street_idx].communities.iter().map(|c| c.elders as f64).sum::<f64>(),
         need_weight: 0.0,
         waiting: Vec::with_capacity(slots),
         waiting2: Vec::with_capacity(slots),
@@ -165,6 +168,23 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
     }
 }
 
+/// Planning counts of the initial population (used by the first week's levers).
+fn initial_plan(communities: &[Community]) -> StreetPlan {
+    let mut plan = StreetPlan::default();
+    for c in communities {
+        let e = &c.elders;
+        for i in 0..e.len() {
+            if e.alive[i] && e.registered[i] {
+                plan.registered += 1.0;
+                if e.grade[i] == 1 {
+                    plan.registered_grade1 += 1.0;
+                }
+            }
+        }
+    }
+    plan
+}
+
 /// Builds the world of replication `rep`.
 pub fn build_world(s: &Scenario, master: u64, rep: u64) -> World {
     let streets = s
@@ -172,7 +192,9 @@ pub fn build_world(s: &Scenario, master: u64, rep: u64) -> World {
         .iter()
         .enumerate()
         .map(|(si, st)| {
-            let communities = (0..st.communities.len()).map(|c| build_community(s, master, rep, si, c)).collect();
+            let communities: Vec<Community> =
+                (0..st.communities.len()).map(|c| build_community(s, master, rep, si, c)).collect();
+            let plan = initial_plan(&communities);
             let years = (s.simulation.weeks as usize).div_ceil(52) + 1;
             let mut students = Vec::with_capacity(st.students as usize + st.student_recruits as usize * years);
             for _ in 0..st.students {
@@ -189,6 +211,7 @@ pub fn build_world(s: &Scenario, master: u64, rep: u64) -> World {
                 rng: streams::rng(master, rep, si as u64, streams::STREET),
                 candidates: Vec::with_capacity(total * 2),
                 in_term: false,
+                plan,
                 week_of_year: s.simulation.start_week_of_year,
             }
         })

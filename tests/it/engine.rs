@@ -162,7 +162,7 @@ proptest! {
     /// Every invariant holds every week over random scenarios and levers.
     #[test]
     fn invariants_hold_over_random_scenarios((s, levers, seed) in arb_scenario()) {
-        let m = Model::new(s, levers);
+        let m = Model::with_levers(s, levers);
         let mut w = build_world(&m.scenario, seed, 0);
         let nc = m.n_communities();
         let mut recs = vec![WeekRecord::default(); nc];

@@ -5,5 +5,6 @@ mod cli;
 mod engine;
 mod mechanisms;
 mod network;
+mod policy;
 mod scenario;
 mod support;

@@ -114,14 +114,14 @@ fn students_visit_only_in_term() {
 fn students_graduate_and_are_recruited_yearly() {
     let mut s = base();
     s.students.attrition_weekly = 0.0;
-    let m = Model::new(s.clone(), Levers::default());
+    let m = Model::with_levers(s.clone(), Levers::default());
     let mut w = build_world(&m.scenario, 1, 0);
     let st = &mut w.streets[0];
     let enrolled = |st: &carenet::world::Street| st.students.iter().filter(|x| x.enrolled).count();
     let start = enrolled(st);
     let mut after_graduation = 0;
     for week in 0..52 {
-        calendar(st, &m, week);
+        calendar(st, &m, &Levers::neutral(), week);
         if st.week_of_year == s.students.graduation_week {
             after_graduation = enrolled(st);
         }
@@ -137,12 +137,12 @@ fn students_graduate_and_are_recruited_yearly() {
 fn students_drop_out_in_term() {
     let mut s = base();
     s.students.attrition_weekly = 0.05;
-    let m = Model::new(s, Levers::default());
+    let m = Model::with_levers(s, Levers::default());
     let mut w = build_world(&m.scenario, 1, 0);
     let st = &mut w.streets[0];
     let start = st.students.iter().filter(|x| x.enrolled).count();
     for week in 9..20 {
-        calendar(st, &m, week); // spring term, before graduation
+        calendar(st, &m, &Levers::neutral(), week); // spring term, before graduation
     }
     let end = st.students.iter().filter(|x| x.enrolled).count();
     assert!(end < start, "attrition: {start} → {end}");
@@ -192,7 +192,7 @@ fn grade1_share_of_paired(priority: bool, weeks: u32) -> f64 {
     let mut s = base();
     s.streets[0].students = 150;
     s.case_management.grade_priority = priority;
-    let m = Model::new(s, Levers::default());
+    let m = Model::with_levers(s, Levers::default());
     let mut w = build_world(&m.scenario, 17, 0);
     let nc = m.n_communities();
     let mut recs = vec![carenet::metrics::WeekRecord::default(); nc];

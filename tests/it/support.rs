@@ -31,7 +31,7 @@ pub fn small_scenario(elders: u32) -> Scenario {
 
 /// Runs `s` with `levers` and returns the result.
 pub fn run_model(s: &Scenario, levers: Levers, reps: u32, weeks: u32, seed: u64) -> RunResult {
-    let m = Model::new(s.clone(), levers);
+    let m = Model::with_levers(s.clone(), levers);
     run(&m, &RunConfig { reps, seed, weeks, threads: Some(2) }, &|| {}).expect("thread pool")
 }
 
@@ -61,4 +61,10 @@ pub fn grand_total(res: &RunResult) -> WeekRecord {
         }
     }
     acc
+}
+
+/// Runs `s` with a policy package.
+pub fn run_package(s: &Scenario, package: carenet::policy::Package, reps: u32, weeks: u32, seed: u64) -> RunResult {
+    let m = Model::new(s.clone(), package);
+    run(&m, &RunConfig { reps, seed, weeks, threads: Some(2) }, &|| {}).expect("thread pool")
 }

@@ -1,0 +1,270 @@
+//! Comparing policy packages with common random numbers.
+//!
+//! [`run_compare`] simulates every package with the same replication seeds as
+//! the baseline (packages are not part of the random-stream key, and each
+//! phase has its own stream, see [`crate::streams`]); replications of all
+//! packages run in parallel. Each replication is reduced to a [`RepDigest`]
+//! as soon as it finishes, so memory stays small.
+//!
+//! [`compare_rows`] turns the digests into the rows of compare.csv: for every
+//! package, metric and community group, the package's mean and 95% interval,
+//! and the paired difference from the baseline (package − baseline, paired by
+//! replication) with its 95% interval. Besides [`crate::metrics::METRICS`] it
+//! reports the cost metrics [`COST_METRICS`].
+
+use rayon::prelude::*;
+
+use super::{PoolError, RunConfig, communities, run_replication};
+use crate::metrics::summary::{Group, Interval, interval, t975};
+use crate::metrics::{METRICS, WeekRecord};
+use crate::policy::Package;
+use crate::scenario::{CommunityType, Scenario};
+use crate::step::Model;
+
+/// One replication of one package, reduced.
+#[derive(Debug, Clone)]
+pub struct RepDigest {
+    /// Sums over the summary window, per group (`Group::ALL` order).
+    pub window: [WeekRecord; 4],
+    /// Per week, per group (`Group::ALL` order).
+    pub weekly: Vec<[WeekRecord; 4]>,
+}
+
+/// Every package's digests, baseline first.
+#[derive(Debug, Clone)]
+pub struct CompareResult {
+    pub packages: Vec<String>,
+    /// `digests[package][rep]`.
+    pub digests: Vec<Vec<RepDigest>>,
+    pub weeks: u32,
+    pub window: u32,
+    /// Elder-weeks simulated over all packages and replications.
+    pub elder_weeks: f64,
+}
+
+/// Sums a replication's records by week and group.
+pub fn digest(records: &[WeekRecord], kinds: &[CommunityType], weeks: u32, window: u32) -> RepDigest {
+    let nc = kinds.len();
+    let mut weekly = Vec::with_capacity(weeks as usize);
+    let mut win = [WeekRecord::default(); 4];
+    let first = weeks.saturating_sub(window) as usize;
+    for w in 0..weeks as usize {
+        let mut acc = [WeekRecord::default(); 4];
+        for (c, &k) in kinds.iter().enumerate() {
+            for (g, grp) in Group::ALL.iter().enumerate() {
+                if grp.contains(k) {
+                    acc[g].add(&records[w * nc + c]);
+                }
+            }
+        }
+        for a in acc.iter_mut() {
+            if a.weeks > 0.0 {
+                a.weeks = 1.0;
+            }
+        }
+        if w >= first {
+            for g in 0..4 {
+                win[g].add(&acc[g]);
+            }
+        }
+        weekly.push(acc);
+    }
+    RepDigest { window: win, weekly }
+}
+
+/// Runs `packages` (the first must be the baseline) with common random numbers.
+pub fn run_compare(
+    s: &Scenario,
+    packages: &[Package],
+    cfg: &RunConfig,
+    window: u32,
+    on_rep_done: &(dyn Fn() + Sync),
+) -> Result<CompareResult, PoolError> {
+    let models: Vec<Model> = packages.iter().map(|p| Model::new(s.clone(), p.clone())).collect();
+    let kinds: Vec<CommunityType> = communities(&models[0]).iter().map(|c| c.kind).collect();
+    let reps = cfg.reps as usize;
+    let work = || {
+        (0..models.len() * reps)
+            .into_par_iter()
+            .map(|k| {
+                let (p, r) = (k / reps, k % reps);
+                let res = run_replication(&models[p], cfg.seed, r as u32, cfg.weeks);
+                let ew: f64 = res.records.iter().map(|x| x.alive_start).sum();
+                on_rep_done();
+                (digest(&res.records, &kinds, cfg.weeks, window), ew)
+            })
+            .collect::<Vec<_>>()
+    };
+    let flat = match cfg.threads {
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .map_err(|source| PoolError { threads: t, source })?
+            .install(work),
+        None => work(),
+    };
+    let elder_weeks = flat.iter().map(|(_, ew)| ew).sum();
+    let mut digests: Vec<Vec<RepDigest>> = Vec::with_capacity(models.len());
+    let mut it = flat.into_iter().map(|(d, _)| d);
+    for _ in 0..models.len() {
+        digests.push(it.by_ref().take(reps).collect());
+    }
+    Ok(CompareResult {
+        packages: packages.iter().map(|p| p.name.clone()).collect(),
+        digests,
+        weeks: cfg.weeks,
+        window,
+        elder_weeks,
+    })
+}
+
+/// One row of compare.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareRow {
+    pub package: String,
+    pub metric: &'static str,
+    pub group: Group,
+    /// The package's own value (mean and 95% CI across replications).
+    pub value: Interval,
+    /// Package − baseline, paired by replication (mean and 95% CI).
+    pub diff: Interval,
+}
+
+/// Metrics of compare.csv beyond [`METRICS`] (and [`LEVER_COST_METRICS`]).
+pub const COST_METRICS: [&str; 5] = [
+    "cost_total_yuan",
+    "unmet_help_hours_per_year",
+    "isolated_elders",
+    "cost_per_unmet_hour_averted",
+    "cost_per_isolated_elder_averted",
+];
+
+/// Per-lever spending per year, in the order of `policy::Lever`.
+pub const LEVER_COST_METRICS: [&str; crate::policy::N_LEVERS] = [
+    "cost_care_subsidy_yuan",
+    "cost_student_credits_yuan",
+    "cost_activity_programme_yuan",
+    "cost_counselling_yuan",
+    "cost_time_bank_yuan",
+    "cost_info_platform_yuan",
+    "cost_supervision_yuan",
+    "cost_public_funding_yuan",
+    "cost_merchant_alliance_yuan",
+];
+
+/// Per-year scale of a window sum.
+fn per_year(window: u32) -> f64 {
+    52.0 / window.max(1) as f64
+}
+
+/// Spending on policy levers per year (yuan).
+pub fn cost_per_year(r: &WeekRecord, window: u32) -> f64 {
+    r.policy_yuan() * per_year(window)
+}
+
+/// Unmet help hours per year.
+pub fn unmet_hours_per_year(r: &WeekRecord, window: u32) -> f64 {
+    r.help_unmet * per_year(window)
+}
+
+/// Isolated elders (mean count over the window's weeks).
+pub fn isolated_elders(r: &WeekRecord) -> f64 {
+    if r.weeks > 0.0 { r.isolated / r.weeks } else { f64::NAN }
+}
+
+/// Ratio of mean paired differences `cost / effect` with a delta-method 95%
+/// interval; undefined (NaN) when the mean effect is not positive.
+pub fn ratio_interval(cost: &[f64], effect: &[f64]) -> Interval {
+    let n = cost.len();
+    let nan = Interval { mean: f64::NAN, sd: f64::NAN, ci_low: f64::NAN, ci_high: f64::NAN, n };
+    if n == 0 || n != effect.len() {
+        return nan;
+    }
+    let cbar = cost.iter().sum::<f64>() / n as f64;
+    let ebar = effect.iter().sum::<f64>() / n as f64;
+    if ebar <= 0.0 || !cbar.is_finite() {
+        return nan;
+    }
+    let r = cbar / ebar;
+    if n < 2 {
+        return Interval { mean: r, ..nan };
+    }
+    let resid: Vec<f64> = cost.iter().zip(effect).map(|(c, e)| c - r * e).collect();
+    let var = resid.iter().map(|d| d * d).sum::<f64>() / (n - 1) as f64;
+    let se = (var / n as f64).sqrt() / ebar;
+    let half = t975(n - 1) * se;
+    Interval { mean: r, sd: se * (n as f64).sqrt(), ci_low: r - half, ci_high: r + half, n }
+}
+
+/// The rows of compare.csv (baseline first, then the other packages in order).
+pub fn compare_rows(res: &CompareResult) -> Vec<CompareRow> {
+    let mut rows = Vec::new();
+    let base = &res.digests[0];
+    let w = res.window;
+    for (p, name) in res.packages.iter().enumerate() {
+        let pk = &res.digests[p];
+        for (g, grp) in Group::ALL.iter().enumerate() {
+            if pk.iter().all(|d| d.window[g].weeks == 0.0) {
+                continue;
+            }
+            let mut push = |metric: &'static str, f: &dyn Fn(&WeekRecord) -> f64| {
+                let vals: Vec<f64> = pk.iter().map(|d| f(&d.window[g])).collect();
+                let diffs: Vec<f64> = pk.iter().zip(base).map(|(d, b)| f(&d.window[g]) - f(&b.window[g])).collect();
+                rows.push(CompareRow {
+                    package: name.clone(),
+                    metric,
+                    group: *grp,
+                    value: interval(&vals),
+                    diff: interval(&diffs),
+                });
+            };
+            for m in METRICS {
+                push(m.name, &|r| (m.value)(r));
+            }
+            push("cost_total_yuan", &|r| cost_per_year(r, w));
+            for (k, name) in LEVER_COST_METRICS.iter().enumerate() {
+                push(name, &|r| r.lever_yuan[k] * per_year(w));
+            }
+            push("unmet_help_hours_per_year", &|r| unmet_hours_per_year(r, w));
+            push("isolated_elders", &isolated_elders);
+            // Cost-effectiveness against the baseline: extra cost per unit averted.
+            let dcost: Vec<f64> = pk
+                .iter()
+                .zip(base)
+                .map(|(d, b)| cost_per_year(&d.window[g], w) - cost_per_year(&b.window[g], w))
+                .collect();
+            let dunmet: Vec<f64> = pk
+                .iter()
+                .zip(base)
+                .map(|(d, b)| unmet_hours_per_year(&b.window[g], w) - unmet_hours_per_year(&d.window[g], w))
+                .collect();
+            let diso: Vec<f64> = pk
+                .iter()
+                .zip(base)
+                .map(|(d, b)| isolated_elders(&b.window[g]) - isolated_elders(&d.window[g]))
+                .collect();
+            for (metric, effect) in
+                [("cost_per_unmet_hour_averted", &dunmet), ("cost_per_isolated_elder_averted", &diso)]
+            {
+                let ri = if p == 0 { ratio_interval(&[], &[]) } else { ratio_interval(&dcost, effect) };
+                rows.push(CompareRow { package: name.clone(), metric, group: *grp, value: ri, diff: ri });
+            }
+        }
+    }
+    rows
+}
+
+/// Unpaired (Welch) 95% interval of the difference of means of two samples;
+/// used to show how much common random numbers narrow the paired interval.
+pub fn unpaired_interval(a: &[f64], b: &[f64]) -> Interval {
+    let ia = interval(a);
+    let ib = interval(b);
+    let (na, nb) = (ia.n as f64, ib.n as f64);
+    let va = ia.sd * ia.sd / na;
+    let vb = ib.sd * ib.sd / nb;
+    let se = (va + vb).sqrt();
+    let df = (va + vb).powi(2) / (va * va / (na - 1.0) + vb * vb / (nb - 1.0));
+    let half = t975(df.floor().max(1.0) as usize) * se;
+    let d = ia.mean - ib.mean;
+    Interval { mean: d, sd: f64::NAN, ci_low: d - half, ci_high: d + half, n: ia.n.min(ib.n) }
+}
