@@ -1,0 +1,675 @@
+//! The report: one self-contained HTML page a planner can open, print or read on a phone.
+//!
+//! [`write_report`] writes `DIR/report.html` from the files of an output directory: the scenario
+//! (from `manifest.json`), the key results with their 95% intervals (`summary.csv`), the
+//! comparison (`compare.csv`) and claims (`claims.csv`) tables when present, and every plot of
+//! `DIR/plots/` inlined as SVG (drawn first with [`crate::plot::plot_dir`] when missing). The
+//! page has inline CSS only: no script, no font, no image or style sheet fetched from anywhere.
+//! [`render_report`] returns the same page as a string. Failures are [`ReportError`]s.
+//!
+//! ```no_run
+//! let path = carenet::report::write_report(std::path::Path::new("output/small"))?;
+//! assert!(path.ends_with("report.html"));
+//! # Ok::<(), carenet::report::ReportError>(())
+//! ```
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::output::write_atomic;
+use crate::plot::data::{ClaimRow, CompareRow, SummaryEntry, read_claims, read_compare, read_summary};
+use crate::plot::{PlotError, plot_dir, plots_dir};
+
+/// Why the report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The directory does not exist or is not a directory.
+    #[error("{}: not a directory", .0.display())]
+    NotADirectory(PathBuf),
+    /// Reading an input file or drawing the plots failed.
+    #[error(transparent)]
+    Plot(#[from] PlotError),
+    /// A file could not be read.
+    #[error("reading {}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    /// manifest.json is not valid JSON.
+    #[error("{}: not valid JSON: {message}", path.display())]
+    Manifest { path: PathBuf, message: String },
+    /// report.html could not be written.
+    #[error("writing {}: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+/// Writes `dir/report.html` (atomically) and returns its path.
+pub fn write_report(dir: &Path) -> Result<PathBuf, ReportError> {
+    let html = render_report(dir)?;
+    let path = dir.join("report.html");
+    write_atomic(&path, |w| w.write_all(html.as_bytes()))
+        .map_err(|source| ReportError::Write { path: path.clone(), source })?;
+    Ok(path)
+}
+
+/// The plots of the report, in order: file stem, section and caption.
+const FIGURES: &[(&str, Section, &str)] = &[
+    ("compare_forest", Section::Compare, "Change in unmet help and isolation against the baseline, by package."),
+    ("compare_ce_plane", Section::Compare, "Unmet help hours averted per year against the extra cost, by package."),
+    ("claims", Section::Claims, "The study's claims: simulated effect, 95% interval and verdict."),
+    ("timeseries_isolation_rate", Section::Outcomes, "Isolation over time, by community type."),
+    ("timeseries_unmet_help_rate", Section::Outcomes, "Unmet help over time, by community type."),
+    ("timeseries_loneliness_mean", Section::Outcomes, "Loneliness over time, by community type."),
+    ("timeseries_grade1_underserved_rate", Section::Outcomes, "Underserved grade-1 elders over time."),
+    ("grade_shares", Section::Outcomes, "Shares of the three grades over time."),
+    ("hours_by_source", Section::Care, "Hours of care delivered per elder-week, by source and community type."),
+    ("networks", Section::Networks, "Neighbour ties of one community of each type at the end of the run."),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Compare,
+    Claims,
+    Outcomes,
+    Care,
+    Networks,
+}
+
+/// How a metric's values are shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A share in [0, 1], shown as a percentage (differences in percentage points).
+    Share,
+    /// A count or amount.
+    Number,
+}
+
+/// The metrics of the key results table: name, readable label, kind.
+const KEY_METRICS: &[(&str, &str, Kind)] = &[
+    ("elders", "live elders", Kind::Number),
+    ("isolation_rate", "isolated (no contact in 4 weeks)", Kind::Share),
+    ("few_ties_rate", "fewer than 3 active ties", Kind::Share),
+    ("loneliness_mean", "mean loneliness (0–1)", Kind::Number),
+    ("unmet_help_rate", "unmet help (of hours requested)", Kind::Share),
+    ("unmet_companionship_rate", "unmet companionship", Kind::Share),
+    ("grade1_underserved_rate", "grade-1 elders underserved", Kind::Share),
+    ("mutual_aid_share", "help given by neighbours", Kind::Share),
+    ("grade1_share", "grade 1 (most in need)", Kind::Share),
+    ("grade2_share", "grade 2", Kind::Share),
+    ("grade3_share", "grade 3 (capable)", Kind::Share),
+    ("registered_share", "known to the social organisation", Kind::Share),
+    ("paired_share", "with a paired volunteer", Kind::Share),
+    ("paid_yuan_per_elder_week", "private spending, yuan per elder-week", Kind::Number),
+    ("public_yuan_per_elder_week", "public spending, yuan per elder-week", Kind::Number),
+    ("deaths_per_1000_per_year", "deaths per 1,000 elder-years", Kind::Number),
+    ("mean_degree", "mean ties per elder", Kind::Number),
+    ("clustering", "clustering of ties", Kind::Number),
+];
+
+/// Column order of the key results table.
+const GROUPS: [&str; 5] = ["commercial_estate", "village", "village_to_residence", "all", "gap_between_types"];
+
+fn kind_of(metric: &str) -> Kind {
+    match KEY_METRICS.iter().find(|(m, _, _)| *m == metric) {
+        Some((_, _, k)) => *k,
+        None if metric.ends_with("_rate") || metric.ends_with("_share") => Kind::Share,
+        None => Kind::Number,
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A number for a table: thousands separated, decimals by magnitude, `—` when undefined.
+fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    let a = v.abs();
+    let s = if a >= 1000.0 {
+        let digits = format!("{:.0}", a);
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        if v < 0.0 { format!("−{grouped}") } else { grouped }
+    } else {
+        let d = if a >= 100.0 {
+            0
+        } else if a >= 1.0 {
+            2
+        } else {
+            3
+        };
+        format!("{v:.d$}").replace('-', "−")
+    };
+    if s == "−0" || s.trim_start_matches('−').chars().all(|c| c == '0' || c == '.') {
+        s.trim_start_matches('−').to_string()
+    } else {
+        s
+    }
+}
+
+/// A value of `kind`: a share as a percentage, a difference of shares in percentage points.
+fn value(v: f64, kind: Kind, difference: bool) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    match (kind, difference) {
+        (Kind::Share, false) => {
+            let s = number(v * 100.0);
+            let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
+            format!("{s}%")
+        }
+        (Kind::Share, true) => format!("{} pp", signed(number(v * 100.0), v)),
+        (Kind::Number, true) => signed(number(v), v),
+        (Kind::Number, false) => number(v),
+    }
+}
+
+fn signed(s: String, v: f64) -> String {
+    if v > 0.0 && !s.chars().all(|c| c == '0' || c == '.') { format!("+{s}") } else { s }
+}
+
+/// A cell: the value and, when defined, its 95% interval below it.
+fn cell(mean: f64, lo: f64, hi: f64, kind: Kind, difference: bool) -> String {
+    let v = escape(&value(mean, kind, difference));
+    if lo.is_finite() && hi.is_finite() {
+        format!(
+            "{v}<br><small>{} to {}</small>",
+            escape(&value(lo, kind, difference)),
+            escape(&value(hi, kind, difference))
+        )
+    } else {
+        v
+    }
+}
+
+fn group_name(g: &str) -> String {
+    crate::plot::style::group_label(g)
+}
+
+/// Renders the report of `dir` as one HTML page (drawing the plots first if `dir/plots/` lacks
+/// them).
+pub fn render_report(dir: &Path) -> Result<String, ReportError> {
+    if !dir.is_dir() {
+        return Err(ReportError::NotADirectory(dir.to_path_buf()));
+    }
+    let manifest = read_manifest(&dir.join("manifest.json"))?;
+    let summary = read_summary(&dir.join("summary.csv"))?;
+    let compare = read_compare(&dir.join("compare.csv"))?;
+    let claims = read_claims(&dir.join("claims.csv"))?;
+
+    let plots = plots_dir(dir);
+    let stale = !plots.is_dir()
+        || (compare.is_some() && !plots.join("compare_forest.svg").exists())
+        || (claims.is_some() && !plots.join("claims.svg").exists());
+    if stale {
+        plot_dir(dir)?;
+    }
+    let mut figures: Vec<(&str, Section, &str, String)> = Vec::new();
+    for (stem, section, caption) in FIGURES {
+        let path = plots.join(format!("{stem}.svg"));
+        if path.exists() {
+            let svg =
+                std::fs::read_to_string(&path).map_err(|source| ReportError::Read { path: path.clone(), source })?;
+            figures.push((stem, *section, caption, inline_svg(&svg, caption)));
+        }
+    }
+
+    let name = manifest
+        .as_ref()
+        .and_then(|m| m.pointer("/scenario/name").or_else(|| m.get("scenario_name")))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "carenet".into())
+        });
+    let title = format!("carenet report: {name}");
+
+    let mut h = String::with_capacity(1 << 20);
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(h, "<title>{}</title>", escape(&title));
+    let _ = writeln!(h, "<style>{CSS}</style>\n</head>\n<body>\n<main>");
+    let _ = writeln!(h, "<header><h1>{}</h1>", escape(&title));
+    if let Some(d) = manifest.as_ref().and_then(|m| m.pointer("/scenario/description")).and_then(Value::as_str) {
+        if !d.is_empty() {
+            let _ = writeln!(h, "<p class=\"lead\">{}</p>", escape(d));
+        }
+    }
+    h.push_str("</header>\n");
+
+    // Contents.
+    let has = |s: Section| figures.iter().any(|f| f.1 == s);
+    let mut toc: Vec<(&str, &str)> = vec![("scenario", "Scenario")];
+    if summary.is_some() {
+        toc.push(("results", "Key results"));
+    }
+    if compare.is_some() {
+        toc.push(("compare", "Packages compared"));
+    }
+    if claims.is_some() {
+        toc.push(("claims", "The study's claims"));
+    }
+    if has(Section::Outcomes) {
+        toc.push(("outcomes", "Outcomes over time"));
+    }
+    if has(Section::Care) {
+        toc.push(("care", "Care delivered"));
+    }
+    if has(Section::Networks) {
+        toc.push(("networks", "Networks"));
+    }
+    h.push_str("<nav><ul>");
+    for (id, label) in &toc {
+        let _ = write!(h, "<li><a href=\"#{id}\">{label}</a></li>");
+    }
+    h.push_str("</ul></nav>\n");
+
+    scenario_section(&mut h, manifest.as_ref(), dir);
+    if let Some(rows) = &summary {
+        results_section(&mut h, rows);
+    }
+    if let Some(rows) = &compare {
+        compare_section(&mut h, rows);
+        figures_of(&mut h, &figures, Section::Compare);
+    }
+    if let Some(rows) = &claims {
+        claims_section(&mut h, rows);
+        figures_of(&mut h, &figures, Section::Claims);
+    }
+    for (section, id, heading) in [
+        (Section::Outcomes, "outcomes", "Outcomes over time"),
+        (Section::Care, "care", "Care delivered"),
+        (Section::Networks, "networks", "Networks"),
+    ] {
+        if has(section) {
+            let _ = writeln!(h, "<section id=\"{id}\">\n<h2>{heading}</h2>");
+            figures_of(&mut h, &figures, section);
+            h.push_str("</section>\n");
+        }
+    }
+    let version = manifest.as_ref().and_then(|m| m.get("carenet_version")).and_then(Value::as_str).unwrap_or("");
+    let _ = writeln!(
+        h,
+        "<footer>Written by carenet {} from the files of this directory; the plots are also in <code>plots/</code> as SVG and PNG.</footer>",
+        escape(version)
+    );
+    h.push_str("</main>\n</body>\n</html>\n");
+    Ok(h)
+}
+
+fn read_manifest(path: &Path) -> Result<Option<Value>, ReportError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text =
+        std::fs::read_to_string(path).map_err(|source| ReportError::Read { path: path.to_path_buf(), source })?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| ReportError::Manifest { path: path.to_path_buf(), message: e.to_string() })
+}
+
+/// An SVG file as an element of the page: no XML prolog, no namespace URL, labelled.
+fn inline_svg(svg: &str, caption: &str) -> String {
+    let mut s = svg.trim();
+    if s.starts_with("<?xml") {
+        s = s.find("?>").map(|i| s[i + 2..].trim_start()).unwrap_or(s);
+    }
+    let s = s
+        .replace(" xmlns=\"http://www.w3.org/2000/svg\"", "")
+        .replace(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"", "");
+    s.replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(caption)), 1)
+}
+
+fn figures_of(h: &mut String, figures: &[(&str, Section, &str, String)], section: Section) {
+    for (stem, s, caption, svg) in figures {
+        if *s == section {
+            let _ = writeln!(
+                h,
+                "<figure id=\"fig-{stem}\">\n{svg}\n<figcaption>{} <span class=\"file\">plots/{stem}.svg, .png</span></figcaption>\n</figure>",
+                escape(caption)
+            );
+        }
+    }
+}
+
+fn scenario_section(h: &mut String, manifest: Option<&Value>, dir: &Path) {
+    h.push_str("<section id=\"scenario\">\n<h2>Scenario</h2>\n");
+    let Some(m) = manifest else {
+        let _ = writeln!(h, "<p>No manifest.json in {}.</p>\n</section>", escape(&dir.display().to_string()));
+        return;
+    };
+    let s = m.get("scenario");
+    let str_at = |v: Option<&Value>, p: &str| v.and_then(|v| v.pointer(p)).and_then(Value::as_str).map(str::to_string);
+    let num_at = |v: Option<&Value>, p: &str| v.and_then(|v| v.pointer(p)).and_then(Value::as_f64);
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    if let Some(n) = str_at(s, "/name").or_else(|| str_at(Some(m), "/scenario_name")) {
+        rows.push(("name", n));
+    }
+    if let Some(d) = str_at(s, "/description").filter(|d| !d.is_empty()) {
+        rows.push(("description", d));
+    }
+    if let Some(c) = str_at(Some(m), "/command") {
+        rows.push(("command", format!("carenet {c}")));
+    }
+    if let Some(seed) =
+        m.get("seed").and_then(|v| v.as_u64().map(|x| x.to_string()).or_else(|| v.as_str().map(String::from)))
+    {
+        rows.push(("master seed", seed));
+    }
+    if let Some(r) = num_at(Some(m), "/reps") {
+        rows.push(("replications", number(r)));
+    }
+    if let Some(w) = num_at(Some(m), "/weeks") {
+        rows.push(("weeks", format!("{} ({} years)", number(w), crate::plot::trim(w / 52.0, 1))));
+    }
+    if let Some(win) = num_at(s, "/metrics/summary_window") {
+        rows.push(("summary window", format!("the last {} weeks", number(win))));
+    }
+    // Streets, communities and elders of the resolved scenario.
+    let streets: Vec<&Value> =
+        s.and_then(|s| s.get("street")).and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    let mut n_comm = 0usize;
+    let mut elders = 0.0f64;
+    let mut by_type: Vec<(String, usize, f64)> = Vec::new();
+    for st in &streets {
+        for c in st.get("community").and_then(Value::as_array).map(|a| a.as_slice()).unwrap_or(&[]) {
+            n_comm += 1;
+            let e = c.get("elders").and_then(Value::as_f64).unwrap_or(0.0);
+            elders += e;
+            let t = c.get("type").and_then(Value::as_str).unwrap_or("").to_string();
+            match by_type.iter_mut().find(|x| x.0 == t) {
+                Some(x) => {
+                    x.1 += 1;
+                    x.2 += e;
+                }
+                None => by_type.push((t, 1, e)),
+            }
+        }
+    }
+    if !streets.is_empty() {
+        let names: Vec<String> =
+            streets.iter().filter_map(|st| st.get("name").and_then(Value::as_str)).map(str::to_string).collect();
+        rows.push(("streets", format!("{} ({})", streets.len(), names.join(", "))));
+        let types: Vec<String> =
+            by_type.iter().map(|(t, n, e)| format!("{n} {} ({} elders)", group_name(t), number(*e))).collect();
+        rows.push(("communities", format!("{n_comm}: {}", types.join("; "))));
+        rows.push(("elders at the start", number(elders)));
+    }
+    if let Some(v) = str_at(Some(m), "/carenet_version") {
+        rows.push(("carenet version", v));
+    }
+    if let Some(files) = m.get("scenario_files").and_then(Value::as_array) {
+        let f: Vec<&str> = files.iter().filter_map(Value::as_str).collect();
+        if !f.is_empty() {
+            rows.push(("scenario files", f.join(", ")));
+        }
+    }
+    h.push_str("<dl class=\"facts\">\n");
+    for (k, v) in rows {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(&v));
+    }
+    h.push_str("</dl>\n</section>\n");
+}
+
+fn results_section(h: &mut String, rows: &[SummaryEntry]) {
+    h.push_str("<section id=\"results\">\n<h2>Key results</h2>\n");
+    h.push_str(
+        "<p>Mean over the summary window and, below it, the 95% interval across replications. \
+         “Gap” is the largest minus the smallest community type: the equity gap.</p>\n",
+    );
+    let mut packages: Vec<&str> = Vec::new();
+    for r in rows {
+        if !packages.contains(&r.package.as_str()) {
+            packages.push(&r.package);
+        }
+    }
+    for p in packages {
+        let of: Vec<&SummaryEntry> = rows.iter().filter(|r| r.package == p).collect();
+        let groups: Vec<&str> = GROUPS.iter().copied().filter(|g| of.iter().any(|r| r.group == *g)).collect();
+        if packages_len(rows) > 1 {
+            let _ = writeln!(h, "<h3>Package <code>{}</code></h3>", escape(p));
+        }
+        h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">metric</th>");
+        for g in &groups {
+            let _ = write!(h, "<th scope=\"col\">{}</th>", escape(&group_name(g)));
+        }
+        h.push_str("</tr></thead>\n<tbody>\n");
+        for (metric, label, kind) in KEY_METRICS {
+            if !of.iter().any(|r| r.metric == *metric) {
+                continue;
+            }
+            let _ = write!(h, "<tr><th scope=\"row\">{}</th>", escape(label));
+            for g in &groups {
+                let c = of
+                    .iter()
+                    .find(|r| r.metric == *metric && r.group == *g)
+                    .map(|r| cell(r.mean, r.ci_low, r.ci_high, *kind, *g == "gap_between_types"))
+                    .unwrap_or_else(|| "—".into());
+                let _ = write!(h, "<td>{c}</td>");
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</tbody></table></div>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+fn packages_len(rows: &[SummaryEntry]) -> usize {
+    let mut p: Vec<&str> = rows.iter().map(|r| r.package.as_str()).collect();
+    p.sort_unstable();
+    p.dedup();
+    p.len()
+}
+
+fn compare_table(h: &mut String, rows: &[&CompareRow], with_type: bool) {
+    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">package</th><th scope=\"col\">metric</th>");
+    if with_type {
+        h.push_str("<th scope=\"col\">community type</th>");
+    }
+    h.push_str("<th scope=\"col\">value</th><th scope=\"col\">difference from baseline</th><th scope=\"col\">n</th></tr></thead>\n<tbody>\n");
+    for r in rows {
+        let kind = kind_of(&r.metric);
+        let _ = write!(
+            h,
+            "<tr><th scope=\"row\">{}</th><td class=\"l\"><code>{}</code></td>",
+            escape(&r.package),
+            escape(&r.metric)
+        );
+        if with_type {
+            let _ = write!(h, "<td class=\"l\">{}</td>", escape(&group_name(&r.group)));
+        }
+        let diff_class = if r.diff_ci_high < 0.0 {
+            " class=\"lower\""
+        } else if r.diff_ci_low > 0.0 {
+            " class=\"higher\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            h,
+            "<td>{}</td><td{diff_class}>{}</td><td>{}</td></tr>",
+            cell(r.mean, r.ci_low, r.ci_high, kind, false),
+            cell(r.diff, r.diff_ci_low, r.diff_ci_high, kind, true),
+            escape(&r.n)
+        );
+    }
+    h.push_str("</tbody></table></div>\n");
+}
+
+fn compare_section(h: &mut String, rows: &[CompareRow]) {
+    h.push_str("<section id=\"compare\">\n<h2>Packages compared</h2>\n");
+    h.push_str(
+        "<p>Every package runs with the baseline's random numbers, so each difference is paired \
+         (package − baseline) with its 95% interval. Shares are in percent, their differences in \
+         percentage points (pp). <span class=\"lower\">Green</span>: the interval lies below zero; \
+         <span class=\"higher\">red</span>: above zero.</p>\n",
+    );
+    let all: Vec<&CompareRow> = rows.iter().filter(|r| r.group == "all").collect();
+    compare_table(h, &all, false);
+    let by_type: Vec<&CompareRow> = rows.iter().filter(|r| r.group != "all").collect();
+    if !by_type.is_empty() {
+        h.push_str("<details><summary>By community type</summary>\n");
+        compare_table(h, &by_type, true);
+        h.push_str("</details>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+fn claims_section(h: &mut String, rows: &[ClaimRow]) {
+    h.push_str("<section id=\"claims\">\n<h2>The study's claims</h2>\n");
+    let count = |v: &str| rows.iter().filter(|r| r.verdict == v).count();
+    let _ = writeln!(
+        h,
+        "<p>{} claims: {} supported, {} contradicted, {} inconclusive. The effect is the simulated \
+         quantity named by the metric, with its 95% interval; “robust” is the share of the \
+         sensitivity runs that give the same verdict.</p>",
+        rows.len(),
+        count("supported"),
+        count("contradicted"),
+        count("inconclusive")
+    );
+    h.push_str(
+        "<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th scope=\"col\">claim</th>\
+         <th scope=\"col\">section</th><th scope=\"col\">statement</th><th scope=\"col\">metric</th>\
+         <th scope=\"col\">expected</th><th scope=\"col\">effect</th><th scope=\"col\">verdict</th>\
+         <th scope=\"col\">robust</th></tr></thead>\n<tbody>\n",
+    );
+    for r in rows {
+        let verdict_class = match r.verdict.as_str() {
+            "supported" => "supported",
+            "contradicted" => "contradicted",
+            _ => "inconclusive",
+        };
+        let effect = if r.ci_low.is_finite() && r.ci_high.is_finite() {
+            format!("{}<br><small>{} to {}</small>", number(r.effect), number(r.ci_low), number(r.ci_high))
+        } else {
+            number(r.effect)
+        };
+        let robust = if r.robust_share.is_finite() {
+            format!("{}%", crate::plot::trim(r.robust_share * 100.0, 0))
+        } else {
+            "—".into()
+        };
+        let _ = writeln!(
+            h,
+            "<tr><th scope=\"row\">{}</th><td class=\"l\">{}</td><td class=\"statement\">{}</td>\
+             <td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td>{effect}</td>\
+             <td class=\"l\"><span class=\"badge {verdict_class}\">{}</span></td><td>{robust}</td></tr>",
+            escape(&r.claim),
+            escape(&r.section),
+            escape(&r.statement),
+            escape(&r.metric),
+            escape(&r.expected),
+            escape(&r.verdict)
+        );
+    }
+    h.push_str("</tbody></table></div>\n</section>\n");
+}
+
+/// The page's style sheet: readable on a phone (tables scroll sideways), printable.
+const CSS: &str = r#"
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; color: #222; background: #fff; line-height: 1.5;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; }
+main { max-width: 1120px; margin: 0 auto; padding: 20px 16px 40px; }
+h1 { font-size: 1.7rem; line-height: 1.25; margin: 0.2em 0 0.3em; }
+h2 { font-size: 1.3rem; margin: 2.2em 0 0.6em; padding-bottom: 0.2em; border-bottom: 2px solid #e4e4e4; }
+h3 { font-size: 1.05rem; margin: 1.4em 0 0.4em; }
+.lead { font-size: 1.05rem; color: #444; margin-top: 0; }
+nav ul { list-style: none; padding: 0; margin: 1em 0; display: flex; flex-wrap: wrap; gap: 6px 8px; }
+nav a { display: inline-block; padding: 4px 10px; border: 1px solid #ccd; border-radius: 999px;
+  color: #0b5394; text-decoration: none; font-size: 0.92rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
+dl.facts dt { color: #666; }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 0.6em 0 1em; border: 1px solid #eee; }
+table { border-collapse: collapse; font-size: 0.9rem; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { padding: 5px 10px; text-align: right; white-space: nowrap; vertical-align: top;
+  border-bottom: 1px solid #eee; }
+thead th { background: #f4f6f8; font-weight: 600; }
+tbody th, thead th:first-child, td.l { text-align: left; }
+tbody th { font-weight: 500; position: sticky; left: 0; background: #fff; }
+td small { color: #666; }
+td.statement { white-space: normal; min-width: 18em; max-width: 32em; text-align: left; }
+.lower { color: #00795a; font-weight: 600; }
+.higher { color: #b34700; font-weight: 600; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.85rem; color: #fff; }
+.badge.supported { background: #009E73; }
+.badge.contradicted { background: #D55E00; }
+.badge.inconclusive { background: #777; }
+details { margin: 0.5em 0 1em; }
+summary { cursor: pointer; color: #0b5394; }
+figure { margin: 1.6em 0; }
+figure svg { display: block; width: 100%; height: auto; }
+figcaption { color: #555; font-size: 0.9rem; margin-top: 0.3em; }
+figcaption .file { color: #888; font-size: 0.8rem; margin-left: 0.5em; }
+code { font-size: 0.88em; background: #f4f4f4; padding: 0 3px; border-radius: 3px; }
+footer { margin-top: 3em; color: #777; font-size: 0.85rem; }
+@media (max-width: 640px) {
+  main { padding: 12px 10px 30px; }
+  h1 { font-size: 1.35rem; }
+  dl.facts { grid-template-columns: 1fr; gap: 0; }
+  dl.facts dd { margin-bottom: 6px; }
+  table { font-size: 0.85rem; }
+}
+@media print {
+  nav, summary { display: none; }
+  details { display: block; }
+  main { max-width: none; padding: 0; }
+  .scroll { overflow: visible; border: none; }
+  table { font-size: 8.5pt; }
+  th, td { white-space: normal; }
+  tbody th { position: static; }
+  figure, tr, dl.facts { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_values_read_well() {
+        assert_eq!(number(1234567.0), "1,234,567");
+        assert_eq!(number(-2500.0), "−2,500");
+        assert_eq!(number(0.12345), "0.123");
+        assert_eq!(number(-0.0001), "0.000");
+        assert_eq!(number(f64::NAN), "—");
+        assert_eq!(value(0.125, Kind::Share, false), "12.5%");
+        assert_eq!(value(0.2, Kind::Share, false), "20%");
+        assert_eq!(value(1.0, Kind::Share, false), "100%");
+        assert_eq!(value(-0.021, Kind::Share, true), "−2.10 pp");
+        assert_eq!(value(0.01, Kind::Share, true), "+1.00 pp");
+        assert_eq!(value(12.0, Kind::Number, true), "+12.00");
+    }
+
+    #[test]
+    fn escaping_and_inlining() {
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        let svg = "<?xml version=\"1.0\"?>\n<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\"></svg>";
+        let s = inline_svg(svg, "A <plot>");
+        assert!(s.starts_with("<svg role=\"img\" aria-label=\"A &lt;plot&gt;\" width"));
+        assert!(!s.contains("http"));
+    }
+}
