@@ -177,3 +177,45 @@ fn unwritable_output_is_a_runtime_failure() {
     let o = carenet(&["run", &small(), "--reps", "1", "--weeks", "10", "--out", out.to_str().unwrap()], tmp.path());
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
+
+#[test]
+fn compare_writes_paired_differences_and_costs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let o = carenet(
+        &["compare", &small(), "--packages", "care_subsidy,time_bank", "--reps", "3", "--weeks", "60", "--out", out.to_str().unwrap()],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("care_subsidy") && stdout.contains("time_bank") && stdout.contains("baseline"), "{stdout}");
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert_eq!(csv.lines().next().unwrap(), "package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n");
+    for m in ["cost_total_yuan", "cost_per_unmet_hour_averted", "cost_per_isolated_elder_averted", "unmet_help_rate"] {
+        for p in ["baseline", "care_subsidy", "time_bank"] {
+            assert!(csv.lines().any(|l| l.starts_with(&format!("{p},{m},all,"))), "no {p}/{m}");
+        }
+    }
+    // The baseline's difference from itself is zero.
+    let base = csv.lines().find(|l| l.starts_with("baseline,unmet_help_rate,all,")).unwrap();
+    assert_eq!(base.split(',').nth(6).unwrap(), "0");
+    for f in ["compare_timeseries.csv", "summary.csv", "timeseries_types.csv", "manifest.json"] {
+        assert!(out.join(f).exists(), "no {f}");
+    }
+    // Unknown package: exit 2 naming the valid ones.
+    let o = carenet(&["compare", &small(), "--packages", "nope", "--reps", "2"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("study_package"), "{}", text(&o));
+}
+
+#[test]
+fn run_accepts_a_package() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("pk");
+    let o = carenet(&["run", &small(), "--package", "care_subsidy", "--reps", "2", "--weeks", "30", "--no-plots", "--out", out.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.lines().nth(1).unwrap().starts_with("care_subsidy,"));
+    let o = carenet(&["run", &small(), "--package", "nope"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+}
