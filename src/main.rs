@@ -29,6 +29,8 @@ enum Command {
     Run(RunArgs),
     /// Compare policy packages with the baseline (common random numbers, paired intervals, costs).
     Compare(CompareArgs),
+    /// Check the study's claims (scenarios/claims.toml): effect, 95% CI, verdict, robustness.
+    Reproduce(ReproduceArgs),
     /// Check a scenario file without running it.
     Validate {
         /// Scenario file.
@@ -64,6 +66,40 @@ struct RunArgs {
 }
 
 #[derive(Args)]
+struct ReproduceArgs {
+    /// Scenario file (default: the built-in scenarios/wutong.toml).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Claims file (default: the built-in scenarios/claims.toml).
+    #[arg(long)]
+    claims: Option<PathBuf>,
+    /// Replications per variant (default: the scenario's simulation.reps).
+    #[arg(long)]
+    reps: Option<u32>,
+    /// Master seed (default: the scenario's simulation.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Weeks to simulate (default: the scenario's simulation.weeks).
+    #[arg(long)]
+    weeks: Option<u32>,
+    /// Latin-hypercube draws of the scenario's [uncertainty] ranges (0 = no robustness check).
+    #[arg(long, default_value_t = 0)]
+    robust: usize,
+    /// Replications per variant in each robustness draw.
+    #[arg(long, default_value_t = 4)]
+    robust_reps: u32,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output directory (default: output/<scenario name>/reproduce/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Do not draw the plots.
+    #[arg(long)]
+    no_plots: bool,
+}
+
+#[derive(Args)]
 struct CompareArgs {
     #[command(flatten)]
     common: CommonArgs,
@@ -85,6 +121,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => cmd_run(args),
         Command::Compare(args) => cmd_compare(args),
+        Command::Reproduce(args) => cmd_reproduce(args),
         Command::Validate { scenario } => cmd_validate(&scenario),
         Command::Init { file } => cmd_init(&file),
         Command::Plot { dir } => cmd_plot(&dir),
@@ -367,6 +404,92 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         wall,
         dir.display()
     );
+    Ok(())
+}
+
+fn cmd_reproduce(args: ReproduceArgs) -> Result<(), Failure> {
+    use carenet::experiment::reproduce::{Claims, DEFAULT_CLAIMS, ReproduceConfig, reproduce};
+    let common = CommonArgs {
+        scenario: args.scenario.clone(),
+        reps: args.reps,
+        seed: args.seed,
+        weeks: args.weeks,
+        threads: args.threads,
+        out: args.out.clone(),
+        quiet: false,
+    };
+    let Setup { loaded, scenario, cfg } = setup(&common)?;
+    if args.robust > 0 && args.robust_reps == 0 {
+        return Err(Failure::Input("error: --robust-reps must be at least 1".into()));
+    }
+    let (text, label) = match &args.claims {
+        Some(p) => (
+            std::fs::read_to_string(p).map_err(|e| Failure::Input(format!("error: {}: {e}", p.display())))?,
+            p.display().to_string(),
+        ),
+        None => (DEFAULT_CLAIMS.to_string(), "<built-in claims.toml>".to_string()),
+    };
+    let claims = Claims::parse(&text, &label, &scenario).map_err(|e| Failure::Input(format!("error: {e}")))?;
+    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name).join("reproduce"));
+    let rc = ReproduceConfig { run: cfg.clone(), robust: args.robust, robust_reps: args.robust_reps };
+    let bar = progress(1 + args.robust as u64, "claim runs");
+    let t0 = Instant::now();
+    let tick = || bar.inc(1);
+    let results = reproduce(&scenario, &claims, &rc, &tick).map_err(|e| {
+        if e.is_input() { Failure::Input(format!("error: {e}")) } else { Failure::Runtime(e.to_string()) }
+    })?;
+    let wall = t0.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let command = format!(
+        "carenet reproduce --reps {} --seed {} --weeks {} --robust {}{}",
+        cfg.reps,
+        cfg.seed,
+        cfg.weeks,
+        args.robust,
+        if args.robust > 0 { format!(" --robust-reps {}", args.robust_reps) } else { String::new() }
+    );
+    let csv_path = dir.join("claims.csv");
+    let md_path = dir.join("claims.md");
+    output::write_claims_csv(&csv_path, &results).map_err(|e| write_err(&csv_path, e))?;
+    output::write_claims_md(&md_path, &results, &command).map_err(|e| write_err(&md_path, e))?;
+    let files = RunFiles::in_dir(&dir);
+    let manifest = Manifest {
+        carenet_version: env!("CARGO_PKG_VERSION"),
+        command: "reproduce",
+        scenario_name: &scenario.name,
+        scenario_files: loaded.files.iter().map(|p| p.display().to_string()).collect(),
+        packages: Vec::new(),
+        seed: cfg.seed,
+        reps: cfg.reps,
+        weeks: cfg.weeks,
+        threads: cfg.threads,
+        elder_weeks: f64::NAN,
+        wall_seconds: wall,
+        elder_weeks_per_second: f64::NAN,
+        files: vec!["claims.csv", "claims.md"],
+        scenario: &scenario,
+    };
+    output::write_manifest(&files.manifest, &manifest).map_err(|e| write_err(&files.manifest, e))?;
+    if !args.no_plots {
+        carenet::plot::plot_dir(&dir).map_err(|e| Failure::Runtime(e.to_string()))?;
+    }
+    println!(
+        "{:<5} {:<9} {:<26} {:>9} {:>24} {:<13} {:>7}",
+        "claim", "expected", "metric", "effect", "95% CI", "verdict", "robust"
+    );
+    for r in &results {
+        println!(
+            "{:<5} {:<9} {:<26} {:>+9.4} {:>24} {:<13} {:>7}",
+            r.claim.id,
+            r.claim.expected,
+            r.claim.metric,
+            r.effect.mean,
+            format!("{:+.4} … {:+.4}", r.effect.ci_low, r.effect.ci_high),
+            r.verdict.as_str(),
+            if r.robust_share.is_finite() { format!("{:.2}", r.robust_share) } else { "—".into() }
+        );
+    }
+    println!("{} claims in {:.1} s ({command}); wrote {}", results.len(), wall, dir.display());
     Ok(())
 }
 

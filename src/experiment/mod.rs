@@ -7,6 +7,7 @@
 //! same whatever the thread count.
 
 pub mod compare;
+pub mod reproduce;
 
 use rayon::prelude::*;
 

@@ -324,3 +324,80 @@ pub fn write_digest_timeseries(
         Ok(())
     })
 }
+
+/// claims.csv: `claim,section,statement,metric,expected,effect,ci_low,ci_high,verdict,robust_share`.
+pub fn write_claims_csv(path: &Path, results: &[crate::experiment::reproduce::ClaimResult]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record([
+            "claim",
+            "section",
+            "statement",
+            "metric",
+            "expected",
+            "effect",
+            "ci_low",
+            "ci_high",
+            "verdict",
+            "robust_share",
+        ])?;
+        for r in results {
+            let c = &r.claim;
+            csv.write_record([
+                c.id.as_str(),
+                c.section.as_str(),
+                c.statement_en.as_str(),
+                c.metric.as_str(),
+                c.expected.as_str(),
+                &fmt_f64(r.effect.mean),
+                &fmt_f64(r.effect.ci_low),
+                &fmt_f64(r.effect.ci_high),
+                r.verdict.as_str(),
+                &fmt_f64(r.robust_share),
+            ])?;
+        }
+        csv.flush()?;
+        Ok(())
+    })
+}
+
+/// claims.md: the same table in Markdown, with both statements.
+pub fn write_claims_md(
+    path: &Path,
+    results: &[crate::experiment::reproduce::ClaimResult],
+    command: &str,
+) -> io::Result<()> {
+    write_atomic(path, |w| {
+        writeln!(w, "# The study's claims, checked\n")?;
+        writeln!(w, "Command: `{command}`\n")?;
+        writeln!(
+            w,
+            "| claim | section | statement | metric | expected | effect | 95% CI | verdict | robust share |\n|---|---|---|---|---|---|---|---|---|"
+        )?;
+        for r in results {
+            let c = &r.claim;
+            let reference = if c.reference.best_of.is_empty() {
+                String::new()
+            } else {
+                format!(" (vs best single lever: {})", r.reference_package)
+            };
+            writeln!(
+                w,
+                "| {} | {} | {}<br>{}{} | `{}` | {} | {:.4} | {:.4} … {:.4} | **{}** | {} |",
+                c.id,
+                c.section,
+                c.statement_zh,
+                c.statement_en,
+                reference,
+                c.metric,
+                c.expected,
+                r.effect.mean,
+                r.effect.ci_low,
+                r.effect.ci_high,
+                r.verdict.as_str(),
+                if r.robust_share.is_finite() { format!("{:.2}", r.robust_share) } else { "—".into() }
+            )?;
+        }
+        Ok(())
+    })
+}

@@ -271,7 +271,7 @@ impl Figure for GradeShares<'_> {
             let c = grade_colour(g as u8 + 1);
             chart.draw_series(std::iter::once(Polygon::new(pts, c.mix(0.85).filled())))?;
         }
-        // The last week's shares, labelled inside each layer.
+        // The last week's shares, labelled inside each layer (backend coordinates: drawn on `root`).
         if let Some(last) = self.rows.last() {
             let mut base = 0.0;
             for g in 0..3 {
@@ -279,7 +279,7 @@ impl Figure for GradeShares<'_> {
                 if s > 0.06 {
                     let (px, py) = chart.backend_coord(&(last.week as f64, base + s / 2.0));
                     let label = format!("{}%", super::trim(s * 100.0, 0));
-                    plot.draw(&Text::new(label, (px - 8, py), text_style(15.0, INK, RIGHT_CENTER)))?;
+                    root.draw(&Text::new(label, (px - 8, py), text_style(15.0, INK, RIGHT_CENTER)))?;
                 }
                 base += s;
             }
@@ -336,9 +336,81 @@ impl HoursBySource {
     }
 }
 
+impl HoursBySource {
+    /// One panel of stacked bars of the sources `from..` of [`HOUR_SOURCES`].
+    fn panel<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        area: &DrawingArea<DB, Shift>,
+        from: usize,
+        caption: &str,
+    ) -> DrawResult<DB> {
+        let total = |v: &[f64; 8]| v[from..].iter().filter(|x| x.is_finite() && **x > 0.0).sum::<f64>();
+        let y_max = self.groups.iter().map(|(_, v)| total(v)).fold(0.0f64, f64::max).max(1e-9) * 1.12;
+        let n = self.groups.len() as f64;
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, text_style(16.0, INK, CENTER))
+            .margin_left(10)
+            .margin_right(20)
+            .margin_top(6)
+            .margin_bottom(10)
+            .x_label_area_size(60)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0f64..n, 0f64..y_max)?;
+        let y_fmt = |v: &f64| tick(*v);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_desc("hours per elder-week")
+            .axis_desc_style(text_style(15.0, INK, CENTER))
+            .label_style(text_style(14.0, INK, CENTER))
+            .y_label_formatter(&y_fmt)
+            .bold_line_style(GRID.stroke_width(1))
+            .light_line_style(TRANSPARENT)
+            .axis_style(MUTED.stroke_width(1))
+            .draw()?;
+        for (i, (group, vals)) in self.groups.iter().enumerate() {
+            let (x0, x1) = (i as f64 + 0.2, i as f64 + 0.8);
+            let mut base = 0.0;
+            for (s, (_, _, c)) in HOUR_SOURCES.iter().enumerate().skip(from) {
+                let v = vals[s];
+                if !(v.is_finite() && v > 0.0) {
+                    continue;
+                }
+                chart.draw_series(std::iter::once(Rectangle::new([(x0, base), (x1, base + v)], c.filled())))?;
+                base += v;
+            }
+            // Backend coordinates: drawn on `root`.
+            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, base));
+            root.draw(&Text::new(
+                format!("{} h", super::trim(base, 2)),
+                (px, py - 6),
+                text_style(14.0, INK, CENTER_BOTTOM),
+            ))?;
+            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+            let words = group_label(group);
+            // Two lines when long, so that four bars fit side by side.
+            let lines: Vec<String> = if words.len() <= 10 {
+                vec![words]
+            } else if let Some((a, b)) = words.split_once(' ') {
+                vec![a.to_string(), b.to_string()]
+            } else if let Some(i) = words.rfind('-') {
+                vec![words[..=i].to_string(), words[i + 1..].to_string()]
+            } else {
+                vec![words]
+            };
+            for (k, line) in lines.into_iter().enumerate() {
+                root.draw(&Text::new(line, (px, py + 8 + 18 * k as i32), text_style(14.0, INK, CENTER_TOP)))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Figure for HoursBySource {
     fn size(&self) -> (u32, u32) {
-        (1100, 600)
+        (1200, 600)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -349,51 +421,10 @@ impl Figure for HoursBySource {
         };
         let body = titled(root, "Who delivers care: hours by source", &subtitle)?;
         let (w, _) = body.dim_in_pixel();
-        let (plot, side) = body.split_horizontally(w as i32 - 270);
-        let total = |v: &[f64; 8]| v.iter().filter(|x| x.is_finite() && **x > 0.0).sum::<f64>();
-        let y_max = self.groups.iter().map(|(_, v)| total(v)).fold(0.0f64, f64::max).max(1e-9) * 1.12;
-        let n = self.groups.len() as f64;
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(10)
-            .margin_right(20)
-            .margin_top(10)
-            .margin_bottom(10)
-            .x_label_area_size(50)
-            .y_label_area_size(80)
-            .build_cartesian_2d(0f64..n, 0f64..y_max)?;
-        let y_fmt = |v: &f64| tick(*v);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_desc("hours per elder-week")
-            .axis_desc_style(text_style(16.0, INK, CENTER))
-            .label_style(text_style(14.0, INK, CENTER))
-            .y_label_formatter(&y_fmt)
-            .bold_line_style(GRID.stroke_width(1))
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED.stroke_width(1))
-            .draw()?;
-        for (i, (group, vals)) in self.groups.iter().enumerate() {
-            let (x0, x1) = (i as f64 + 0.22, i as f64 + 0.78);
-            let mut base = 0.0;
-            for (s, (_, _, c)) in HOUR_SOURCES.iter().enumerate() {
-                let v = vals[s];
-                if !(v.is_finite() && v > 0.0) {
-                    continue;
-                }
-                chart.draw_series(std::iter::once(Rectangle::new([(x0, base), (x1, base + v)], c.filled())))?;
-                base += v;
-            }
-            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, base));
-            plot.draw(&Text::new(
-                format!("{} h", super::trim(base, 2)),
-                (px, py - 6),
-                text_style(15.0, INK, CENTER_BOTTOM),
-            ))?;
-            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-            plot.draw(&Text::new(group_label(group), (px, py + 10), text_style(15.0, INK, CENTER_TOP)))?;
-        }
+        let (plots, side) = body.split_horizontally(w as i32 - 260);
+        let (left, right) = plots.split_horizontally(((w as i32 - 260) * 9) / 20);
+        self.panel(root, &left, 0, "all sources")?;
+        self.panel(root, &right, 1, "besides family (rescaled)")?;
         let entries: Vec<(Mark, String)> =
             HOUR_SOURCES.iter().rev().map(|(_, label, c)| (Mark::Swatch(*c), label.to_string())).collect();
         legend(&side, (10, 20), "source (top to bottom)", &entries)?;

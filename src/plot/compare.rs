@@ -206,7 +206,11 @@ impl CostEffectPlane {
         let mut points = Vec::new();
         for p in packages(rows) {
             let (Some(h), Some(c)) = (find(rows, &p, hours_metric), find(rows, &p, COST_METRIC)) else { continue };
-            let per_hour = find(rows, &p, "cost_per_unmet_hour_averted").map(|r| r.mean).unwrap_or(f64::NAN);
+            let per_hour = rows
+                .iter()
+                .find(|r| r.package == p && r.metric == "cost_per_unmet_hour_averted" && r.group == "all")
+                .map(|r| r.mean)
+                .unwrap_or(f64::NAN);
             points.push(PlanePoint {
                 package: p,
                 hours: (-h.diff, -h.diff_ci_high, -h.diff_ci_low),
@@ -287,8 +291,16 @@ impl Figure for CostEffectPlane {
             } else {
                 p.package.clone()
             };
+            // The label right of the point, or left of it when it would leave the plot.
             let (px, py) = chart.backend_coord(&(hx, cy));
-            root.draw(&Text::new(label, (px + 10, py - 12), text_style(15.0, INK, LEFT_CENTER)))?;
+            let right_edge = chart.backend_coord(&(x1, y0)).0;
+            let style = text_style(15.0, INK, LEFT_CENTER);
+            let (tw, _) = root.estimate_text_size(&label, &style)?;
+            if px + 12 + tw as i32 > right_edge {
+                root.draw(&Text::new(label, (px - 12, py - 14), text_style(15.0, INK, RIGHT_CENTER)))?;
+            } else {
+                root.draw(&Text::new(label, (px + 12, py - 14), style))?;
+            }
         }
         Ok(())
     }
@@ -300,7 +312,7 @@ pub(crate) struct Claims<'a> {
     pub rows: &'a [ClaimRow],
 }
 
-const CLAIM_ROW: i32 = 62;
+const CLAIM_ROW: i32 = 80;
 
 /// Cuts `s` to fit `width` pixels in `style`, adding an ellipsis.
 fn fit<DB: DrawingBackend>(
@@ -320,6 +332,33 @@ fn fit<DB: DrawingBackend>(
         if area.estimate_text_size(&cand, style)?.0 <= width { lo = mid } else { hi = mid - 1 }
     }
     Ok(chars[..lo].iter().collect::<String>().trim_end().to_string() + "…")
+}
+
+/// Splits `s` into at most two lines that fit `width` pixels (the second cut with an ellipsis).
+fn wrap2<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    style: &TextStyle,
+    width: u32,
+) -> Result<Vec<String>, DrawingAreaErrorKind<DB::ErrorType>> {
+    if area.estimate_text_size(s, style)?.0 <= width {
+        return Ok(vec![s.to_string()]);
+    }
+    // The longest prefix ending at a space that fits.
+    let mut first = "";
+    for (i, c) in s.char_indices() {
+        if c == ' ' {
+            if area.estimate_text_size(&s[..i], style)?.0 > width {
+                break;
+            }
+            first = &s[..i];
+        }
+    }
+    if first.is_empty() {
+        return Ok(vec![fit(area, s, style, width)?]);
+    }
+    let rest = s[first.len()..].trim_start();
+    Ok(vec![first.to_string(), fit(area, rest, style, width)?])
 }
 
 impl Figure for Claims<'_> {
@@ -362,14 +401,14 @@ impl Figure for Claims<'_> {
             } else {
                 format!("{} (§{}): {}", r.claim, r.section, r.statement)
             };
-            body.draw(&Text::new(
-                fit(&body, &first, &statement_style, text_w)?,
-                (24, mid - 11),
-                statement_style.clone(),
-            ))?;
+            let lines = wrap2(&body, &first, &statement_style, text_w)?;
+            let y_detail = top + 22 + 20 * lines.len() as i32;
+            for (k, line) in lines.into_iter().enumerate() {
+                body.draw(&Text::new(line, (24, top + 16 + 20 * k as i32), statement_style.clone()))?;
+            }
             let detail =
                 format!("metric `{}`, expected {}", r.metric, if r.expected.is_empty() { "—" } else { &r.expected });
-            body.draw(&Text::new(fit(&body, &detail, &detail_style, text_w)?, (24, mid + 12), detail_style.clone()))?;
+            body.draw(&Text::new(fit(&body, &detail, &detail_style, text_w)?, (24, y_detail), detail_style.clone()))?;
 
             // The strip: zero, the interval and the effect on the row's own scale.
             let (lo, hi) = padded_range([r.effect, r.ci_low, r.ci_high], Some(0.0), 0.1);

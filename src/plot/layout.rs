@@ -1,12 +1,15 @@
 //! A deterministic force-directed layout for the network pictures.
 //!
-//! [`force_layout`] runs Fruchterman–Reingold with a fixed number of iterations ([`LayoutConfig`])
-//! on a graph given as an edge list with strengths. Repulsion only acts between nodes closer than
-//! twice the ideal edge length and is found through a uniform grid, so an iteration costs
-//! O(nodes + edges); a weak pull to the centre keeps isolated elders and small components in
-//! view. Nodes start around the centre of their group (a building), so clusters show. The
-//! initial jitter comes from a ChaCha8 stream with a fixed seed: the same graph always gets the
-//! same picture.
+//! [`force_layout`] is a ForceAtlas2-style model run for a fixed number of iterations
+//! ([`LayoutConfig`]): every node has a mass of its degree + 1; nodes repel each other with
+//! force `mass_i · mass_j / d`, ties pull with force `(0.2 + strength) · ln(1 + d)` (the LinLog
+//! model), and a weak constant pull towards the centre keeps the picture together. Logarithmic
+//! attraction against degree-weighted repulsion lets densely tied groups (a building's
+//! neighbours) show as clusters, where Fruchterman–Reingold tends to a uniform disc. Repulsion is computed with a
+//! Barnes–Hut quadtree (a far cell acts as one mass at its centre of mass), so an iteration
+//! costs O(nodes · log nodes + edges). Nodes start around their group's (building's) centre, with jitter from a
+//! ChaCha8 stream of fixed seed: the same graph always gets the same picture.
+//! [`components`] splits a graph into connected components.
 //!
 //! ```
 //! use carenet::plot::layout::{LayoutConfig, force_layout};
@@ -21,23 +24,23 @@ use rand::{RngExt, SeedableRng};
 /// Parameters of [`force_layout`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LayoutConfig {
-    /// Iterations (the temperature falls linearly to 2% of its start).
+    /// Iterations (the largest step falls linearly to 1% of its start).
     pub iterations: usize,
     /// Seed of the initial jitter.
     pub seed: u64,
-    /// Strength of the pull towards the centre, relative to the ideal edge length.
+    /// Pull towards the centre, per unit of mass.
     pub gravity: f64,
 }
 
 impl Default for LayoutConfig {
     fn default() -> Self {
-        LayoutConfig { iterations: 300, seed: 0x6361_7265_6e65_74, gravity: 0.03 }
+        LayoutConfig { iterations: 300, seed: 0x6361_7265_6e65_74, gravity: 0.2 }
     }
 }
 
 /// Positions of `n` nodes in the unit square (aspect ratio kept, centred), given ties
-/// `(a, b, strength)` with strength in [0, 1] and a group per node (`groups.len() == n`,
-/// missing entries count as group 0) that seeds the start.
+/// `(a, b, strength)` with strength in [0, 1] and a group per node (missing entries count as
+/// group 0) that seeds the start. Ties naming a node ≥ `n` and self-ties are ignored.
 pub fn force_layout(n: usize, edges: &[(usize, usize, f64)], groups: &[u64], cfg: &LayoutConfig) -> Vec<(f64, f64)> {
     if n == 0 {
         return Vec::new();
@@ -45,11 +48,18 @@ pub fn force_layout(n: usize, edges: &[(usize, usize, f64)], groups: &[u64], cfg
     if n == 1 {
         return vec![(0.5, 0.5)];
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
-    let k = 1.0f64; // ideal edge length; the square has area n·k²
-    let side = (n as f64).sqrt() * k;
+    let edges: Vec<(usize, usize, f64)> = edges.iter().copied().filter(|&(a, b, _)| a < n && b < n && a != b).collect();
+    let mut mass = vec![1.0f64; n];
+    for &(a, b, _) in &edges {
+        mass[a] += 1.0;
+        mass[b] += 1.0;
+    }
+    let total_mass: f64 = mass.iter().sum();
+    // At equilibrium a tie is about sqrt(mass_a · mass_b) long: the square has room for that.
+    let side = (total_mass * 2.0).sqrt() * 2.0;
 
     // Start: group centres on a grid over the square, nodes jittered around their centre.
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let group_of = |i: usize| groups.get(i).copied().unwrap_or(0);
     let mut ids: Vec<u64> = (0..n).map(group_of).collect();
     ids.sort_unstable();
@@ -66,127 +76,46 @@ pub fn force_layout(n: usize, edges: &[(usize, usize, f64)], groups: &[u64], cfg
             (cx + jx, cy + jy)
         })
         .collect();
-    let centre = (side / 2.0, side / 2.0);
 
-    let reach = 2.0 * k;
     let mut disp = vec![(0.0f64, 0.0f64); n];
-    let mut cell_of = vec![0usize; n];
-    let mut start: Vec<usize> = Vec::new();
-    let mut order = vec![0usize; n];
-    let mut cell_mass: Vec<(f64, f64, f64)> = Vec::new();
-    let mut occupied: Vec<usize> = Vec::new();
-    let t0 = side / 10.0;
+    let mut tree = QuadTree::default();
+    let t0 = side / 8.0;
     let iterations = cfg.iterations.max(1);
     for it in 0..iterations {
-        let t = t0 * (1.0 - 0.98 * it as f64 / iterations as f64);
+        let t = t0 * (1.0 - 0.99 * it as f64 / iterations as f64);
         disp.iter_mut().for_each(|d| *d = (0.0, 0.0));
 
-        // Grid of cells of side `cs` ≥ `reach` (at most about 4n cells), nodes sorted by cell
-        // (counting sort, stable).
-        let (min_x, min_y) = pos.iter().fold((f64::INFINITY, f64::INFINITY), |(a, b), &(x, y)| (a.min(x), b.min(y)));
-        let (max_x, max_y) =
-            pos.iter().fold((f64::NEG_INFINITY, f64::NEG_INFINITY), |(a, b), &(x, y)| (a.max(x), b.max(y)));
-        let cs = reach.max((max_x - min_x).max(max_y - min_y) / (2.0 * (n as f64).sqrt()));
-        let gx = ((max_x - min_x) / cs) as usize + 1;
-        let gy = ((max_y - min_y) / cs) as usize + 1;
-        start.clear();
-        start.resize(gx * gy + 1, 0);
-        for (i, &(x, y)) in pos.iter().enumerate() {
-            let cx = (((x - min_x) / cs) as usize).min(gx - 1);
-            let cy = (((y - min_y) / cs) as usize).min(gy - 1);
-            cell_of[i] = cy * gx + cx;
-            start[cell_of[i] + 1] += 1;
-        }
-        for c in 0..gx * gy {
-            start[c + 1] += start[c];
-        }
-        let mut fill = start.clone();
+        // Repulsion mass_i · mass_j / d, by Barnes–Hut: a cell far enough away acts as one mass
+        // at its centre of mass.
+        tree.build(&pos, &mass);
         for i in 0..n {
-            order[fill[cell_of[i]]] = i;
-            fill[cell_of[i]] += 1;
+            let (fx, fy) = tree.repulsion(i, &pos, &mass);
+            disp[i].0 += fx * mass[i];
+            disp[i].1 += fy * mass[i];
         }
 
-        // Cell masses and centres, for the far field.
-        cell_mass.clear();
-        cell_mass.resize(gx * gy, (0.0, 0.0, 0.0));
-        for (i, &(x, y)) in pos.iter().enumerate() {
-            let m = &mut cell_mass[cell_of[i]];
-            m.0 += x;
-            m.1 += y;
-            m.2 += 1.0;
-        }
-        occupied.clear();
-        for (c, m) in cell_mass.iter_mut().enumerate() {
-            if m.2 > 0.0 {
-                m.0 /= m.2;
-                m.1 /= m.2;
-                occupied.push(c);
-            }
-        }
-
-        // Repulsion k²/d: exact from the nodes of the 3×3 neighbouring cells, and from every
-        // other cell as one mass at its centre.
-        for i in 0..n {
-            let (cx, cy) = ((cell_of[i] % gx) as i64, (cell_of[i] / gx) as i64);
-            let (xi, yi) = pos[i];
-            let (mut fx, mut fy) = (0.0, 0.0);
-            for &c in &occupied {
-                let (ox, oy) = ((c % gx) as i64, (c / gx) as i64);
-                if (ox - cx).abs() <= 1 && (oy - cy).abs() <= 1 {
-                    for &j in &order[start[c]..start[c + 1]] {
-                        if j == i {
-                            continue;
-                        }
-                        let (mut dx, mut dy) = (xi - pos[j].0, yi - pos[j].1);
-                        let mut d2 = dx * dx + dy * dy;
-                        if d2 < 1e-12 {
-                            // Coincident nodes: push apart along a direction fixed by their indices.
-                            let a = (i * 31 + j * 17) as f64;
-                            dx = a.cos() * 1e-3;
-                            dy = a.sin() * 1e-3;
-                            d2 = 1e-6;
-                        }
-                        let f = k * k / d2;
-                        fx += dx * f;
-                        fy += dy * f;
-                    }
-                } else {
-                    let (mx, my, mass) = cell_mass[c];
-                    let (dx, dy) = (xi - mx, yi - my);
-                    let d2 = (dx * dx + dy * dy).max(1e-6);
-                    let f = mass * k * k / d2;
-                    fx += dx * f;
-                    fy += dy * f;
-                }
-            }
-            disp[i].0 += fx;
-            disp[i].1 += fy;
-        }
-
-        // Attraction d²/k along ties, stronger ties pull harder.
-        for &(a, b, w) in edges {
-            if a >= n || b >= n || a == b {
-                continue;
-            }
+        // Attraction (0.2 + strength) · ln(1 + d) along ties (LinLog).
+        for &(a, b, w) in &edges {
             let (dx, dy) = (pos[a].0 - pos[b].0, pos[a].1 - pos[b].1);
-            let d = (dx * dx + dy * dy).sqrt();
-            if d < 1e-9 {
-                continue;
-            }
-            let f = d * (0.4 + 0.6 * w.clamp(0.0, 1.0));
-            let (ux, uy) = (dx / d * f, dy / d * f);
-            disp[a].0 -= ux;
-            disp[a].1 -= uy;
-            disp[b].0 += ux;
-            disp[b].1 += uy;
+            let d = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let f = (0.2 + w.clamp(0.0, 1.0)) * ATTRACTION * (1.0 + d).ln() / d;
+            disp[a].0 -= dx * f;
+            disp[a].1 -= dy * f;
+            disp[b].0 += dx * f;
+            disp[b].1 += dy * f;
         }
 
-        // Pull towards the centre; move at most `t`.
+        // Gravity towards the centre of the square; then move each node by its force divided
+        // by its mass, at most `t`.
+        let centre = (side / 2.0, side / 2.0);
         for i in 0..n {
             let (dx, dy) = (centre.0 - pos[i].0, centre.1 - pos[i].1);
-            disp[i].0 += dx * cfg.gravity * k;
-            disp[i].1 += dy * cfg.gravity * k;
-            let (mx, my) = disp[i];
+            let d = (dx * dx + dy * dy).sqrt();
+            if d > 1e-9 {
+                disp[i].0 += dx / d * cfg.gravity * mass[i];
+                disp[i].1 += dy / d * cfg.gravity * mass[i];
+            }
+            let (mx, my) = (disp[i].0 / mass[i], disp[i].1 / mass[i]);
             let m = (mx * mx + my * my).sqrt();
             if m > 1e-12 {
                 let step = m.min(t);
@@ -203,6 +132,153 @@ pub fn force_layout(n: usize, edges: &[(usize, usize, f64)], groups: &[u64], cfg
     let span = (max_x - min_x).max(max_y - min_y).max(1e-9);
     let (ox, oy) = ((span - (max_x - min_x)) / 2.0, (span - (max_y - min_y)) / 2.0);
     pos.iter().map(|&(x, y)| ((x - min_x + ox) / span, (y - min_y + oy) / span)).collect()
+}
+
+/// Opening angle of Barnes–Hut: a cell of side `s` at distance `d` counts as one mass when
+/// `s / d < THETA`.
+const THETA: f64 = 0.8;
+/// Scale of the attraction along ties.
+const ATTRACTION: f64 = 5.0;
+/// Most bodies in a leaf.
+const LEAF: usize = 8;
+
+/// A cell of the quadtree.
+#[derive(Clone, Copy)]
+struct Cell {
+    /// Lower corner and side.
+    x0: f64,
+    y0: f64,
+    side: f64,
+    /// Total mass and centre of mass.
+    mass: f64,
+    mx: f64,
+    my: f64,
+    /// Bodies `perm[start..end]`.
+    start: usize,
+    end: usize,
+    /// Children (`u32::MAX`: none); a cell without children is a leaf.
+    children: [u32; 4],
+}
+
+/// A Barnes–Hut quadtree over the nodes, rebuilt every iteration with reused buffers.
+#[derive(Default)]
+struct QuadTree {
+    cells: Vec<Cell>,
+    perm: Vec<usize>,
+    scratch: Vec<usize>,
+    stack: Vec<u32>,
+}
+
+impl QuadTree {
+    fn build(&mut self, pos: &[(f64, f64)], mass: &[f64]) {
+        let n = pos.len();
+        self.cells.clear();
+        self.perm.clear();
+        self.perm.extend(0..n);
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for &(x, y) in pos {
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+        }
+        let side = (x1 - x0).max(y1 - y0).max(1e-9) * (1.0 + 1e-9);
+        self.subdivide(pos, mass, x0, y0, side, 0, n, 0);
+    }
+
+    /// Adds the cell holding `perm[start..end]` and its descendants; returns its index.
+    #[allow(clippy::too_many_arguments)]
+    fn subdivide(
+        &mut self,
+        pos: &[(f64, f64)],
+        mass: &[f64],
+        x0: f64,
+        y0: f64,
+        side: f64,
+        start: usize,
+        end: usize,
+        depth: u32,
+    ) -> u32 {
+        let (mut m, mut mx, mut my) = (0.0, 0.0, 0.0);
+        for &i in &self.perm[start..end] {
+            m += mass[i];
+            mx += pos[i].0 * mass[i];
+            my += pos[i].1 * mass[i];
+        }
+        let id = self.cells.len() as u32;
+        self.cells.push(Cell { x0, y0, side, mass: m, mx: mx / m, my: my / m, start, end, children: [u32::MAX; 4] });
+        if end - start <= LEAF || depth >= 24 {
+            return id;
+        }
+        // Stable partition of the bodies into the four quadrants.
+        let half = side / 2.0;
+        let quadrant = |i: usize| {
+            let (x, y) = pos[i];
+            (usize::from(x >= x0 + half)) + 2 * usize::from(y >= y0 + half)
+        };
+        self.scratch.clear();
+        let mut bounds = [start; 5];
+        for q in 0..4 {
+            bounds[q] = start + self.scratch.len();
+            for k in start..end {
+                if quadrant(self.perm[k]) == q {
+                    self.scratch.push(self.perm[k]);
+                }
+            }
+        }
+        bounds[4] = end;
+        self.perm[start..end].copy_from_slice(&self.scratch);
+        for q in 0..4 {
+            if bounds[q + 1] > bounds[q] {
+                let (qx, qy) = (x0 + half * (q % 2) as f64, y0 + half * (q / 2) as f64);
+                let child = self.subdivide(pos, mass, qx, qy, half, bounds[q], bounds[q + 1], depth + 1);
+                self.cells[id as usize].children[q] = child;
+            }
+        }
+        id
+    }
+
+    /// Repulsive force per unit of own mass on node `i`: the sum of `mass_j · (p_i − p_j) / d²`.
+    fn repulsion(&mut self, i: usize, pos: &[(f64, f64)], mass: &[f64]) -> (f64, f64) {
+        let (xi, yi) = pos[i];
+        let (mut fx, mut fy) = (0.0, 0.0);
+        self.stack.clear();
+        self.stack.push(0);
+        while let Some(c) = self.stack.pop() {
+            let cell = self.cells[c as usize];
+            let inside = xi >= cell.x0 && xi < cell.x0 + cell.side && yi >= cell.y0 && yi < cell.y0 + cell.side;
+            let (dx, dy) = (xi - cell.mx, yi - cell.my);
+            let d2 = dx * dx + dy * dy;
+            if !inside && cell.side * cell.side < THETA * THETA * d2 {
+                fx += dx * cell.mass / d2;
+                fy += dy * cell.mass / d2;
+            } else if cell.children == [u32::MAX; 4] {
+                for &j in &self.perm[cell.start..cell.end] {
+                    if j == i {
+                        continue;
+                    }
+                    let (mut dx, mut dy) = (xi - pos[j].0, yi - pos[j].1);
+                    let mut d2 = dx * dx + dy * dy;
+                    if d2 < 1e-12 {
+                        // Coincident nodes: push apart along a direction fixed by their indices.
+                        let a = (i * 31 + j * 17) as f64;
+                        dx = a.cos() * 1e-3;
+                        dy = a.sin() * 1e-3;
+                        d2 = 1e-6;
+                    }
+                    fx += dx * mass[j] / d2;
+                    fy += dy * mass[j] / d2;
+                }
+            } else {
+                for &child in cell.children.iter().rev() {
+                    if child != u32::MAX {
+                        self.stack.push(child);
+                    }
+                }
+            }
+        }
+        (fx, fy)
+    }
 }
 
 /// Connected components: a component number per node, numbered by decreasing size (ties

@@ -260,7 +260,7 @@ pub(crate) fn tick(v: f64) -> String {
     let a = v.abs();
     if a >= 1e6 {
         format!("{}M", trim(v / 1e6, 1))
-    } else if a >= 1e4 {
+    } else if a >= 1e3 {
         format!("{}k", trim(v / 1e3, 1))
     } else if a >= 100.0 {
         format!("{v:.0}")
@@ -308,6 +308,7 @@ mod tests {
         assert_eq!(tick(-0.0001), "0");
         assert_eq!(tick(1.5), "1.5");
         assert_eq!(tick(250.0), "250");
+        assert_eq!(tick(5_000.0), "5k");
         assert_eq!(tick(12_500.0), "12.5k");
         assert_eq!(tick(-2_000_000.0), "-2M");
     }

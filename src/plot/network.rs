@@ -84,7 +84,7 @@ impl Figure for Networks<'_> {
         let body = titled(
             root,
             "Neighbour ties at the end of the run: one community of each type",
-            "replication 0; every dot is a live elder, every line a tie (darker and wider = stronger)",
+            "replication 0; every dot is a live elder, every line a tie (darker = stronger); close groups are mostly neighbours of one building",
         )?;
         let (_, h) = body.dim_in_pixel();
         let (panels_area, legend_area) = body.split_vertically(h as i32 - LEGEND);
@@ -104,7 +104,7 @@ impl Figure for Networks<'_> {
             x += 20 + tw as i32 + 30;
         }
         for (s, label) in [(0.2, "weak tie"), (1.0, "strong tie")] {
-            legend_area.draw(&PathElement::new(vec![(x, cy), (x + 30, cy)], tie_style(s).stroke_width(2)))?;
+            legend_area.draw(&PathElement::new(vec![(x, cy), (x + 30, cy)], tie_style(s, 1.0).stroke_width(2)))?;
             legend_area.draw(&Text::new(label.to_string(), (x + 38, cy), text_style(15.0, INK, LEFT_CENTER)))?;
             let (tw, _) = legend_area.estimate_text_size(label, &text_style(15.0, INK, LEFT_CENTER))?;
             x += 38 + tw as i32 + 30;
@@ -113,9 +113,10 @@ impl Figure for Networks<'_> {
     }
 }
 
-/// Colour of a tie of `strength`: the stronger, the more opaque.
-fn tie_style(strength: f64) -> RGBAColor {
-    INK.mix(0.06 + 0.5 * strength.clamp(0.0, 1.0))
+/// Colour of a tie of `strength`: the stronger, the more opaque; `density` (0–1] fades every
+/// tie of a crowded picture.
+fn tie_style(strength: f64, density: f64) -> RGBAColor {
+    INK.mix((0.06 + 0.5 * strength.clamp(0.0, 1.0)) * density)
 }
 
 fn draw_panel<DB: DrawingBackend>(panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -151,8 +152,9 @@ fn draw_panel<DB: DrawingBackend>(panel: &Panel, area: &DrawingArea<DB, Shift>) 
         let top = y0 + side - strip_h;
         area.draw(&PathElement::new(vec![(x0 + 10, top), (x0 + side - 10, top)], GRID.stroke_width(1)))?;
         let label = format!(
-            "outside the main network: {} elders ({} with no tie)",
+            "outside the main network: {} elder{} ({} with no tie)",
             panel.outside.len(),
+            if panel.outside.len() == 1 { "" } else { "s" },
             panel.isolated
         );
         area.draw(&Text::new(label, (x0 + 10, top + 14), text_style(13.0, MUTED, LEFT_CENTER)))?;
@@ -172,13 +174,14 @@ fn draw_panel<DB: DrawingBackend>(panel: &Panel, area: &DrawingArea<DB, Shift>) 
         }
     }
 
+    let density = (800.0 / snap.edges.len().max(1) as f64).sqrt().clamp(0.4, 1.0);
     // Weak ties first so strong ones are drawn on top.
     let mut edges: Vec<usize> = (0..snap.edges.len()).collect();
     edges.sort_by(|&a, &b| snap.edges[a].2.total_cmp(&snap.edges[b].2).then(a.cmp(&b)));
     for e in edges {
         let (a, b, s) = snap.edges[e];
         if let (Some(pa), Some(pb)) = (at[a], at[b]) {
-            area.draw(&PathElement::new(vec![pa, pb], tie_style(s).stroke_width(1)))?;
+            area.draw(&PathElement::new(vec![pa, pb], tie_style(s, density).stroke_width(1)))?;
         }
     }
     // Grade 3 first, so that the elders most in need are on top.
@@ -187,7 +190,9 @@ fn draw_panel<DB: DrawingBackend>(panel: &Panel, area: &DrawingArea<DB, Shift>) 
         for (i, node) in snap.nodes.iter().enumerate() {
             if let (true, Some(p)) = (node.grade == g, at[i]) {
                 area.draw(&Circle::new(p, r, grade_colour(g).filled()))?;
-                area.draw(&Circle::new(p, r, WHITE.mix(0.9).stroke_width(1)))?;
+                if r >= 4 {
+                    area.draw(&Circle::new(p, r, WHITE.mix(0.9).stroke_width(1)))?;
+                }
             }
         }
     }

@@ -111,7 +111,7 @@ const GROUPS: [&str; 5] = ["commercial_estate", "village", "village_to_residence
 fn kind_of(metric: &str) -> Kind {
     match KEY_METRICS.iter().find(|(m, _, _)| *m == metric) {
         Some((_, _, k)) => *k,
-        None if metric.ends_with("_rate") || metric.ends_with("_share") => Kind::Share,
+        None if metric.ends_with("_rate") || metric.contains("_rate_") || metric.ends_with("_share") => Kind::Share,
         None => Kind::Number,
     }
 }
@@ -132,51 +132,51 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// A number for a table: thousands separated, decimals by magnitude, `—` when undefined.
+/// A number for a table: thousands separated, decimals by magnitude (none for whole numbers),
+/// `—` when undefined.
 fn number(v: f64) -> String {
+    let decimals = if v.abs() >= 100.0 || v.fract() == 0.0 {
+        0
+    } else if v.abs() >= 1.0 {
+        2
+    } else {
+        3
+    };
+    fixed(v, decimals)
+}
+
+/// `v` with `decimals` decimals, thousands separated, a true minus sign, no negative zero.
+fn fixed(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "—".into();
     }
-    let a = v.abs();
-    let s = if a >= 1000.0 {
-        let digits = format!("{:.0}", a);
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
+    let s = format!("{:.decimals$}", v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
         }
-        if v < 0.0 { format!("−{grouped}") } else { grouped }
-    } else {
-        let d = if a >= 100.0 {
-            0
-        } else if a >= 1.0 {
-            2
-        } else {
-            3
-        };
-        format!("{v:.d$}").replace('-', "−")
-    };
-    if s == "−0" || s.trim_start_matches('−').chars().all(|c| c == '0' || c == '.') {
-        s.trim_start_matches('−').to_string()
-    } else {
-        s
+        grouped.push(c);
     }
+    if !frac.is_empty() {
+        grouped.push('.');
+        grouped.push_str(frac);
+    }
+    let zero = s.chars().all(|c| c == '0' || c == '.');
+    if v < 0.0 && !zero { format!("−{grouped}") } else { grouped }
 }
 
-/// A value of `kind`: a share as a percentage, a difference of shares in percentage points.
+/// A value of `kind`: a share as a percentage, a difference of shares in percentage points
+/// (one decimal, two below 1).
 fn value(v: f64, kind: Kind, difference: bool) -> String {
     if !v.is_finite() {
         return "—".into();
     }
+    let pct = |x: f64| fixed(x * 100.0, if (x * 100.0).abs() < 1.0 { 2 } else { 1 });
     match (kind, difference) {
-        (Kind::Share, false) => {
-            let s = number(v * 100.0);
-            let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
-            format!("{s}%")
-        }
-        (Kind::Share, true) => format!("{} pp", signed(number(v * 100.0), v)),
+        (Kind::Share, false) => format!("{}%", pct(v)),
+        (Kind::Share, true) => format!("{} pp", signed(pct(v), v)),
         (Kind::Number, true) => signed(number(v), v),
         (Kind::Number, false) => number(v),
     }
@@ -431,37 +431,62 @@ fn scenario_section(h: &mut String, manifest: Option<&Value>, dir: &Path) {
 
 fn results_section(h: &mut String, rows: &[SummaryEntry]) {
     h.push_str("<section id=\"results\">\n<h2>Key results</h2>\n");
-    h.push_str(
-        "<p>Mean over the summary window and, below it, the 95% interval across replications. \
-         “Gap” is the largest minus the smallest community type: the equity gap.</p>\n",
-    );
     let mut packages: Vec<&str> = Vec::new();
     for r in rows {
         if !packages.contains(&r.package.as_str()) {
             packages.push(&r.package);
         }
     }
-    for p in packages {
-        let of: Vec<&SummaryEntry> = rows.iter().filter(|r| r.package == p).collect();
-        let groups: Vec<&str> = GROUPS.iter().copied().filter(|g| of.iter().any(|r| r.group == *g)).collect();
-        if packages_len(rows) > 1 {
-            let _ = writeln!(h, "<h3>Package <code>{}</code></h3>", escape(p));
+    // By community type: the baseline (or the only package).
+    let main = if packages.contains(&"baseline") { "baseline" } else { packages.first().copied().unwrap_or("") };
+    let of: Vec<&SummaryEntry> = rows.iter().filter(|r| r.package == main).collect();
+    let groups: Vec<&str> = GROUPS.iter().copied().filter(|g| of.iter().any(|r| r.group == *g)).collect();
+    let _ = writeln!(
+        h,
+        "<p>{}Mean over the summary window and, below it, the 95% interval across replications. \
+         “Gap” is the largest minus the smallest community type: the equity gap.</p>",
+        if packages.len() > 1 { format!("Package <code>{}</code>. ", escape(main)) } else { String::new() }
+    );
+    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">metric</th>");
+    for g in &groups {
+        let _ = write!(h, "<th scope=\"col\">{}</th>", escape(&group_name(g)));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (metric, label, kind) in KEY_METRICS {
+        if !of.iter().any(|r| r.metric == *metric) {
+            continue;
         }
-        h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">metric</th>");
+        let _ = write!(h, "<tr><th scope=\"row\">{}</th>", escape(label));
         for g in &groups {
-            let _ = write!(h, "<th scope=\"col\">{}</th>", escape(&group_name(g)));
+            let c = of
+                .iter()
+                .find(|r| r.metric == *metric && r.group == *g)
+                .map(|r| cell(r.mean, r.ci_low, r.ci_high, *kind, *g == "gap_between_types"))
+                .unwrap_or_else(|| "—".into());
+            let _ = write!(h, "<td>{c}</td>");
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody></table></div>\n");
+
+    // Every package side by side, all communities.
+    if packages.len() > 1 {
+        h.push_str("<h3>Every package, all communities</h3>\n");
+        h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">metric</th>");
+        for p in &packages {
+            let _ = write!(h, "<th scope=\"col\">{}</th>", escape(p));
         }
         h.push_str("</tr></thead>\n<tbody>\n");
         for (metric, label, kind) in KEY_METRICS {
-            if !of.iter().any(|r| r.metric == *metric) {
+            if !rows.iter().any(|r| r.metric == *metric && r.group == "all") {
                 continue;
             }
             let _ = write!(h, "<tr><th scope=\"row\">{}</th>", escape(label));
-            for g in &groups {
-                let c = of
+            for p in &packages {
+                let c = rows
                     .iter()
-                    .find(|r| r.metric == *metric && r.group == *g)
-                    .map(|r| cell(r.mean, r.ci_low, r.ci_high, *kind, *g == "gap_between_types"))
+                    .find(|r| r.package == *p && r.metric == *metric && r.group == "all")
+                    .map(|r| cell(r.mean, r.ci_low, r.ci_high, *kind, false))
                     .unwrap_or_else(|| "—".into());
                 let _ = write!(h, "<td>{c}</td>");
             }
@@ -472,44 +497,65 @@ fn results_section(h: &mut String, rows: &[SummaryEntry]) {
     h.push_str("</section>\n");
 }
 
-fn packages_len(rows: &[SummaryEntry]) -> usize {
-    let mut p: Vec<&str> = rows.iter().map(|r| r.package.as_str()).collect();
-    p.sort_unstable();
-    p.dedup();
-    p.len()
+/// The metrics of the comparison tables, in order (compare.csv has every metric).
+const COMPARE_METRICS: &[(&str, &str)] = &[
+    ("unmet_help_rate", "unmet help (of hours requested)"),
+    ("unmet_help_hours_per_year", "unmet help hours per year"),
+    ("isolation_rate", "isolated (no contact in 4 weeks)"),
+    ("isolated_elders", "isolated elders"),
+    ("loneliness_mean", "mean loneliness (0–1)"),
+    ("grade1_underserved_rate", "grade-1 elders underserved"),
+    ("unmet_companionship_rate", "unmet companionship"),
+    ("mutual_aid_share", "help given by neighbours"),
+    ("cost_total_yuan", "cost per year, yuan"),
+    ("cost_per_unmet_hour_averted", "yuan per unmet hour averted"),
+    ("cost_per_isolated_elder_averted", "yuan per isolated elder averted"),
+];
+
+/// Ratios against the baseline: their value is already a comparison.
+fn is_ratio(metric: &str) -> bool {
+    metric.starts_with("cost_per_")
 }
 
 fn compare_table(h: &mut String, rows: &[&CompareRow], with_type: bool) {
-    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">package</th><th scope=\"col\">metric</th>");
+    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">metric</th><th scope=\"col\" class=\"l\">package</th>");
     if with_type {
-        h.push_str("<th scope=\"col\">community type</th>");
+        h.push_str("<th scope=\"col\" class=\"l\">community type</th>");
     }
-    h.push_str("<th scope=\"col\">value</th><th scope=\"col\">difference from baseline</th><th scope=\"col\">n</th></tr></thead>\n<tbody>\n");
-    for r in rows {
-        let kind = kind_of(&r.metric);
-        let _ = write!(
-            h,
-            "<tr><th scope=\"row\">{}</th><td class=\"l\"><code>{}</code></td>",
-            escape(&r.package),
-            escape(&r.metric)
-        );
-        if with_type {
-            let _ = write!(h, "<td class=\"l\">{}</td>", escape(&group_name(&r.group)));
+    h.push_str(
+        "<th scope=\"col\">value</th><th scope=\"col\">difference from baseline</th><th scope=\"col\">n</th></tr></thead>\n<tbody>\n",
+    );
+    for (metric, label) in COMPARE_METRICS {
+        let of: Vec<&&CompareRow> = rows.iter().filter(|r| r.metric == *metric).collect();
+        for (k, r) in of.iter().enumerate() {
+            let kind = kind_of(&r.metric);
+            let first = if k == 0 { " class=\"first\"" } else { "" };
+            let name = if k == 0 { escape(label) } else { String::new() };
+            let _ = write!(h, "<tr{first}><th scope=\"row\">{name}</th><td class=\"l\">{}</td>", escape(&r.package));
+            if with_type {
+                let _ = write!(h, "<td class=\"l\">{}</td>", escape(&group_name(&r.group)));
+            }
+            let diff = if is_ratio(&r.metric) || r.package == "baseline" {
+                "—".to_string()
+            } else {
+                cell(r.diff, r.diff_ci_low, r.diff_ci_high, kind, true)
+            };
+            let diff_class = if diff == "—" {
+                ""
+            } else if r.diff_ci_high < 0.0 {
+                " class=\"lower\""
+            } else if r.diff_ci_low > 0.0 {
+                " class=\"higher\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                h,
+                "<td>{}</td><td{diff_class}>{diff}</td><td>{}</td></tr>",
+                cell(r.mean, r.ci_low, r.ci_high, kind, false),
+                escape(&r.n)
+            );
         }
-        let diff_class = if r.diff_ci_high < 0.0 {
-            " class=\"lower\""
-        } else if r.diff_ci_low > 0.0 {
-            " class=\"higher\""
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            h,
-            "<td>{}</td><td{diff_class}>{}</td><td>{}</td></tr>",
-            cell(r.mean, r.ci_low, r.ci_high, kind, false),
-            cell(r.diff, r.diff_ci_low, r.diff_ci_high, kind, true),
-            escape(&r.n)
-        );
     }
     h.push_str("</tbody></table></div>\n");
 }
@@ -520,13 +566,14 @@ fn compare_section(h: &mut String, rows: &[CompareRow]) {
         "<p>Every package runs with the baseline's random numbers, so each difference is paired \
          (package − baseline) with its 95% interval. Shares are in percent, their differences in \
          percentage points (pp). <span class=\"lower\">Green</span>: the interval lies below zero; \
-         <span class=\"higher\">red</span>: above zero.</p>\n",
+         <span class=\"higher\">orange</span>: above zero. Costs per unit averted are ratios of the \
+         paired differences. <code>compare.csv</code> has every metric.</p>\n",
     );
     let all: Vec<&CompareRow> = rows.iter().filter(|r| r.group == "all").collect();
     compare_table(h, &all, false);
     let by_type: Vec<&CompareRow> = rows.iter().filter(|r| r.group != "all").collect();
     if !by_type.is_empty() {
-        h.push_str("<details><summary>By community type</summary>\n");
+        h.push_str("<details><summary>By community type, and the gap between types</summary>\n");
         compare_table(h, &by_type, true);
         h.push_str("</details>\n");
     }
@@ -548,8 +595,9 @@ fn claims_section(h: &mut String, rows: &[ClaimRow]) {
     );
     h.push_str(
         "<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th scope=\"col\">claim</th>\
-         <th scope=\"col\">section</th><th scope=\"col\">statement</th><th scope=\"col\">metric</th>\
-         <th scope=\"col\">expected</th><th scope=\"col\">effect</th><th scope=\"col\">verdict</th>\
+         <th scope=\"col\" class=\"l\">section</th><th scope=\"col\" class=\"l\">statement</th>\
+         <th scope=\"col\" class=\"l\">metric</th><th scope=\"col\" class=\"l\">expected</th>\
+         <th scope=\"col\">effect</th><th scope=\"col\" class=\"l\">verdict</th>\
          <th scope=\"col\">robust</th></tr></thead>\n<tbody>\n",
     );
     for r in rows {
@@ -606,7 +654,8 @@ table { border-collapse: collapse; font-size: 0.9rem; width: 100%; font-variant-
 th, td { padding: 5px 10px; text-align: right; white-space: nowrap; vertical-align: top;
   border-bottom: 1px solid #eee; }
 thead th { background: #f4f6f8; font-weight: 600; }
-tbody th, thead th:first-child, td.l { text-align: left; }
+tbody th, thead th:first-child, td.l, th.l { text-align: left; }
+tr.first th, tr.first td { border-top: 2px solid #dde; }
 tbody th { font-weight: 500; position: sticky; left: 0; background: #fff; }
 td small { color: #666; }
 td.statement { white-space: normal; min-width: 18em; max-width: 32em; text-align: left; }
@@ -630,6 +679,8 @@ footer { margin-top: 3em; color: #777; font-size: 0.85rem; }
   dl.facts { grid-template-columns: 1fr; gap: 0; }
   dl.facts dd { margin-bottom: 6px; }
   table { font-size: 0.85rem; }
+  th, td { padding: 4px 6px; }
+  tbody th { white-space: normal; min-width: 8.5em; max-width: 11em; }
 }
 @media print {
   nav, summary { display: none; }
@@ -651,17 +702,20 @@ mod tests {
 
     #[test]
     fn numbers_and_values_read_well() {
-        assert_eq!(number(1234567.0), "1,234,567");
+        assert_eq!(number(1234567.4), "1,234,567");
         assert_eq!(number(-2500.0), "−2,500");
         assert_eq!(number(0.12345), "0.123");
         assert_eq!(number(-0.0001), "0.000");
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(2.5), "2.50");
         assert_eq!(number(f64::NAN), "—");
         assert_eq!(value(0.125, Kind::Share, false), "12.5%");
-        assert_eq!(value(0.2, Kind::Share, false), "20%");
-        assert_eq!(value(1.0, Kind::Share, false), "100%");
-        assert_eq!(value(-0.021, Kind::Share, true), "−2.10 pp");
-        assert_eq!(value(0.01, Kind::Share, true), "+1.00 pp");
-        assert_eq!(value(12.0, Kind::Number, true), "+12.00");
+        assert_eq!(value(0.2, Kind::Share, false), "20.0%");
+        assert_eq!(value(0.0063, Kind::Share, false), "0.63%");
+        assert_eq!(value(-0.021, Kind::Share, true), "−2.1 pp");
+        assert_eq!(value(0.001, Kind::Share, true), "+0.10 pp");
+        assert_eq!(value(0.0, Kind::Share, true), "0.00 pp");
+        assert_eq!(value(12.0, Kind::Number, true), "+12");
     }
 
     #[test]

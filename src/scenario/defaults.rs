@@ -28,6 +28,7 @@ impl Default for Scenario {
             metrics: Metrics::default(),
             policies: Policies::default(),
             packages: default_packages(),
+            uncertainty: default_uncertainty(),
             streets: vec![Street::default()],
         }
     }
@@ -452,4 +453,31 @@ impl Default for MerchantAlliance {
             annual_budget_cap: 0.0,
         }
     }
+}
+
+/// Ranges of the behavioural assumptions that matter most for the study's claims.
+pub fn default_uncertainty() -> std::collections::BTreeMap<String, [f64; 2]> {
+    [
+        ("ties.visit_weekly", [0.15, 0.45]),
+        ("ties.decay_weekly", [0.002, 0.006]),
+        ("ties.triadic_weekly", [0.0, 0.004]),
+        ("mutual_aid.ask_probability", [0.3, 0.9]),
+        ("mutual_aid.helper_threshold", [0.35, 0.65]),
+        ("mutual_aid.hours_per_week", [2.0, 4.0]),
+        ("willingness.drift_weekly", [0.005, 0.02]),
+        ("willingness.reciprocity_gain", [0.0, 0.04]),
+        ("loneliness.rise_weekly", [0.01, 0.04]),
+        ("loneliness.baseline_pull_weekly", [0.03, 0.08]),
+        ("health.unmet_help_hazard_ratio", [1.0, 2.5]),
+        ("health.loneliness_hazard_ratio", [1.0, 2.0]),
+        ("paid_services.price_per_hour", [25.0, 50.0]),
+        ("social_workers.delivery_ratio", [0.5, 0.9]),
+        ("social_workers.cost_per_hour", [40.0, 80.0]),
+        ("students.hours_per_week", [1.0, 3.0]),
+        ("community_types.village_to_residence.awareness", [0.2, 0.45]),
+        ("community_types.village.awareness", [0.4, 0.6]),
+    ]
+    .into_iter()
+    .map(|(k, r)| (k.to_string(), r))
+    .collect()
 }

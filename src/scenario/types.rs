@@ -89,6 +89,9 @@ pub struct Scenario {
     pub policies: Policies,
     /// Policy packages: name → the levers it switches on. `baseline` switches none.
     pub packages: BTreeMap<String, Vec<String>>,
+    /// Plausible ranges of parameters that are assumptions: dotted key → [low, high].
+    /// `carenet reproduce --robust K` draws them by Latin hypercube.
+    pub uncertainty: BTreeMap<String, [f64; 2]>,
     /// The streets and their communities.
     #[serde(rename = "street")]
     pub streets: Vec<Street>,

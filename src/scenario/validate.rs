@@ -67,6 +67,17 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     streets(&mut c, &s.streets);
     policies(&mut c, &s.policies, s.simulation.weeks);
     packages(&mut c, &s.packages);
+    for (key, [lo, hi]) in &s.uncertainty {
+        let path = format!("uncertainty.{key}");
+        match crate::scenario::path::get_number(s, key) {
+            Err(e) => c.push(&path, format!("names no parameter: {e}"), "a dotted key of a numeric parameter"),
+            Ok(_) => {
+                if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+                    c.push(&path, format!("= [{lo}, {hi}] is not a range"), "[low, high] with low ≤ high, both finite");
+                }
+            }
+        }
+    }
     c.problems
 }
 

@@ -183,14 +183,28 @@ fn compare_writes_paired_differences_and_costs() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("cmp");
     let o = carenet(
-        &["compare", &small(), "--packages", "care_subsidy,time_bank", "--reps", "3", "--weeks", "60", "--out", out.to_str().unwrap()],
+        &[
+            "compare",
+            &small(),
+            "--packages",
+            "care_subsidy,time_bank",
+            "--reps",
+            "3",
+            "--weeks",
+            "60",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         tmp.path(),
     );
     assert!(o.status.success(), "{}", text(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("care_subsidy") && stdout.contains("time_bank") && stdout.contains("baseline"), "{stdout}");
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    assert_eq!(csv.lines().next().unwrap(), "package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n");
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n"
+    );
     for m in ["cost_total_yuan", "cost_per_unmet_hour_averted", "cost_per_isolated_elder_averted", "unmet_help_rate"] {
         for p in ["baseline", "care_subsidy", "time_bank"] {
             assert!(csv.lines().any(|l| l.starts_with(&format!("{p},{m},all,"))), "no {p}/{m}");
@@ -212,7 +226,22 @@ fn compare_writes_paired_differences_and_costs() {
 fn run_accepts_a_package() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("pk");
-    let o = carenet(&["run", &small(), "--package", "care_subsidy", "--reps", "2", "--weeks", "30", "--no-plots", "--out", out.to_str().unwrap()], tmp.path());
+    let o = carenet(
+        &[
+            "run",
+            &small(),
+            "--package",
+            "care_subsidy",
+            "--reps",
+            "2",
+            "--weeks",
+            "30",
+            "--no-plots",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
     assert!(o.status.success(), "{}", text(&o));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(summary.lines().nth(1).unwrap().starts_with("care_subsidy,"));

@@ -5,6 +5,8 @@ mod cli;
 mod engine;
 mod mechanisms;
 mod network;
+mod plot;
 mod policy;
+mod reproduce;
 mod scenario;
 mod support;

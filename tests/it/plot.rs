@@ -1,0 +1,318 @@
+//! `carenet plot` and `carenet report`: every plot kind from a small run and from fixtures of
+//! compare.csv and claims.csv; PNGs decode, have their size and are not blank; SVGs are
+//! well-formed and deterministic; report.html is self-contained and renders in headless
+//! Chromium.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn carenet(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_carenet")).args(args).current_dir(dir).output().expect("run carenet")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn small() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/examples/small.toml").display().to_string()
+}
+
+/// Runs the small scenario (3 replications, 60 weeks) into `out`.
+fn small_run(out: &Path, extra: &[&str]) {
+    let mut args = vec!["run", &small(), "--reps", "3", "--weeks", "60", "-q", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = carenet(&args, out.parent().unwrap());
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+/// A comparison of three packages with the baseline, in the format of `carenet compare`.
+const COMPARE_CSV: &str = "\
+package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n
+baseline,unmet_help_rate,all,0.30,0.28,0.32,0,0,0,20
+baseline,isolation_rate,all,0.10,0.09,0.11,0,0,0,20
+baseline,cost_per_unmet_hour_averted,all,,,,,,,20
+more_students,unmet_help_rate,all,0.27,0.25,0.29,-0.03,-0.04,-0.02,20
+more_students,unmet_help_rate,village,0.25,0.22,0.28,-0.02,-0.035,-0.005,20
+more_students,isolation_rate,all,0.10,0.09,0.11,-0.004,-0.012,0.003,20
+more_students,unmet_help_hours_per_year,all,150000,140000,160000,-18000,-22000,-14000,20
+more_students,cost_total_yuan,all,1400000,1400000,1400000,400000,380000,420000,20
+more_students,cost_per_unmet_hour_averted,all,22.2,18.5,27.0,22.2,18.5,27.0,20
+paid_vouchers,unmet_help_rate,all,0.25,0.23,0.27,-0.05,-0.06,-0.04,20
+paid_vouchers,isolation_rate,all,0.11,0.10,0.12,0.002,-0.003,0.007,20
+paid_vouchers,unmet_help_hours_per_year,all,140000,130000,150000,-28000,-33000,-23000,20
+paid_vouchers,cost_total_yuan,all,2000000,1900000,2100000,1000000,950000,1050000,20
+activities,unmet_help_rate,all,0.29,0.27,0.31,-0.008,-0.015,-0.001,20
+activities,isolation_rate,all,0.08,0.07,0.09,-0.025,-0.03,-0.02,20
+activities,unmet_help_hours_per_year,all,165000,155000,175000,-4000,-7000,-1000,20
+activities,cost_total_yuan,all,1100000,1050000,1150000,100000,90000,110000,20
+";
+
+/// Claims of the study with their verdicts, in the format of `carenet reproduce`.
+const CLAIMS_CSV: &str = "\
+claim,section,statement,metric,expected,effect,ci_low,ci_high,verdict,robust_share
+C1,3.1,\"Villages keep denser ties than commercial estates, so fewer elders are isolated there\",isolation_rate,negative,-0.052,-0.07,-0.034,supported,0.95
+C2,3.2,Resettlement breaks ties and raises loneliness,loneliness_mean,positive,0.012,-0.004,0.028,inconclusive,0.55
+C3,4.1,Student volunteers reduce unmet help of grade-1 elders,unmet_help_rate_grade1,negative,0.01,0.004,0.016,contradicted,0.8
+C4,4.3,Public spending per elder is highest in villages,public_yuan_per_elder_week,positive,1250,800,1700,supported,
+";
+
+/// The plots of a run and their sizes in pixels.
+const RUN_PLOTS: &[(&str, u32, u32)] = &[
+    ("timeseries_isolation_rate", 1100, 580),
+    ("timeseries_unmet_help_rate", 1100, 580),
+    ("timeseries_loneliness_mean", 1100, 580),
+    ("timeseries_grade1_underserved_rate", 1100, 580),
+    ("grade_shares", 1100, 560),
+    ("hours_by_source", 1200, 600),
+    ("networks", 1720, 760),
+];
+
+/// The plots of the fixtures and their sizes in pixels.
+const FIXTURE_PLOTS: &[(&str, u32, u32)] =
+    [("compare_forest", 1100, 376), ("compare_ce_plane", 1000, 760), ("claims", 1200, 494)].as_slice();
+
+/// A decoded PNG as RGB pixels.
+struct Image {
+    width: u32,
+    height: u32,
+    rgb: Vec<[u8; 3]>,
+}
+
+fn decode_png(path: &Path) -> Image {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut buf = vec![0; reader.output_buffer_size().expect("buffer size")];
+    let info = reader.next_frame(&mut buf).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let channels = info.color_type.samples();
+    let rgb = buf[..info.buffer_size()]
+        .chunks_exact(channels)
+        .map(|p| match channels {
+            1 | 2 => [p[0]; 3],
+            _ => [p[0], p[1], p[2]],
+        })
+        .collect();
+    Image { width: info.width, height: info.height, rgb }
+}
+
+/// Fails unless the image has more than `min_colours` distinct colours and more than
+/// `min_ink` of its pixels differ from its most common (background) colour.
+fn assert_not_blank(path: &Path, img: &Image, min_colours: usize, min_ink: f64) {
+    let mut counts = std::collections::HashMap::new();
+    for p in &img.rgb {
+        *counts.entry(*p).or_insert(0usize) += 1;
+    }
+    let background = counts.values().copied().max().unwrap_or(0);
+    let ink = 1.0 - background as f64 / img.rgb.len().max(1) as f64;
+    assert!(counts.len() > min_colours, "{}: only {} colours", path.display(), counts.len());
+    assert!(ink > min_ink, "{}: only {:.2}% of pixels drawn", path.display(), ink * 100.0);
+}
+
+/// Checks `dir/plots/NAME.png` (decodes, size, not blank) and `NAME.svg` (well-formed, size).
+fn check_plot(dir: &Path, name: &str, width: u32, height: u32) {
+    let png_path = dir.join("plots").join(format!("{name}.png"));
+    let img = decode_png(&png_path);
+    assert_eq!((img.width, img.height), (width, height), "{}", png_path.display());
+    assert_not_blank(&png_path, &img, 20, 0.02);
+
+    let svg_path = dir.join("plots").join(format!("{name}.svg"));
+    let svg = std::fs::read_to_string(&svg_path).unwrap_or_else(|e| panic!("{}: {e}", svg_path.display()));
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{}: not XML: {e}", svg_path.display()));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(root.attribute("width"), Some(width.to_string().as_str()));
+    assert_eq!(root.attribute("height"), Some(height.to_string().as_str()));
+    assert!(doc.descendants().filter(|n| n.has_tag_name("text")).count() >= 3, "{name}.svg has no title or labels");
+}
+
+fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn run_draws_every_plot_deterministically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("small");
+    small_run(&out, &[]);
+    for (name, w, h) in RUN_PLOTS {
+        check_plot(&out, name, *w, *h);
+    }
+    // Without compare.csv and claims.csv their plots are not drawn.
+    for (name, _, _) in FIXTURE_PLOTS {
+        assert!(!out.join("plots").join(format!("{name}.svg")).exists(), "{name} drawn without its input");
+    }
+    // Drawing again gives the same bytes.
+    let first = read_all(&out.join("plots"));
+    assert_eq!(first.len(), 2 * RUN_PLOTS.len());
+    let o = carenet(&["plot", out.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("wrote 7 plots"), "{}", text(&o));
+    assert!(first == read_all(&out.join("plots")), "plots differ between two draws of the same files");
+}
+
+#[test]
+fn compare_and_claims_fixtures_give_their_plots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("compare.csv"), COMPARE_CSV).unwrap();
+    std::fs::write(dir.join("claims.csv"), CLAIMS_CSV).unwrap();
+    let o = carenet(&["plot", dir.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    for (name, w, h) in FIXTURE_PLOTS {
+        check_plot(&dir, name, *w, *h);
+    }
+    let forest = std::fs::read_to_string(dir.join("plots/compare_forest.svg")).unwrap();
+    for package in ["more_students", "paid_vouchers", "activities"] {
+        assert!(forest.contains(package), "forest plot lacks {package}");
+    }
+    assert!(!forest.contains(">\nbaseline\n<"), "the baseline is not a row of the forest plot");
+    let plane = std::fs::read_to_string(dir.join("plots/compare_ce_plane.svg")).unwrap();
+    assert!(plane.contains("more_students (¥22.2/h)"), "cost per hour averted labels the point");
+    let claims = std::fs::read_to_string(dir.join("plots/claims.svg")).unwrap();
+    assert!(claims.contains("2 supported, 1 contradicted, 1 inconclusive"));
+
+    // Without the hours metric there is no cost-effectiveness plane, and nothing fails.
+    let partial = tmp.path().join("partial");
+    std::fs::create_dir_all(&partial).unwrap();
+    let rows: String = COMPARE_CSV.lines().filter(|l| !l.contains("unmet_help_hours_per_year")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(partial.join("compare.csv"), rows).unwrap();
+    let o = carenet(&["plot", partial.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(partial.join("plots/compare_forest.png").exists());
+    assert!(!partial.join("plots/compare_ce_plane.png").exists());
+}
+
+#[test]
+fn plot_and_report_fail_with_exit_1_on_nothing_to_draw() {
+    let tmp = tempfile::tempdir().unwrap();
+    for cmd in ["plot", "report"] {
+        let o = carenet(&[cmd, "no_such_dir"], tmp.path());
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {}", text(&o));
+        assert!(text(&o).contains("no_such_dir: not a directory"), "{}", text(&o));
+    }
+    let o = carenet(&["plot", "."], tmp.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("nothing to plot"), "{}", text(&o));
+    // A malformed CSV names the file.
+    std::fs::write(tmp.path().join("claims.csv"), "statement\nonly\n").unwrap();
+    let o = carenet(&["plot", "."], tmp.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("claims.csv: no column `claim`"), "{}", text(&o));
+}
+
+/// Chromium: `CHROMIUM` or Debian's /usr/bin/chromium (scripts/test installs it).
+fn chromium() -> PathBuf {
+    let path = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    assert!(
+        path.exists(),
+        "headless Chromium not found at {} (set CHROMIUM): scripts/test installs it \
+         (apt-get install --no-install-recommends chromium)",
+        path.display()
+    );
+    path
+}
+
+/// Runs headless Chromium on `url` with `args`, killing it after two minutes.
+fn run_chromium(profile: &Path, args: &[&str], url: &str) -> Output {
+    let mut child = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start chromium");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if child.try_wait().expect("wait for chromium").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish within two minutes");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("chromium output")
+}
+
+#[test]
+fn report_is_self_contained_and_renders_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("small");
+    small_run(&out, &["--no-plots"]);
+    assert!(!out.join("plots").exists(), "--no-plots drew plots");
+    std::fs::write(out.join("compare.csv"), COMPARE_CSV).unwrap();
+    std::fs::write(out.join("claims.csv"), CLAIMS_CSV).unwrap();
+    let o = carenet(&["report", out.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    // The report drew the missing plots.
+    for (name, _, _) in RUN_PLOTS.iter().chain(FIXTURE_PLOTS) {
+        assert!(out.join("plots").join(format!("{name}.svg")).exists(), "report did not draw {name}");
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let lower = html.to_lowercase();
+    for banned in ["http://", "https://", "src=\"//", "href=\"//", "<script", "@import", "url("] {
+        assert!(!lower.contains(banned), "report.html contains `{banned}`");
+    }
+    assert!(html.contains("<title>carenet report: small</title>"));
+    assert!(html.contains("@media print") && html.contains("overflow-x: auto"), "responsive and printable CSS");
+    for part in [
+        "Small test street",
+        "<dt>replications</dt><dd>3</dd>",
+        "<dt>elders at the start</dt><dd>450</dd>",
+        "id=\"results\"",
+        "id=\"compare\"",
+        "id=\"claims\"",
+        "paid_vouchers",
+        "Resettlement breaks ties",
+        "badge contradicted",
+        "id=\"fig-networks\"",
+        "id=\"fig-compare_ce_plane\"",
+    ] {
+        assert!(html.contains(part), "report.html lacks {part}");
+    }
+    assert_eq!(html.matches("<svg ").count(), RUN_PLOTS.len() + FIXTURE_PLOTS.len());
+    // Writing it again gives the same page.
+    let o = carenet(&["report", out.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(html == std::fs::read_to_string(out.join("report.html")).unwrap(), "report differs on rewrite");
+
+    // Chromium opens it: the DOM has the title, the screenshot is not blank.
+    let url = format!("file://{}", out.join("report.html").display());
+    let dom = run_chromium(&tmp.path().join("profile1"), &["--dump-dom"], &url);
+    let dom_text = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom_text.contains("carenet report: small"), "chromium --dump-dom: {}", text(&dom));
+    let shot = tmp.path().join("shot.png");
+    let o = run_chromium(
+        &tmp.path().join("profile2"),
+        &[&format!("--screenshot={}", shot.display()), "--window-size=1200,1600"],
+        &url,
+    );
+    assert!(shot.exists(), "chromium wrote no screenshot: {}", text(&o));
+    let img = decode_png(&shot);
+    assert_eq!((img.width, img.height), (1200, 1600));
+    assert_not_blank(&shot, &img, 50, 0.02);
+}
