@@ -106,6 +106,9 @@ struct CompareArgs {
     /// Packages to compare with the baseline, comma-separated (default: every package of the scenario).
     #[arg(long)]
     packages: Option<String>,
+    /// Do not draw the plots (DIR/plots/).
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// A failure and its exit code.
@@ -392,6 +395,9 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         scenario: &scenario,
     };
     output::write_manifest(&files.manifest, &manifest).map_err(|e| write_err(&files.manifest, e))?;
+    if !args.no_plots {
+        carenet::plot::plot_dir(&dir).map_err(|e| Failure::Runtime(e.to_string()))?;
+    }
     if !args.common.quiet {
         print_compare(&rows, cfg.reps);
     }

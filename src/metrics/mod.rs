@@ -67,6 +67,8 @@ pub struct WeekRecord {
     pub lever_yuan: [f64; crate::policy::N_LEVERS],
     /// Time bank: hours held at the start of the week.
     pub tb_outstanding_start: f64,
+    /// Time bank: hours members gave this week (before the credit share and the cap).
+    pub tb_given: f64,
     /// Time bank: hours credited this week.
     pub tb_deposits: f64,
     /// Time bank: hours redeemed this week.
@@ -108,7 +110,7 @@ impl WeekRecord {
             paid_private_yuan, voucher_yuan, contract_yuan, deaths, entrants, adl_onsets,
             adl_at_risk, activity_attendance, counselling_sessions, net_samples, net_n,
             net_degree_sum, net_clustering_sum, net_giant, alive_start, registered_grade1,
-            tb_outstanding_start, tb_deposits, tb_withdrawals, tb_forfeited, tb_outstanding, helper_hours;
+            tb_outstanding_start, tb_given, tb_deposits, tb_withdrawals, tb_forfeited, tb_outstanding, helper_hours;
             grade, state, loneliness_by_grade, help_requested_by_grade, help_unmet_by_grade,
             help_by, comp_by, offered_by, lever_yuan);
     }

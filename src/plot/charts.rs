@@ -143,7 +143,7 @@ impl Figure for Timeseries<'_> {
         let x_max = self.bands.iter().flat_map(|b| &b.points).map(|p| p.week).max().unwrap_or(1).max(1) as f64;
         let values = self.bands.iter().flat_map(|b| &b.points).flat_map(|p| [p.mean, p.low, p.high]);
         let (mut y0, y1) = padded_range(values, None, 0.05);
-        let all_nonneg = self.bands.iter().flat_map(|b| &b.points).all(|p| !(p.mean < 0.0));
+        let all_nonneg = self.bands.iter().flat_map(|b| &b.points).all(|p| p.mean.is_nan() || p.mean >= 0.0);
         if all_nonneg && y0 < 0.0 {
             y0 = 0.0;
         }

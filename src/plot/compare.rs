@@ -275,8 +275,9 @@ impl Figure for CostEffectPlane {
             root.draw(&Text::new(note.to_string(), (px + dx, py + dy), text_style(14.0, MUTED, pos)))?;
         }
         let palette = [OI_BLUE, OI_VERMILLION, OI_GREEN, OI_ORANGE, OI_PURPLE, OI_SKY, INK, GREY];
+        let colour = |i: usize| palette[i % palette.len()];
         for (i, p) in self.points.iter().enumerate() {
-            let c = palette[i % palette.len()];
+            let c = colour(i);
             let (hx, hl, hh) = p.hours;
             let (cy, cl, ch) = p.cost;
             if hl.is_finite() && hh.is_finite() {
@@ -285,22 +286,53 @@ impl Figure for CostEffectPlane {
             if cl.is_finite() && ch.is_finite() {
                 chart.draw_series(std::iter::once(PathElement::new(vec![(hx, cl), (hx, ch)], c.stroke_width(2))))?;
             }
-            chart.draw_series(std::iter::once(Circle::new((hx, cy), 7, c.filled())))?;
+        }
+        for (i, p) in self.points.iter().enumerate() {
+            chart.draw_series(std::iter::once(Circle::new((p.hours.0, p.cost.0), 7, colour(i).filled())))?;
+        }
+
+        // Labels: each at the first free place near its point (right, then left, then further
+        // up or down), with a leader line when it had to move away.
+        let (left_edge, top_edge) = chart.backend_coord(&(x0, y1));
+        let (right_edge, bottom_edge) = chart.backend_coord(&(x1, y0));
+        let points: Vec<(i32, i32)> = self.points.iter().map(|p| chart.backend_coord(&(p.hours.0, p.cost.0))).collect();
+        let mut taken: Vec<(i32, i32, i32, i32)> = points.iter().map(|&(x, y)| (x - 8, y - 8, x + 8, y + 8)).collect();
+        let overlaps =
+            |r: (i32, i32, i32, i32), o: &(i32, i32, i32, i32)| r.0 < o.2 && o.0 < r.2 && r.1 < o.3 && o.1 < r.3;
+        let style = text_style(15.0, INK, LEFT_CENTER);
+        for (i, p) in self.points.iter().enumerate() {
             let label = if p.per_hour.is_finite() {
                 format!("{} (¥{}/h)", p.package, tick(p.per_hour))
             } else {
                 p.package.clone()
             };
-            // The label right of the point, or left of it when it would leave the plot.
-            let (px, py) = chart.backend_coord(&(hx, cy));
-            let right_edge = chart.backend_coord(&(x1, y0)).0;
-            let style = text_style(15.0, INK, LEFT_CENTER);
-            let (tw, _) = root.estimate_text_size(&label, &style)?;
-            if px + 12 + tw as i32 > right_edge {
-                root.draw(&Text::new(label, (px - 12, py - 14), text_style(15.0, INK, RIGHT_CENTER)))?;
-            } else {
-                root.draw(&Text::new(label, (px + 12, py - 14), style))?;
+            let (tw, th) = root.estimate_text_size(&label, &style)?;
+            let (tw, th) = (tw as i32, th as i32 + 4);
+            let (px, py) = points[i];
+            let mut best: Option<(i32, i32, (i32, i32, i32, i32))> = None;
+            'search: for dy in [-14, 14, -30, 30, -46, 46, -62, 62, -78, 78, -94, 94, -110, 110] {
+                for right in [true, false] {
+                    let x = if right { px + 12 } else { px - 12 - tw };
+                    let y = py + dy;
+                    let rect = (x, y - th / 2, x + tw, y + th / 2);
+                    let inside =
+                        rect.0 >= left_edge && rect.2 <= right_edge && rect.1 >= top_edge && rect.3 <= bottom_edge;
+                    if inside && !taken.iter().enumerate().any(|(k, o)| k != i && overlaps(rect, o)) {
+                        best = Some((x, y, rect));
+                        break 'search;
+                    }
+                }
             }
+            let (x, y, rect) = best.unwrap_or_else(|| {
+                let x = if px + 12 + tw <= right_edge { px + 12 } else { px - 12 - tw };
+                (x, py - 14, (x, py - 14 - th / 2, x + tw, py - 14 + th / 2))
+            });
+            if (y - py).abs() > 20 {
+                let end = if x > px { (x - 2, y) } else { (x + tw + 2, y) };
+                root.draw(&PathElement::new(vec![(px, py), end], colour(i).mix(0.7).stroke_width(1)))?;
+            }
+            root.draw(&Text::new(label, (x, y), style.clone()))?;
+            taken.push(rect);
         }
         Ok(())
     }

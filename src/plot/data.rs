@@ -135,10 +135,12 @@ pub fn grade_shares(table: &Table) -> Vec<GradeShares> {
     }
     for p in &all[0].points {
         let find = |b: &Band| b.points.iter().find(|q| q.week == p.week).map(|q| q.mean);
-        if let (Some(s2), Some(s3)) = (find(all[1]), find(all[2])) {
-            if p.mean.is_finite() && s2.is_finite() && s3.is_finite() {
-                out.push(GradeShares { week: p.week, shares: [p.mean, s2, s3] });
-            }
+        if let (Some(s2), Some(s3)) = (find(all[1]), find(all[2]))
+            && p.mean.is_finite()
+            && s2.is_finite()
+            && s3.is_finite()
+        {
+            out.push(GradeShares { week: p.week, shares: [p.mean, s2, s3] });
         }
     }
     out

@@ -34,7 +34,7 @@ pub struct LayoutConfig {
 
 impl Default for LayoutConfig {
     fn default() -> Self {
-        LayoutConfig { iterations: 300, seed: 0x6361_7265_6e65_74, gravity: 0.2 }
+        LayoutConfig { iterations: 300, seed: 0x0063_6172_656e_6574, gravity: 0.2 }
     }
 }
 

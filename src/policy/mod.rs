@@ -98,6 +98,7 @@ pub struct Planning {
     pub enrolled_students: usize,
     pub registered_grade1: f64,
     pub registered: f64,
+    /// Hours time-bank members gave last week (before the credit share and the cap).
     pub banked_hours_last_week: f64,
     pub contract_budget: f64,
 }
@@ -113,7 +114,7 @@ pub struct Levers {
     pub student_attrition_factor: f64,
     /// student_credits: factor on yearly recruitment.
     pub student_recruit_factor: f64,
-    /// student_credits: administration cost per enrolled student this week (yuan).
+    /// student_credits: administration cost of the street's enrolled students this week (yuan).
     pub student_admin_weekly: f64,
     /// activity_programme: extra sessions per community this week.
     pub extra_sessions: f64,
@@ -133,6 +134,8 @@ pub struct Levers {
     pub time_bank: bool,
     /// time_bank: share of each hour given that is credited (1 unless the budget cap binds).
     pub time_bank_credit: f64,
+    /// time_bank: share of elders who are members (only members bank and redeem).
+    pub time_bank_membership: f64,
     /// time_bank: willingness gain per hour banked.
     pub time_bank_gain: f64,
     /// time_bank: most hours one member can hold.
@@ -151,7 +154,7 @@ pub struct Levers {
     pub supervision_weekly: f64,
     /// public_funding: factor on the contract budget (its extra is the lever's cost).
     pub budget_factor: f64,
-    /// merchant_alliance: discount on paid services (share of the price).
+    /// merchant_alliance: discount on paid services for members (registered elders).
     pub paid_discount: f64,
     /// merchant_alliance: cost per member (registered elder) this week (yuan).
     pub merchant_member_weekly: f64,
@@ -181,6 +184,7 @@ impl Levers {
             counselling_session_cost: 0.0,
             time_bank: false,
             time_bank_credit: 0.0,
+            time_bank_membership: 0.0,
             time_bank_gain: 0.0,
             time_bank_max: 0.0,
             time_bank_admin: 0.0,
@@ -224,7 +228,7 @@ pub fn levers_for_week(p: &Policies, package: &Package, week: u32, plan: &Planni
         lv.student_hours_factor = 1.0 + (c.hours_factor - 1.0) * s;
         lv.student_recruit_factor = 1.0 + (c.recruit_factor - 1.0) * s;
         lv.student_attrition_factor = 1.0 + (c.attrition_factor - 1.0) * s;
-        lv.student_admin_weekly = admin * s;
+        lv.student_admin_weekly = admin * s * plan.enrolled_students as f64;
     }
     let c = &p.activity_programme;
     if on(Lever::ActivityProgramme, c.start_week, c.end_week) {
@@ -245,6 +249,7 @@ pub fn levers_for_week(p: &Policies, package: &Package, week: u32, plan: &Planni
     if on(Lever::TimeBank, c.start_week, c.end_week) {
         lv.time_bank = true;
         lv.time_bank_credit = scale(c.annual_budget_cap, c.admin_per_hour * plan.banked_hours_last_week);
+        lv.time_bank_membership = c.membership_share;
         lv.time_bank_gain = c.willingness_gain_per_hour;
         lv.time_bank_max = c.max_balance_hours;
         lv.time_bank_admin = c.admin_per_hour;

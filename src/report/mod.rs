@@ -167,18 +167,30 @@ fn fixed(v: f64, decimals: usize) -> String {
     if v < 0.0 && !zero { format!("−{grouped}") } else { grouped }
 }
 
-/// A value of `kind`: a share as a percentage, a difference of shares in percentage points
+/// What a value is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Show {
+    /// A level: shares as percentages.
+    Level,
+    /// A gap between two levels: shares in percentage points.
+    Gap,
+    /// A signed change: shares in percentage points, `+` when positive.
+    Change,
+}
+
+/// A value of `kind`: a share as a percentage, a gap or change of shares in percentage points
 /// (one decimal, two below 1).
-fn value(v: f64, kind: Kind, difference: bool) -> String {
+fn value(v: f64, kind: Kind, show: Show) -> String {
     if !v.is_finite() {
         return "—".into();
     }
     let pct = |x: f64| fixed(x * 100.0, if (x * 100.0).abs() < 1.0 { 2 } else { 1 });
-    match (kind, difference) {
-        (Kind::Share, false) => format!("{}%", pct(v)),
-        (Kind::Share, true) => format!("{} pp", signed(pct(v), v)),
-        (Kind::Number, true) => signed(number(v), v),
-        (Kind::Number, false) => number(v),
+    match (kind, show) {
+        (Kind::Share, Show::Level) => format!("{}%", pct(v)),
+        (Kind::Share, Show::Gap) => format!("{} pp", pct(v)),
+        (Kind::Share, Show::Change) => format!("{} pp", signed(pct(v), v)),
+        (Kind::Number, Show::Change) => signed(number(v), v),
+        (Kind::Number, _) => number(v),
     }
 }
 
@@ -187,14 +199,10 @@ fn signed(s: String, v: f64) -> String {
 }
 
 /// A cell: the value and, when defined, its 95% interval below it.
-fn cell(mean: f64, lo: f64, hi: f64, kind: Kind, difference: bool) -> String {
-    let v = escape(&value(mean, kind, difference));
+fn cell(mean: f64, lo: f64, hi: f64, kind: Kind, show: Show) -> String {
+    let v = escape(&value(mean, kind, show));
     if lo.is_finite() && hi.is_finite() {
-        format!(
-            "{v}<br><small>{} to {}</small>",
-            escape(&value(lo, kind, difference)),
-            escape(&value(hi, kind, difference))
-        )
+        format!("{v}<br><small>{} to {}</small>", escape(&value(lo, kind, show)), escape(&value(hi, kind, show)))
     } else {
         v
     }
@@ -248,10 +256,10 @@ pub fn render_report(dir: &Path) -> Result<String, ReportError> {
     let _ = writeln!(h, "<title>{}</title>", escape(&title));
     let _ = writeln!(h, "<style>{CSS}</style>\n</head>\n<body>\n<main>");
     let _ = writeln!(h, "<header><h1>{}</h1>", escape(&title));
-    if let Some(d) = manifest.as_ref().and_then(|m| m.pointer("/scenario/description")).and_then(Value::as_str) {
-        if !d.is_empty() {
-            let _ = writeln!(h, "<p class=\"lead\">{}</p>", escape(d));
-        }
+    if let Some(d) = manifest.as_ref().and_then(|m| m.pointer("/scenario/description")).and_then(Value::as_str)
+        && !d.is_empty()
+    {
+        let _ = writeln!(h, "<p class=\"lead\">{}</p>", escape(d));
     }
     h.push_str("</header>\n");
 
@@ -461,7 +469,10 @@ fn results_section(h: &mut String, rows: &[SummaryEntry]) {
             let c = of
                 .iter()
                 .find(|r| r.metric == *metric && r.group == *g)
-                .map(|r| cell(r.mean, r.ci_low, r.ci_high, *kind, *g == "gap_between_types"))
+                .map(|r| {
+                    let show = if *g == "gap_between_types" { Show::Gap } else { Show::Level };
+                    cell(r.mean, r.ci_low, r.ci_high, *kind, show)
+                })
                 .unwrap_or_else(|| "—".into());
             let _ = write!(h, "<td>{c}</td>");
         }
@@ -486,7 +497,7 @@ fn results_section(h: &mut String, rows: &[SummaryEntry]) {
                 let c = rows
                     .iter()
                     .find(|r| r.package == *p && r.metric == *metric && r.group == "all")
-                    .map(|r| cell(r.mean, r.ci_low, r.ci_high, *kind, false))
+                    .map(|r| cell(r.mean, r.ci_low, r.ci_high, *kind, Show::Level))
                     .unwrap_or_else(|| "—".into());
                 let _ = write!(h, "<td>{c}</td>");
             }
@@ -538,7 +549,7 @@ fn compare_table(h: &mut String, rows: &[&CompareRow], with_type: bool) {
             let diff = if is_ratio(&r.metric) || r.package == "baseline" {
                 "—".to_string()
             } else {
-                cell(r.diff, r.diff_ci_low, r.diff_ci_high, kind, true)
+                cell(r.diff, r.diff_ci_low, r.diff_ci_high, kind, Show::Change)
             };
             let diff_class = if diff == "—" {
                 ""
@@ -552,7 +563,7 @@ fn compare_table(h: &mut String, rows: &[&CompareRow], with_type: bool) {
             let _ = writeln!(
                 h,
                 "<td>{}</td><td{diff_class}>{diff}</td><td>{}</td></tr>",
-                cell(r.mean, r.ci_low, r.ci_high, kind, false),
+                cell(r.mean, r.ci_low, r.ci_high, kind, Show::Level),
                 escape(&r.n)
             );
         }
@@ -638,7 +649,7 @@ const CSS: &str = r#"
 * { box-sizing: border-box; }
 body { margin: 0; color: #222; background: #fff; line-height: 1.5;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; }
-main { max-width: 1120px; margin: 0 auto; padding: 20px 16px 40px; }
+main { max-width: 1200px; margin: 0 auto; padding: 20px 16px 40px; }
 h1 { font-size: 1.7rem; line-height: 1.25; margin: 0.2em 0 0.3em; }
 h2 { font-size: 1.3rem; margin: 2.2em 0 0.6em; padding-bottom: 0.2em; border-bottom: 2px solid #e4e4e4; }
 h3 { font-size: 1.05rem; margin: 1.4em 0 0.4em; }
@@ -709,13 +720,14 @@ mod tests {
         assert_eq!(number(3.0), "3");
         assert_eq!(number(2.5), "2.50");
         assert_eq!(number(f64::NAN), "—");
-        assert_eq!(value(0.125, Kind::Share, false), "12.5%");
-        assert_eq!(value(0.2, Kind::Share, false), "20.0%");
-        assert_eq!(value(0.0063, Kind::Share, false), "0.63%");
-        assert_eq!(value(-0.021, Kind::Share, true), "−2.1 pp");
-        assert_eq!(value(0.001, Kind::Share, true), "+0.10 pp");
-        assert_eq!(value(0.0, Kind::Share, true), "0.00 pp");
-        assert_eq!(value(12.0, Kind::Number, true), "+12");
+        assert_eq!(value(0.125, Kind::Share, Show::Level), "12.5%");
+        assert_eq!(value(0.2, Kind::Share, Show::Level), "20.0%");
+        assert_eq!(value(0.0063, Kind::Share, Show::Level), "0.63%");
+        assert_eq!(value(-0.021, Kind::Share, Show::Change), "−2.1 pp");
+        assert_eq!(value(0.001, Kind::Share, Show::Change), "+0.10 pp");
+        assert_eq!(value(0.0, Kind::Share, Show::Change), "0.00 pp");
+        assert_eq!(value(12.0, Kind::Number, Show::Change), "+12");
+        assert_eq!(value(0.05, Kind::Share, Show::Gap), "5.0 pp");
     }
 
     #[test]

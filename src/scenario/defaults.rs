@@ -403,7 +403,8 @@ impl Default for Counselling {
 impl Default for TimeBank {
     fn default() -> Self {
         TimeBank {
-            willingness_gain_per_hour: 0.01,
+            membership_share: 0.3,
+            willingness_gain_per_hour: 0.02,
             max_balance_hours: 1500.0,
             admin_per_hour: 2.0,
             start_week: 0,

@@ -542,7 +542,9 @@ pub struct Counselling {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TimeBank {
-    /// Rise in willingness per hour banked.
+    /// Share of elders who join the bank (only members bank and redeem hours).
+    pub membership_share: f64,
+    /// Rise in willingness per hour banked, times (1 − willingness).
     pub willingness_gain_per_hour: f64,
     /// Most hours one member can hold (further hours given are not credited).
     pub max_balance_hours: f64,

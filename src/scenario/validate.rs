@@ -122,6 +122,7 @@ fn policies(c: &mut Checker, p: &Policies, weeks: u32) {
     c.non_negative("policies.counselling.cost_per_session", x.cost_per_session);
     lever_window(c, "counselling", x.start_week, x.end_week, x.annual_budget_cap, weeks);
     let x = &p.time_bank;
+    c.number("policies.time_bank.membership_share", x.membership_share, 0.0..=1.0, SHARE);
     c.number("policies.time_bank.willingness_gain_per_hour", x.willingness_gain_per_hour, 0.0..=1.0, UNIT);
     c.non_negative("policies.time_bank.max_balance_hours", x.max_balance_hours);
     c.non_negative("policies.time_bank.admin_per_hour", x.admin_per_hour);

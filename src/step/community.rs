@@ -246,13 +246,21 @@ pub fn serve_and_update(
     observe(c, m, lv, week, rec, bands);
 }
 
+/// Whether elder `i` belongs to the time bank (a fixed share of elders, by
+/// their membership draw).
+#[inline]
+fn member(e: &Elders, i: usize, lv: &Levers) -> bool {
+    (e.membership[i] as f64) < lv.time_bank_membership
+}
+
 /// Credits `h` hours given by helper `j` to their time-bank account (up to the
 /// balance cap, times the week's credit share); returns the hours credited.
 #[inline]
-fn bank(e: &mut Elders, j: usize, h: f32, lv: &Levers) -> f32 {
-    if !lv.time_bank {
+fn bank(e: &mut Elders, j: usize, h: f32, lv: &Levers, given: &mut f64) -> f32 {
+    if !lv.time_bank || !member(e, j, lv) {
         return 0.0;
     }
+    *given += h as f64;
     let room = (lv.time_bank_max as f32 - e.time_bank[j]).max(0.0);
     let credit = (h * lv.time_bank_credit as f32).min(room);
     e.time_bank[j] += credit;
@@ -356,7 +364,7 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
             e.last_contact[j] = wk;
             g.touched[eid as usize] = true;
             rec.help_by[MUTUAL_AID] += h as f64;
-            rec.tb_deposits += bank(e, j, h, lv) as f64;
+            rec.tb_deposits += bank(e, j, h, lv, &mut rec.tb_given) as f64;
             if e.help_left[i] <= 0.0 {
                 break;
             }
@@ -394,14 +402,17 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
                 e.last_contact[i] = wk;
                 e.last_contact[j] = wk;
                 rec.help_by[MUTUAL_AID] += h as f64;
-                rec.tb_deposits += bank(e, j, h, lv) as f64;
+                rec.tb_deposits += bank(e, j, h, lv, &mut rec.tb_given) as f64;
             }
         }
     }
 
     // 3d. Time bank: members with a balance redeem hours for their remaining
-    // help need from any helper with capacity; the helper banks what they give.
-    // Hours move between accounts: withdrawals equal the hours served.
+    // help need from member helpers with capacity; the helper banks what they
+    // give. Hours move between accounts: withdrawals equal the hours served.
+    if lv.time_bank {
+        c.helpers.retain(|&j| member(e, j as usize, lv));
+    }
     if lv.time_bank && !c.helpers.is_empty() {
         for &iu in &c.order {
             let i = iu as usize;
@@ -423,7 +434,7 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
                 e.last_contact[j] = wk;
                 rec.help_by[MUTUAL_AID] += h as f64;
                 rec.tb_withdrawals += h as f64;
-                rec.tb_deposits += bank(e, j, h, lv) as f64;
+                rec.tb_deposits += bank(e, j, h, lv, &mut rec.tb_given) as f64;
             }
         }
     }
@@ -431,7 +442,9 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
 
     // 4. Paid services: price after discount, paid from the elder's care budget
     // and (grade 1) the care-subsidy voucher, within the market's capacity.
-    let price = s.paid_services.price_per_hour * (1.0 - lv.paid_discount);
+    // Members of the merchant alliance (registered elders) pay the discounted price.
+    let full_price = s.paid_services.price_per_hour;
+    let member_price = full_price * (1.0 - lv.paid_discount);
     let mut market = c.paid_capacity;
     rec.offered_by[PAID] += market;
     for &iu in &c.order {
@@ -444,6 +457,7 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
             continue;
         }
         let voucher = if e.grade[i] == 1 && e.registered[i] { lv.voucher_weekly } else { 0.0 };
+        let price = if e.registered[i] { member_price } else { full_price };
         let budget = s.paid_services.weekly_budget[e.income[i] as usize] + voucher;
         let affordable = if price > 0.0 { budget / price } else { f64::INFINITY };
         let h = left.min(affordable).min(market);
@@ -736,7 +750,7 @@ fn update_states(c: &mut Community, m: &Model, lv: &Levers, wk: i32, rec: &mut W
         }
         nw += wi.recognition_gain_per_hour as f32 * e.helped[i];
         // Time-bank credit raises the willingness of the helpers who bank hours.
-        nw += lv.time_bank_gain as f32 * e.banked[i];
+        nw += lv.time_bank_gain as f32 * e.banked[i] * (1.0 - w);
         if e.helped[i] > wi.overload_hours as f32 {
             nw -= wi.overload_loss as f32;
         }

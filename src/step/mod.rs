@@ -110,7 +110,7 @@ fn step_street(st: &mut Street, m: &Model, week: u32, records: &mut [WeekRecord]
     for r in records.iter() {
         st.plan.registered_grade1 += r.registered_grade1;
         st.plan.registered += r.registered;
-        st.plan.banked_hours += r.tb_deposits;
+        st.plan.banked_hours += r.tb_given;
     }
 }
 
@@ -267,14 +267,14 @@ pub fn case_management(st: &mut Street, m: &Model, lv: &Levers) {
     let n_comm = st.communities.len() as f64;
     // Street-level lever costs are attributed to communities by their share of
     // the street's initial elders (the contract's extra by its allocation).
-    let enrolled = st.students.iter().filter(|x| x.enrolled).count() as f64;
-    let extra_budget = st.contract_budget * (lv.budget_factor - 1.0).max(0.0);
+    // The extra (or, below 1, the saving) of public funding.
+    let extra_budget = st.contract_budget * (lv.budget_factor - 1.0);
     for c in st.communities.iter_mut() {
         let share = if total_weight > 0.0 { c.need_weight / total_weight } else { 1.0 / n_comm };
         c.sw_hours = hours * share;
         c.contract_yuan = budget / 52.0 * share;
         c.street_lever_yuan = [0.0; N_LEVERS];
-        c.street_lever_yuan[Lever::StudentCredits as usize] = lv.student_admin_weekly * enrolled * c.street_share;
+        c.street_lever_yuan[Lever::StudentCredits as usize] = lv.student_admin_weekly * c.street_share;
         c.street_lever_yuan[Lever::InfoPlatform as usize] = lv.platform_weekly * c.street_share;
         c.street_lever_yuan[Lever::Supervision as usize] = lv.supervision_weekly * c.street_share;
         c.street_lever_yuan[Lever::PublicFunding as usize] = extra_budget / 52.0 * share;

@@ -86,6 +86,9 @@ pub struct Elders {
     pub banked: Vec<f32>,
     /// Time-bank balance in hours.
     pub time_bank: Vec<f32>,
+    /// Uniform draw in [0, 1): the elder is a time-bank member when it is below
+    /// the bank's membership share.
+    pub membership: Vec<f32>,
     pub got_neighbour_help: Vec<bool>,
     pub attended: Vec<bool>,
 }
@@ -128,6 +131,7 @@ impl Elders {
             helped,
             banked,
             time_bank,
+            membership,
             got_neighbour_help,
             attended
         );
@@ -149,6 +153,7 @@ pub struct NewElder {
     pub building: u32,
     pub grade: u8,
     pub week: i32,
+    pub membership: f32,
 }
 
 impl Elders {
@@ -180,6 +185,7 @@ impl Elders {
             self.helped.push(0.0);
             self.banked.push(0.0);
             self.time_bank.push(0.0);
+            self.membership.push(e.membership);
             self.got_neighbour_help.push(false);
             self.attended.push(false);
         } else {
@@ -208,6 +214,7 @@ impl Elders {
             self.helped[i] = 0.0;
             self.banked[i] = 0.0;
             self.time_bank[i] = 0.0;
+            self.membership[i] = e.membership;
             self.got_neighbour_help[i] = false;
             self.attended[i] = false;
         }

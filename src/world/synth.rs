@@ -69,6 +69,7 @@ pub fn draw_elder(
     let loneliness = beta_mean(tp.loneliness_mean, s.loneliness.initial_concentration, rng);
     let willingness = beta_mean(tp.willingness_mean, s.willingness.initial_concentration, rng);
     let registered = rng.random::<f64>() < registered_share;
+    let membership = rng.random::<f32>();
     let grade = grade_of(
         state,
         lives_alone,
@@ -89,6 +90,7 @@ pub fn draw_elder(
         building,
         grade,
         week,
+        membership,
     }
 }
 

@@ -21,7 +21,8 @@ fn small() -> String {
 
 /// Runs the small scenario (3 replications, 60 weeks) into `out`.
 fn small_run(out: &Path, extra: &[&str]) {
-    let mut args = vec!["run", &small(), "--reps", "3", "--weeks", "60", "-q", "--out", out.to_str().unwrap()];
+    let scenario = small();
+    let mut args = vec!["run", &scenario, "--reps", "3", "--weeks", "60", "-q", "--out", out.to_str().unwrap()];
     args.extend_from_slice(extra);
     let o = carenet(&args, out.parent().unwrap());
     assert!(o.status.success(), "{}", text(&o));
@@ -184,7 +185,8 @@ fn compare_and_claims_fixtures_give_their_plots() {
     // Without the hours metric there is no cost-effectiveness plane, and nothing fails.
     let partial = tmp.path().join("partial");
     std::fs::create_dir_all(&partial).unwrap();
-    let rows: String = COMPARE_CSV.lines().filter(|l| !l.contains("unmet_help_hours_per_year")).map(|l| format!("{l}\n")).collect();
+    let rows: String =
+        COMPARE_CSV.lines().filter(|l| !l.contains("unmet_help_hours_per_year")).map(|l| format!("{l}\n")).collect();
     std::fs::write(partial.join("compare.csv"), rows).unwrap();
     let o = carenet(&["plot", partial.to_str().unwrap()], tmp.path());
     assert!(o.status.success(), "{}", text(&o));
@@ -222,8 +224,16 @@ fn chromium() -> PathBuf {
     path
 }
 
-/// Runs headless Chromium on `url` with `args`, killing it after two minutes.
-fn run_chromium(profile: &Path, args: &[&str], url: &str) -> Output {
+/// What headless Chromium printed.
+struct ChromiumOutput {
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs headless Chromium on `url` with `args` (profile and output files in `work`), killing it
+/// after two minutes. Its output goes to files: a pipe that nobody reads would fill and block it.
+fn run_chromium(work: &Path, name: &str, args: &[&str], url: &str) -> ChromiumOutput {
+    let (out_path, err_path) = (work.join(format!("{name}.stdout")), work.join(format!("{name}.stderr")));
     let mut child = Command::new(chromium())
         .args([
             "--headless",
@@ -236,26 +246,27 @@ fn run_chromium(profile: &Path, args: &[&str], url: &str) -> Output {
             "--disable-sync",
             "--hide-scrollbars",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--user-data-dir={}", work.join(format!("{name}-profile")).display()))
         .args(args)
         .arg(url)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
         .spawn()
         .expect("start chromium");
     let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if child.try_wait().expect("wait for chromium").is_some() {
-            break;
-        }
+    while child.try_wait().expect("wait for chromium").is_none() {
         if Instant::now() > deadline {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("chromium did not finish within two minutes");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    child.wait_with_output().expect("chromium output")
+    ChromiumOutput {
+        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
+    }
 }
 
 #[test]
@@ -302,16 +313,12 @@ fn report_is_self_contained_and_renders_in_chromium() {
 
     // Chromium opens it: the DOM has the title, the screenshot is not blank.
     let url = format!("file://{}", out.join("report.html").display());
-    let dom = run_chromium(&tmp.path().join("profile1"), &["--dump-dom"], &url);
-    let dom_text = String::from_utf8_lossy(&dom.stdout);
-    assert!(dom_text.contains("carenet report: small"), "chromium --dump-dom: {}", text(&dom));
+    let dom = run_chromium(tmp.path(), "dom", &["--dump-dom"], &url);
+    assert!(dom.stdout.contains("carenet report: small"), "chromium --dump-dom: {}{}", dom.stdout, dom.stderr);
     let shot = tmp.path().join("shot.png");
-    let o = run_chromium(
-        &tmp.path().join("profile2"),
-        &[&format!("--screenshot={}", shot.display()), "--window-size=1200,1600"],
-        &url,
-    );
-    assert!(shot.exists(), "chromium wrote no screenshot: {}", text(&o));
+    let screenshot = format!("--screenshot={}", shot.display());
+    let o = run_chromium(tmp.path(), "shot", &[&screenshot, "--window-size=1200,1600"], &url);
+    assert!(shot.exists(), "chromium wrote no screenshot: {}", o.stderr);
     let img = decode_png(&shot);
     assert_eq!((img.width, img.height), (1200, 1600));
     assert_not_blank(&shot, &img, 50, 0.02);
