@@ -21,6 +21,8 @@ pub struct WeekRecord {
     pub paired: f64,
     pub isolated: f64,
     pub few_ties: f64,
+    /// Elders with loneliness above the moderate threshold.
+    pub lonely: f64,
     pub loneliness_sum: f64,
     pub loneliness_by_grade: [f64; 3],
     pub help_requested: f64,
@@ -105,7 +107,7 @@ impl WeekRecord {
     /// Adds `o` into `self` (fields in a fixed order, so sums are reproducible).
     pub fn add(&mut self, o: &WeekRecord) {
         add_fields!(self, o;
-            weeks, alive, registered, paired, isolated, few_ties, loneliness_sum, help_requested,
+            weeks, alive, registered, paired, isolated, few_ties, lonely, loneliness_sum, help_requested,
             help_unmet, comp_requested, comp_unmet, grade1_with_need, grade1_underserved,
             paid_private_yuan, voucher_yuan, contract_yuan, deaths, entrants, adl_onsets,
             adl_at_risk, activity_attendance, counselling_sessions, net_samples, net_n,
@@ -154,6 +156,9 @@ pub const METRICS: &[Metric] = &[
         r.few_ties, r.alive
     )),
     metric!("loneliness_mean", "mean loneliness (0-1)", |r| ratio(r.loneliness_sum, r.alive)),
+    metric!("lonely_share", "share of elders with loneliness above loneliness.moderate_threshold", |r| ratio(
+        r.lonely, r.alive
+    )),
     metric!("loneliness_mean_grade1", "mean loneliness of grade-1 elders", |r| ratio(
         r.loneliness_by_grade[0],
         r.grade[0]

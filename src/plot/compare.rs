@@ -192,6 +192,9 @@ struct PlanePoint {
     per_hour: f64,
 }
 
+/// A label's box in pixels: left, top, right, bottom.
+type Rect = (i32, i32, i32, i32);
+
 /// Hours of unmet help averted per year (x) against extra cost (y), one point per package,
 /// with 95% intervals both ways.
 pub(crate) struct CostEffectPlane {
@@ -296,7 +299,7 @@ impl Figure for CostEffectPlane {
         let (left_edge, top_edge) = chart.backend_coord(&(x0, y1));
         let (right_edge, bottom_edge) = chart.backend_coord(&(x1, y0));
         let points: Vec<(i32, i32)> = self.points.iter().map(|p| chart.backend_coord(&(p.hours.0, p.cost.0))).collect();
-        let mut taken: Vec<(i32, i32, i32, i32)> = points.iter().map(|&(x, y)| (x - 8, y - 8, x + 8, y + 8)).collect();
+        let mut taken: Vec<Rect> = points.iter().map(|&(x, y)| (x - 8, y - 8, x + 8, y + 8)).collect();
         let overlaps =
             |r: (i32, i32, i32, i32), o: &(i32, i32, i32, i32)| r.0 < o.2 && o.0 < r.2 && r.1 < o.3 && o.1 < r.3;
         let style = text_style(15.0, INK, LEFT_CENTER);
@@ -309,7 +312,7 @@ impl Figure for CostEffectPlane {
             let (tw, th) = root.estimate_text_size(&label, &style)?;
             let (tw, th) = (tw as i32, th as i32 + 4);
             let (px, py) = points[i];
-            let mut best: Option<(i32, i32, (i32, i32, i32, i32))> = None;
+            let mut best: Option<(i32, i32, Rect)> = None;
             'search: for dy in [-14, 14, -30, 30, -46, 46, -62, 62, -78, 78, -94, 94, -110, 110] {
                 for right in [true, false] {
                     let x = if right { px + 12 } else { px - 12 - tw };

@@ -905,6 +905,8 @@ fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32, rec: &mut WeekR
     let mut lonely_by_grade = [0f64; 3];
     let (mut registered, mut paired, mut isolated, mut few_ties) = (0u32, 0u32, 0u32, 0u32);
     let (mut registered_grade1, mut balance, mut helper_hours) = (0u32, 0f64, 0f64);
+    let moderate = s.loneliness.moderate_threshold as f32;
+    let mut lonely = 0u32;
     for i in 0..e.len() {
         if !e.alive[i] {
             continue;
@@ -916,6 +918,7 @@ fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32, rec: &mut WeekR
         lonely_by_grade[gi] += e.loneliness[i] as f64;
         registered += u32::from(e.registered[i]);
         registered_grade1 += u32::from(e.registered[i] && gi == 0);
+        lonely += u32::from(e.loneliness[i] > moderate);
         balance += e.time_bank[i] as f64;
         helper_hours += (e.helper_left[i] + e.helped[i]) as f64;
         paired += u32::from(e.pair_kind[i] != PAIR_NONE);
@@ -934,6 +937,7 @@ fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32, rec: &mut WeekR
     rec.loneliness_sum = lonely_by_grade[0] + lonely_by_grade[1] + lonely_by_grade[2];
     rec.registered = registered as f64;
     rec.registered_grade1 = registered_grade1 as f64;
+    rec.lonely = lonely as f64;
     // Time-bank ledger: balances at the end of the week, and this week's helper
     // supply (the hours capable elders could give).
     rec.tb_outstanding = balance;
