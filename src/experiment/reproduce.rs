@@ -233,16 +233,14 @@ fn run_keys(claims: &Claims) -> Vec<RunKey> {
     keys
 }
 
+/// One finished replication: (run key, replication, window totals per group).
+type RepWindow = (usize, usize, [WeekRecord; 4]);
+
 /// Window totals per group, `[key][rep]`.
 type Totals = Vec<Vec<[WeekRecord; 4]>>;
 
 /// Runs every key on scenario `s` for `reps` replications (common random numbers).
-fn run_all(
-    s: &Scenario,
-    keys: &[RunKey],
-    cfg: &RunConfig,
-    window: u32,
-) -> Result<Vec<(usize, usize, [WeekRecord; 4])>, String> {
+fn run_all(s: &Scenario, keys: &[RunKey], cfg: &RunConfig, window: u32) -> Result<Vec<RepWindow>, String> {
     let mut models = Vec::with_capacity(keys.len());
     for k in keys {
         let sc = set_numbers(s, &k.overrides()).map_err(|e| e.to_string())?;
@@ -261,7 +259,7 @@ fn run_all(
         .collect())
 }
 
-fn totals_from(flat: Vec<(usize, usize, [WeekRecord; 4])>, n_keys: usize, reps: usize) -> Totals {
+fn totals_from(flat: Vec<RepWindow>, n_keys: usize, reps: usize) -> Totals {
     let mut t = vec![vec![[WeekRecord::default(); 4]; reps]; n_keys];
     for (k, r, w) in flat {
         t[k][r] = w;
@@ -367,7 +365,7 @@ pub fn reproduce(
         ),
         None => None,
     };
-    let install = |f: &(dyn Fn() -> Result<Vec<(usize, usize, [WeekRecord; 4])>, String> + Sync)| match &pool {
+    let install = |f: &(dyn Fn() -> Result<Vec<RepWindow>, String> + Sync)| match &pool {
         Some(p) => p.install(f),
         None => f(),
     };

@@ -337,22 +337,6 @@ pub fn default_packages() -> std::collections::BTreeMap<String, Vec<String>> {
     p
 }
 
-impl Default for Policies {
-    fn default() -> Self {
-        Policies {
-            care_subsidy: CareSubsidy::default(),
-            student_credits: StudentCredits::default(),
-            activity_programme: ActivityProgramme::default(),
-            counselling: Counselling::default(),
-            time_bank: TimeBank::default(),
-            info_platform: InfoPlatform::default(),
-            supervision: Supervision::default(),
-            public_funding: PublicFunding::default(),
-            merchant_alliance: MerchantAlliance::default(),
-        }
-    }
-}
-
 impl Default for CareSubsidy {
     fn default() -> Self {
         CareSubsidy { monthly_voucher: 500.0, start_week: 0, end_week: 0, annual_budget_cap: 0.0 }

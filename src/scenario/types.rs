@@ -460,7 +460,7 @@ pub struct Community {
 /// `end_week` (exclusive; 0 = to the end of the run). `annual_budget_cap` (yuan
 /// per year; 0 = no cap) scales the lever's dose down in any week whose planned
 /// cost would exceed a 52nd of the cap.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Policies {
     pub care_subsidy: CareSubsidy,
