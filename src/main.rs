@@ -51,6 +51,61 @@ enum Command {
         /// Output directory of a run (or of compare, reproduce).
         dir: PathBuf,
     },
+    /// Sweep numeric parameters over a grid or a Latin hypercube (resumable, shardable).
+    Sweep(SweepArgs),
+    /// Check that every cell of a (sharded) sweep is present and write DIR/sweep.csv.
+    Merge {
+        /// Output directory of the sweep.
+        dir: PathBuf,
+    },
+    /// Print an sbatch script: the sweep as a Slurm job array plus the dependent merge job.
+    SlurmScript(SlurmScriptArgs),
+}
+
+/// The cells of a sweep: a grid or a Latin hypercube.
+#[derive(Args)]
+struct DesignArgs {
+    /// A grid axis (repeat for more): every combination of the axes' values is a cell.
+    #[arg(long, value_name = "KEY=LO:HI:STEP")]
+    grid: Vec<String>,
+    /// N Latin-hypercube cells over the --vary ranges.
+    #[arg(long, value_name = "N", conflicts_with = "grid")]
+    lhs: Option<usize>,
+    /// A range for --lhs (repeat for more).
+    #[arg(long, value_name = "KEY=LO:HI", requires = "lhs")]
+    vary: Vec<String>,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[command(flatten)]
+    design: DesignArgs,
+    /// Run only shard K of N (0 ≤ K < N: cells i with i % N == K), or `slurm` to read
+    /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; `carenet merge DIR` joins the shards.
+    #[arg(long, value_name = "K/N|slurm")]
+    shard: Option<String>,
+}
+
+#[derive(Args)]
+struct SlurmScriptArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[command(flatten)]
+    design: DesignArgs,
+    /// Array tasks (shards).
+    #[arg(long, default_value_t = 10)]
+    tasks: usize,
+    /// CPUs per array task (its --threads).
+    #[arg(long, default_value_t = 4)]
+    cpus_per_task: usize,
+    /// Time limit per array task (sbatch --time).
+    #[arg(long, default_value = "02:00:00")]
+    time: String,
+    /// The carenet binary the jobs call (default: this one).
+    #[arg(long)]
+    carenet: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -129,6 +184,9 @@ fn main() -> ExitCode {
         Command::Init { file } => cmd_init(&file),
         Command::Plot { dir } => cmd_plot(&dir),
         Command::Report { dir } => cmd_report(&dir),
+        Command::Sweep(args) => cmd_sweep(args),
+        Command::Merge { dir } => cmd_merge(&dir),
+        Command::SlurmScript(args) => cmd_slurm_script(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -447,7 +505,9 @@ fn cmd_reproduce(args: ReproduceArgs) -> Result<(), Failure> {
     let wall = t0.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let command = format!(
-        "carenet reproduce --reps {} --seed {} --weeks {} --robust {}{}",
+        "carenet reproduce{}{} --reps {} --seed {} --weeks {} --robust {}{}",
+        args.scenario.as_ref().map(|p| format!(" --scenario {}", p.display())).unwrap_or_default(),
+        args.claims.as_ref().map(|p| format!(" --claims {}", p.display())).unwrap_or_default(),
         cfg.reps,
         cfg.seed,
         cfg.weeks,
@@ -461,7 +521,7 @@ fn cmd_reproduce(args: ReproduceArgs) -> Result<(), Failure> {
     let files = RunFiles::in_dir(&dir);
     let manifest = Manifest {
         carenet_version: env!("CARGO_PKG_VERSION"),
-        command: "reproduce",
+        command: &command,
         scenario_name: &scenario.name,
         scenario_files: loaded.files.iter().map(|p| p.display().to_string()).collect(),
         packages: Vec::new(),
@@ -601,5 +661,118 @@ fn cmd_plot(dir: &Path) -> Result<(), Failure> {
 fn cmd_report(dir: &Path) -> Result<(), Failure> {
     let path = carenet::report::write_report(dir).map_err(|e| Failure::Runtime(e.to_string()))?;
     println!("wrote {}", path.display());
+    Ok(())
+}
+
+fn sweep_failure(e: carenet::experiment::sweep::SweepError) -> Failure {
+    if e.is_input() { Failure::Input(e.to_string()) } else { Failure::Runtime(e.to_string()) }
+}
+
+fn sweep_design(d: &DesignArgs) -> Result<carenet::experiment::sweep::Design, Failure> {
+    use carenet::experiment::sweep::{Axis, Design, parse_range};
+    match d.lhs {
+        Some(n) => Ok(Design::Lhs {
+            n,
+            ranges: d.vary.iter().map(|v| parse_range(v)).collect::<Result<_, _>>().map_err(sweep_failure)?,
+        }),
+        None => Ok(Design::Grid(d.grid.iter().map(|g| Axis::parse(g)).collect::<Result<_, _>>().map_err(sweep_failure)?)),
+    }
+}
+
+type SweepSetup = (Setup, carenet::experiment::sweep::SweepPlan, Vec<carenet::scenario::Scenario>, PathBuf);
+
+fn sweep_setup(common: &CommonArgs, design: &DesignArgs) -> Result<SweepSetup, Failure> {
+    let setup = setup(common)?;
+    let design = sweep_design(design)?;
+    let (plan, scenarios) =
+        carenet::experiment::sweep::plan(&setup.scenario, &design, setup.cfg.reps, setup.cfg.weeks, setup.cfg.seed)
+            .map_err(sweep_failure)?;
+    let dir = common.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&setup.scenario.name).join("sweep"));
+    Ok((setup, plan, scenarios, dir))
+}
+
+fn cmd_sweep(args: SweepArgs) -> Result<(), Failure> {
+    use carenet::experiment::sweep::{self, Shard};
+    let shard = match &args.shard {
+        Some(s) => Some(Shard::parse(s, |k| std::env::var(k).ok()).map_err(sweep_failure)?),
+        None => None,
+    };
+    let (setup, plan, scenarios, dir) = sweep_setup(&args.common, &args.design)?;
+    sweep::prepare_dir(&dir, &plan).map_err(sweep_failure)?;
+    let n_cells = plan.cells.len();
+    let todo: Vec<usize> = match shard {
+        Some(s) => s.cells(n_cells),
+        None => (0..n_cells).collect(),
+    };
+    let bar = progress((todo.len() * plan.reps as usize) as u64, "cell replications");
+    let t0 = Instant::now();
+    let tick = || bar.inc(1);
+    let ran = sweep::run_cells(&dir, &plan, &scenarios, &todo, setup.cfg.threads, &tick).map_err(sweep_failure)?;
+    bar.finish_and_clear();
+    let wall = t0.elapsed().as_secs_f64();
+    let skipped = todo.len() - ran.len();
+    let what = match shard {
+        Some(s) => format!("shard {}/{}: ", s.index, s.count),
+        None => String::new(),
+    };
+    println!(
+        "{what}{} cells × {} replications × {} weeks in {:.1} s ({} already done, skipped)",
+        ran.len(),
+        plan.reps,
+        plan.weeks,
+        wall,
+        skipped
+    );
+    if shard.is_none() {
+        let out = sweep::merge(&dir).map_err(sweep_failure)?;
+        println!("{} cells of `{}` (sweep {}); wrote {}", n_cells, plan.scenario_name, plan.hash, out.display());
+    } else if !args.common.quiet {
+        println!("wrote {} (join the shards with: carenet merge {})", dir.join("cells").display(), dir.display());
+    }
+    Ok(())
+}
+
+fn cmd_merge(dir: &Path) -> Result<(), Failure> {
+    let out = carenet::experiment::sweep::merge(dir).map_err(sweep_failure)?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+fn cmd_slurm_script(args: SlurmScriptArgs) -> Result<(), Failure> {
+    use carenet::experiment::sweep::{SlurmScript, shell_quote, slurm_script};
+    if args.tasks == 0 || args.cpus_per_task == 0 {
+        return Err(Failure::Input("error: --tasks and --cpus-per-task must be at least 1".into()));
+    }
+    // Plan it here so a bad key fails now, not on the cluster.
+    let (_, plan, _, dir) = sweep_setup(&args.common, &args.design)?;
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut sweep_args = Vec::new();
+    if let Some(s) = &args.common.scenario {
+        sweep_args.push(shell_quote(&abs(s).display().to_string()));
+    }
+    for g in &args.design.grid {
+        sweep_args.push(format!("--grid {}", shell_quote(g)));
+    }
+    if let Some(n) = args.design.lhs {
+        sweep_args.push(format!("--lhs {n}"));
+    }
+    for v in &args.design.vary {
+        sweep_args.push(format!("--vary {}", shell_quote(v)));
+    }
+    sweep_args.push(format!("--reps {} --weeks {} --seed {}", plan.reps, plan.weeks, plan.seed));
+    let carenet = match &args.carenet {
+        Some(p) => abs(p),
+        None => std::env::current_exe().map_err(|e| Failure::Runtime(format!("locating carenet: {e}")))?,
+    };
+    let script = SlurmScript {
+        sweep_args,
+        out: abs(&dir),
+        tasks: args.tasks.min(plan.cells.len()),
+        carenet: carenet.display().to_string(),
+        cpus_per_task: args.cpus_per_task,
+        time: args.time.clone(),
+        job_name: format!("carenet-{}", plan.scenario_name),
+    };
+    print!("{}", slurm_script(&script));
     Ok(())
 }

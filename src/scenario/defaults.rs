@@ -461,6 +461,9 @@ pub fn default_uncertainty() -> std::collections::BTreeMap<String, [f64; 2]> {
         ("students.hours_per_week", [1.0, 3.0]),
         ("community_types.village_to_residence.awareness", [0.2, 0.45]),
         ("community_types.village.awareness", [0.4, 0.6]),
+        ("willingness.overload_loss", [0.0, 0.06]),
+        ("policies.time_bank.membership_share", [0.1, 0.5]),
+        ("policies.time_bank.willingness_gain_per_hour", [0.0, 0.04]),
     ]
     .into_iter()
     .map(|(k, r)| (k.to_string(), r))
