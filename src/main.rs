@@ -60,6 +60,43 @@ enum Command {
     },
     /// Print an sbatch script: the sweep as a Slurm job array plus the dependent merge job.
     SlurmScript(SlurmScriptArgs),
+    /// Global sensitivity analysis: Morris elementary effects or Sobol indices, with plots.
+    Sensitivity(SensitivityArgs),
+    /// One replication of a whole city, street by street in bounded memory (city.csv, city_streets.csv).
+    City(CityArgs),
+}
+
+#[derive(Args)]
+struct CityArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Replication number (its random streams).
+    #[arg(long, default_value_t = 0)]
+    rep: u32,
+}
+
+#[derive(Args)]
+struct SensitivityArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// morris (elementary effects: mu*, sigma) or sobol (first-order and total indices, Saltelli sampling).
+    #[arg(long, value_parser = ["morris", "sobol"])]
+    method: String,
+    /// A factor and its range (repeat; default: the scenario's [uncertainty] table).
+    #[arg(long, value_name = "KEY=LO:HI")]
+    vary: Vec<String>,
+    /// Morris trajectories (default 10) or Sobol base samples N (default 64; N·(k+2) points).
+    #[arg(long)]
+    samples: Option<usize>,
+    /// Output metrics, comma-separated.
+    #[arg(long, default_value = "isolation_rate,unmet_help_rate,loneliness_mean,grade1_underserved_rate")]
+    metrics: String,
+    /// Bootstrap resamples for the intervals.
+    #[arg(long, default_value_t = 500)]
+    bootstrap: usize,
+    /// Do not draw the plots (DIR/plots/).
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// The cells of a sweep: a grid or a Latin hypercube.
@@ -187,6 +224,8 @@ fn main() -> ExitCode {
         Command::Sweep(args) => cmd_sweep(args),
         Command::Merge { dir } => cmd_merge(&dir),
         Command::SlurmScript(args) => cmd_slurm_script(args),
+        Command::Sensitivity(args) => cmd_sensitivity(args),
+        Command::City(args) => cmd_city(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -675,7 +714,9 @@ fn sweep_design(d: &DesignArgs) -> Result<carenet::experiment::sweep::Design, Fa
             n,
             ranges: d.vary.iter().map(|v| parse_range(v)).collect::<Result<_, _>>().map_err(sweep_failure)?,
         }),
-        None => Ok(Design::Grid(d.grid.iter().map(|g| Axis::parse(g)).collect::<Result<_, _>>().map_err(sweep_failure)?)),
+        None => {
+            Ok(Design::Grid(d.grid.iter().map(|g| Axis::parse(g)).collect::<Result<_, _>>().map_err(sweep_failure)?))
+        }
     }
 }
 
@@ -774,5 +815,118 @@ fn cmd_slurm_script(args: SlurmScriptArgs) -> Result<(), Failure> {
         job_name: format!("carenet-{}", plan.scenario_name),
     };
     print!("{}", slurm_script(&script));
+    Ok(())
+}
+
+fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
+    use carenet::experiment::sensitivity::{Method, SensitivityConfig, SensitivityError, run_sensitivity, write_csv};
+    // Replications per design point: 2 unless asked (every point uses the same seeds).
+    let (out, quiet) = (args.common.out.clone(), args.common.quiet);
+    let common = CommonArgs { reps: Some(args.common.reps.unwrap_or(2)), ..args.common };
+    let Setup { scenario, cfg, .. } = setup(&common)?;
+    let method = if args.method == "morris" { Method::Morris } else { Method::Sobol };
+    let factors: Vec<(String, [f64; 2])> = if args.vary.is_empty() {
+        scenario.uncertainty.iter().map(|(k, r)| (k.clone(), *r)).collect()
+    } else {
+        args.vary
+            .iter()
+            .map(|v| carenet::experiment::sweep::parse_range(v))
+            .collect::<Result<_, _>>()
+            .map_err(sweep_failure)?
+    };
+    let mut metrics = Vec::new();
+    for name in args.metrics.split(',').map(str::trim).filter(|x| !x.is_empty()) {
+        metrics.push(carenet::metrics::metric(name).ok_or_else(|| {
+            let valid: Vec<&str> = carenet::metrics::METRICS.iter().map(|m| m.name).collect();
+            Failure::Input(format!("error: --metrics: unknown metric `{name}` (valid: {})", valid.join(", ")))
+        })?);
+    }
+    let samples = args.samples.unwrap_or(if method == Method::Morris { 10 } else { 64 });
+    let k = factors.len();
+    let points = if method == Method::Morris { samples * (k + 1) } else { samples * (k + 2) };
+    let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name).join("sensitivity"));
+    let sc = SensitivityConfig { method, factors, samples, metrics, run: cfg.clone(), bootstrap: args.bootstrap };
+    let bar = progress(points as u64, "design points");
+    let t0 = Instant::now();
+    let tick = || bar.inc(1);
+    let rows = run_sensitivity(&scenario, &sc, &tick).map_err(|e| match e {
+        SensitivityError::Input(m) => Failure::Input(m),
+        other => Failure::Runtime(other.to_string()),
+    })?;
+    bar.finish_and_clear();
+    let wall = t0.elapsed().as_secs_f64();
+    let csv = dir.join("sensitivity.csv");
+    write_csv(&csv, &rows).map_err(|e| write_err(&csv, e))?;
+    if !args.no_plots {
+        carenet::plot::plot_dir(&dir).map_err(|e| Failure::Runtime(e.to_string()))?;
+    }
+    if !quiet {
+        println!("{:<26} {:<34} {:<12} {:>12} {:>26}", "metric", "key", "index", "value", "95% bootstrap CI");
+        for r in &rows {
+            let e = &r.estimate;
+            println!(
+                "{:<26} {:<34} {:<12} {:>12.4} {:>26}",
+                r.metric,
+                r.key,
+                r.index,
+                e.value,
+                format!("{:.4} … {:.4}", e.ci_low, e.ci_high)
+            );
+        }
+    }
+    println!(
+        "{} ({samples} {}): {} factors, {} points × {} replications × {} weeks in {:.1} s; wrote {}",
+        args.method,
+        if method == Method::Morris { "trajectories" } else { "base samples" },
+        k,
+        points,
+        cfg.reps,
+        cfg.weeks,
+        wall,
+        dir.display()
+    );
+    Ok(())
+}
+
+fn cmd_city(args: CityArgs) -> Result<(), Failure> {
+    use carenet::experiment::city::{CityConfig, run_city, write_city};
+    let Setup { scenario, cfg, .. } = setup(&args.common)?;
+    let dir = args.common.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name).join("city"));
+    let n_streets = scenario.streets.len();
+    let window = scenario.metrics.summary_window;
+    let model = Model::new(scenario, Package::baseline());
+    let bar = progress(n_streets as u64, "streets");
+    let t0 = Instant::now();
+    let tick = || bar.inc(1);
+    let city_cfg = CityConfig { seed: cfg.seed, rep: args.rep, weeks: cfg.weeks, threads: cfg.threads };
+    let res = run_city(&model, &city_cfg, &tick).map_err(|e| Failure::Runtime(e.to_string()))?;
+    bar.finish_and_clear();
+    let wall = t0.elapsed().as_secs_f64();
+    write_city(&dir, &res).map_err(|e| write_err(&dir, e))?;
+    if !args.common.quiet {
+        let weekly = res.city_weekly();
+        let mut last = carenet::metrics::WeekRecord::default();
+        for r in &weekly[weekly.len().saturating_sub(window as usize)..] {
+            last.add(r);
+        }
+        println!(
+            "{}, all streets, last {window} of {} weeks (replication {})",
+            model.scenario.name, cfg.weeks, args.rep
+        );
+        for name in SHOWN {
+            if let Some(m) = carenet::metrics::metric(name) {
+                println!("{name:<26} {:>14.4}", (m.value)(&last));
+            }
+        }
+    }
+    let ew = res.elder_weeks();
+    println!(
+        "{n_streets} streets × {} weeks, {:.1} M elder-weeks in {:.1} s ({:.1} M/s); wrote {}",
+        cfg.weeks,
+        ew / 1e6,
+        wall,
+        ew / 1e6 / wall.max(1e-9),
+        dir.display()
+    );
     Ok(())
 }

@@ -6,8 +6,11 @@
 //! (seed, r, street), and results are collected in order, so the output is the
 //! same whatever the thread count.
 
+pub mod city;
 pub mod compare;
 pub mod reproduce;
+pub mod sensitivity;
+pub mod sweep;
 
 use rayon::prelude::*;
 

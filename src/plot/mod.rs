@@ -11,6 +11,7 @@
 //! | `networks` | `network_nodes.csv`, `network_edges.csv` | always (a run) |
 //! | `compare_forest`, `compare_ce_plane` | `compare.csv` | a comparison |
 //! | `claims` | `claims.csv` | a reproduction |
+//! | `morris_<metric>`, `sobol_<metric>` | `sensitivity.csv` | a sensitivity analysis |
 //!
 //! Principal types: [`PlotError`] (every failure, with the file it concerns), [`data`] (the
 //! tolerant CSV readers, also used by [`crate::report`]), [`layout`] (the deterministic
@@ -30,6 +31,7 @@ mod compare;
 pub mod data;
 pub mod layout;
 mod network;
+mod sensitivity;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -138,6 +140,17 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
         any_input = true;
         if !rows.is_empty() {
             written.extend(render(&out, "claims", &compare::Claims { rows: &rows })?);
+        }
+    }
+    if let Some(rows) = sensitivity::read(&dir.join("sensitivity.csv"))? {
+        any_input = true;
+        for metric in sensitivity::metrics(&rows, "morris") {
+            let fig = sensitivity::MorrisChart::new(&rows, &metric);
+            written.extend(render(&out, &format!("morris_{metric}"), &fig)?);
+        }
+        for metric in sensitivity::metrics(&rows, "sobol") {
+            let fig = sensitivity::SobolBars::new(&rows, &metric);
+            written.extend(render(&out, &format!("sobol_{metric}"), &fig)?);
         }
     }
     if !any_input {

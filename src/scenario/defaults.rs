@@ -293,6 +293,7 @@ impl Default for Street {
             contract_budget: 1_000_000.0,
             students: 200,
             student_recruits: 80,
+            count: 1,
             communities: vec![
                 community("chunteng", CommercialEstate, 1100),
                 community("yulanjie", CommercialEstate, 1000),

@@ -236,6 +236,8 @@ fn load(top: Pending) -> Result<LoadedScenario, ScenarioError> {
     if !found.is_empty() {
         return Err(into_error(found));
     }
+    let mut scenario = scenario;
+    scenario.expand_street_counts();
     Ok(LoadedScenario { scenario, files, label })
 }
 

@@ -146,3 +146,12 @@ pub fn set_numbers(s: &Scenario, values: &[(String, f64)]) -> Result<Scenario, P
     }
     Ok(out)
 }
+
+/// Whether the number at `key` is a whole-number (integer) parameter.
+pub fn is_whole_number(s: &Scenario, key: &str) -> Result<bool, PathError> {
+    let mut v = serde_json::to_value(s).map_err(|_| PathError::Unknown { key: key.into(), hint: String::new() })?;
+    match locate(&mut v, key)? {
+        Value::Number(n) => Ok(!n.is_f64()),
+        other => Err(PathError::NotNumber { key: key.to_string(), found: kind(other) }),
+    }
+}

@@ -441,6 +441,11 @@ pub struct Street {
     pub students: u32,
     /// Students recruited each year.
     pub student_recruits: u32,
+    /// How many streets like this one the scenario has (a street template, for a whole
+    /// city): a count above 1 is expanded when the scenario is loaded into streets named
+    /// `<name>-001`, `<name>-002`, …, each with its own random streams.
+    #[serde(skip_serializing_if = "is_one")]
+    pub count: u32,
     #[serde(rename = "community")]
     pub communities: Vec<Community>,
 }
@@ -604,4 +609,29 @@ pub struct MerchantAlliance {
     pub start_week: u32,
     pub end_week: u32,
     pub annual_budget_cap: f64,
+}
+
+fn is_one(x: &u32) -> bool {
+    *x == 1
+}
+
+impl Scenario {
+    /// Replaces every street with `count` > 1 by `count` copies named `<name>-001`, … (count 1).
+    pub fn expand_street_counts(&mut self) {
+        if self.streets.iter().all(|s| s.count == 1) {
+            return;
+        }
+        let mut out = Vec::new();
+        for st in self.streets.drain(..) {
+            if st.count <= 1 {
+                out.push(st);
+                continue;
+            }
+            let width = st.count.to_string().len().max(3);
+            for k in 1..=st.count {
+                out.push(Street { name: format!("{}-{k:0width$}", st.name), count: 1, ..st.clone() });
+            }
+        }
+        self.streets = out;
+    }
 }

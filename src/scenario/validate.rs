@@ -439,6 +439,7 @@ fn streets(c: &mut Checker, streets: &[Street]) {
         c.non_negative(&format!("{at}.contract_budget"), s.contract_budget);
         c.integer(&format!("{at}.students"), s.students, 0, MAX_STUDENTS);
         c.integer(&format!("{at}.student_recruits"), s.student_recruits, 0, MAX_STUDENTS);
+        c.integer(&format!("{at}.count"), s.count, 1, 10_000);
         if s.communities.is_empty() {
             c.push(&format!("{at}.community"), "is empty", "at least one [[street.community]] table");
         }

@@ -189,34 +189,34 @@ fn initial_plan(communities: &[Community]) -> StreetPlan {
 
 /// Builds the world of replication `rep`.
 pub fn build_world(s: &Scenario, master: u64, rep: u64) -> World {
-    let streets = s
-        .streets
-        .iter()
-        .enumerate()
-        .map(|(si, st)| {
-            let communities: Vec<Community> =
-                (0..st.communities.len()).map(|c| build_community(s, master, rep, si, c)).collect();
-            let plan = initial_plan(&communities);
-            let years = (s.simulation.weeks as usize).div_ceil(52) + 1;
-            let mut students = Vec::with_capacity(st.students as usize + st.student_recruits as usize * years);
-            for _ in 0..st.students {
-                students.push(Student { enrolled: true, community: crate::network::NONE, elder: crate::network::NONE });
-            }
-            let total: usize = st.communities.iter().map(|c| c.elders as usize).sum();
-            Street {
-                name: st.name.clone(),
-                index: si,
-                communities,
-                students,
-                contract_budget: st.contract_budget,
-                student_recruits: st.student_recruits,
-                rng: streams::rng(master, rep, si as u64, streams::STREET),
-                candidates: Vec::with_capacity(total * 2),
-                in_term: false,
-                plan,
-                week_of_year: s.simulation.start_week_of_year,
-            }
-        })
-        .collect();
+    let streets = (0..s.streets.len()).map(|si| build_street(s, master, rep, si)).collect();
     World { streets, week: 0 }
+}
+
+/// Builds street `si` of replication `rep` (streets draw from their own streams, so a
+/// street built alone is the same as in the whole world).
+pub fn build_street(s: &Scenario, master: u64, rep: u64, si: usize) -> Street {
+    let st = &s.streets[si];
+    let communities: Vec<Community> =
+        (0..st.communities.len()).map(|c| build_community(s, master, rep, si, c)).collect();
+    let plan = initial_plan(&communities);
+    let years = (s.simulation.weeks as usize).div_ceil(52) + 1;
+    let mut students = Vec::with_capacity(st.students as usize + st.student_recruits as usize * years);
+    for _ in 0..st.students {
+        students.push(Student { enrolled: true, community: crate::network::NONE, elder: crate::network::NONE });
+    }
+    let total: usize = st.communities.iter().map(|c| c.elders as usize).sum();
+    Street {
+        name: st.name.clone(),
+        index: si,
+        communities,
+        students,
+        contract_budget: st.contract_budget,
+        student_recruits: st.student_recruits,
+        rng: streams::rng(master, rep, si as u64, streams::STREET),
+        candidates: Vec::with_capacity(total * 2),
+        in_term: false,
+        plan,
+        week_of_year: s.simulation.start_week_of_year,
+    }
 }

@@ -10,3 +10,4 @@ mod policy;
 mod reproduce;
 mod scenario;
 mod support;
+mod sweep;

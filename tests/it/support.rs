@@ -20,6 +20,7 @@ pub fn small_scenario(elders: u32) -> Scenario {
         contract_budget: 250_000.0,
         students: 40,
         student_recruits: 16,
+        count: 1,
         communities: per_type
             .iter()
             .enumerate()

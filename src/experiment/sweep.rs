@@ -1,0 +1,569 @@
+//! Parameter sweeps: many variants of one scenario, resumable and shardable.
+//!
+//! A [`Design`] (a full grid of `KEY=LO:HI:STEP` axes, or a Latin hypercube
+//! of `KEY=LO:HI` ranges) turns into [`SweepPlan`] cells: one value per varied
+//! key. [`plan`] checks every cell with the scenario's own range checks
+//! ([`crate::scenario::path::set_numbers`]) before anything runs, so a bad
+//! key or value is an input error that names the key.
+//!
+//! Output directory layout (`DIR`):
+//!
+//! - `sweep.json`: the manifest: carenet version, keys, every cell's values,
+//!   replications, weeks, seed, the resolved scenario and a hash of all of it.
+//!   A directory holding a different hash is refused ([`prepare_dir`]), so two
+//!   sweeps are never mixed.
+//! - `cells/cell-000123.csv`: one finished cell, written atomically after all
+//!   its replications (first line `# carenet sweep HASH cell 123`, then its
+//!   rows). [`run_cells`] skips cells already there, so rerunning an
+//!   interrupted sweep finishes it.
+//! - `sweep.csv`: written by [`merge`] once every cell is present: the header
+//!   `cell,<keys>,metric,mean,ci_low,ci_high,n` and the cells' rows in cell
+//!   order. Its bytes depend only on the plan, never on threads, shards or
+//!   interruptions.
+//!
+//! Cell `i` runs its replications from the master seed [`cell_seed`]`(seed, i)`,
+//! so cells are independent samples; a [`Shard`] `K/N` runs cells `i` with
+//! `i % N == K` (Slurm array tasks `0..N`).
+//!
+//! ```
+//! use carenet::experiment::sweep::{Axis, grid_values};
+//! let a = Axis::parse("ties.decay_weekly=0.002:0.006:0.002").unwrap();
+//! assert_eq!(grid_values(&a), vec![0.002, 0.004, 0.006]);
+//! ```
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rand::RngExt;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::compare::digest;
+use super::{PoolError, communities, run_replication};
+use crate::metrics::summary::{Group, summarise};
+use crate::metrics::{METRICS, WeekRecord};
+use crate::output::{fmt_f64, write_atomic};
+use crate::policy::Package;
+use crate::scenario::Scenario;
+use crate::scenario::path::{is_whole_number, set_numbers};
+use crate::step::Model;
+
+/// Why a sweep could not be planned, run or merged.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SweepError {
+    /// Bad input (exit code 2): a key, a range, a mismatched directory.
+    #[error("{0}")]
+    Input(String),
+    /// Runtime failure (exit code 1): I/O, threads.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl SweepError {
+    pub fn is_input(&self) -> bool {
+        matches!(self, SweepError::Input(_))
+    }
+}
+
+impl From<PoolError> for SweepError {
+    fn from(e: PoolError) -> Self {
+        SweepError::Runtime(e.to_string())
+    }
+}
+
+fn io_err(what: &Path, e: io::Error) -> SweepError {
+    SweepError::Runtime(format!("{}: {e}", what.display()))
+}
+
+/// One grid axis: `KEY=LO:HI:STEP`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub key: String,
+    pub lo: f64,
+    pub hi: f64,
+    pub step: f64,
+}
+
+fn split_key(spec: &str, flag: &str, form: &str) -> Result<(String, Vec<f64>), SweepError> {
+    let bad = |why: &str| SweepError::Input(format!("error: {flag} {spec}: {why} (expected {form})"));
+    let (key, rest) = spec.split_once('=').ok_or_else(|| bad("no `=`"))?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(bad("empty key"));
+    }
+    let nums = rest
+        .split(':')
+        .map(|x| x.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+        .collect::<Option<Vec<f64>>>()
+        .ok_or_else(|| bad("not a number"))?;
+    Ok((key.to_string(), nums))
+}
+
+impl Axis {
+    /// Parses `KEY=LO:HI:STEP` (LO ≤ HI, STEP > 0).
+    pub fn parse(spec: &str) -> Result<Axis, SweepError> {
+        let form = "KEY=LO:HI:STEP";
+        let (key, n) = split_key(spec, "--grid", form)?;
+        let bad = |why: &str| SweepError::Input(format!("error: --grid {spec}: {why} (expected {form})"));
+        let [lo, hi, step] = n[..] else { return Err(bad("need three numbers")) };
+        if hi < lo {
+            return Err(bad("HI is below LO"));
+        }
+        if step <= 0.0 {
+            return Err(bad("STEP must be positive"));
+        }
+        if (hi - lo) / step > 1e6 {
+            return Err(bad("more than a million values"));
+        }
+        Ok(Axis { key, lo, hi, step })
+    }
+}
+
+/// The values of an axis: LO, LO+STEP, … up to HI (within rounding), each
+/// rounded to 12 significant digits so 0.1+0.2 is written as 0.3.
+pub fn grid_values(a: &Axis) -> Vec<f64> {
+    let n = ((a.hi - a.lo) / a.step + 1e-9).floor() as usize;
+    (0..=n).map(|i| round12(a.lo + i as f64 * a.step)).collect()
+}
+
+fn round12(x: f64) -> f64 {
+    if x == 0.0 {
+        return 0.0;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
+/// Parses `KEY=LO:HI` (LO ≤ HI) for `--vary`.
+pub fn parse_range(spec: &str) -> Result<(String, [f64; 2]), SweepError> {
+    let (key, n) = split_key(spec, "--vary", "KEY=LO:HI")?;
+    let [lo, hi] = n[..] else {
+        return Err(SweepError::Input(format!("error: --vary {spec}: need two numbers (expected KEY=LO:HI)")));
+    };
+    if hi < lo {
+        return Err(SweepError::Input(format!("error: --vary {spec}: HI is below LO")));
+    }
+    Ok((key, [lo, hi]))
+}
+
+/// What to sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Design {
+    /// Every combination of the axes' values (the first axis varies slowest).
+    Grid(Vec<Axis>),
+    /// `n` Latin-hypercube points over the ranges (whole-number keys rounded).
+    Lhs { n: usize, ranges: Vec<(String, [f64; 2])> },
+}
+
+/// The manifest of a sweep (`DIR/sweep.json`): everything its results depend on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPlan {
+    pub carenet_version: String,
+    /// Hash of everything below (16 hex digits, FNV-1a).
+    pub hash: String,
+    pub scenario_name: String,
+    /// `grid` or `lhs`.
+    pub design: String,
+    pub keys: Vec<String>,
+    /// `cells[i][k]`: the value of `keys[k]` in cell `i`.
+    pub cells: Vec<Vec<f64>>,
+    pub reps: u32,
+    pub weeks: u32,
+    pub seed: u64,
+    /// Weeks summarised (the last `window` weeks).
+    pub window: u32,
+    /// The resolved scenario every cell starts from.
+    pub scenario: serde_json::Value,
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl SweepPlan {
+    fn compute_hash(&self) -> String {
+        let mut copy = self.clone();
+        copy.hash = String::new();
+        let text = serde_json::to_string(&copy).unwrap_or_default();
+        format!("{:016x}", fnv1a(text.as_bytes()))
+    }
+
+    /// The cell's (key, value) pairs.
+    pub fn cell(&self, i: usize) -> Vec<(String, f64)> {
+        self.keys.iter().cloned().zip(self.cells[i].iter().copied()).collect()
+    }
+}
+
+/// Plans a sweep of `s` (already carrying the run's weeks and summary window):
+/// every cell's values, each checked with the scenario's range checks.
+/// Returns the plan and every cell's scenario.
+pub fn plan(
+    s: &Scenario,
+    design: &Design,
+    reps: u32,
+    weeks: u32,
+    seed: u64,
+) -> Result<(SweepPlan, Vec<Scenario>), SweepError> {
+    let key_err = |e: crate::scenario::path::PathError| SweepError::Input(format!("error: {e}"));
+    let (name, keys, cells): (&str, Vec<String>, Vec<Vec<f64>>) = match design {
+        Design::Grid(axes) => {
+            if axes.is_empty() {
+                return Err(SweepError::Input("error: give at least one --grid KEY=LO:HI:STEP".into()));
+            }
+            let values: Vec<Vec<f64>> = axes.iter().map(grid_values).collect();
+            let total: usize = values.iter().map(|v| v.len()).product();
+            if total > 10_000_000 {
+                return Err(SweepError::Input(format!("error: the grid has {total} cells (at most 10,000,000)")));
+            }
+            let mut cells = vec![Vec::new()];
+            for v in &values {
+                cells = cells.into_iter().flat_map(|c| v.iter().map(move |x| [c.clone(), vec![*x]].concat())).collect();
+            }
+            ("grid", axes.iter().map(|a| a.key.clone()).collect(), cells)
+        }
+        Design::Lhs { n, ranges } => {
+            if *n == 0 || ranges.is_empty() {
+                return Err(SweepError::Input("error: --lhs N needs N ≥ 1 and at least one --vary KEY=LO:HI".into()));
+            }
+            let whole: Vec<bool> =
+                ranges.iter().map(|(k, _)| is_whole_number(s, k)).collect::<Result<_, _>>().map_err(key_err)?;
+            let draws = super::reproduce::latin_hypercube(ranges, *n, seed);
+            let cells = draws
+                .iter()
+                .map(|d| d.iter().zip(&whole).map(|((_, v), w)| if *w { v.round() } else { round12(*v) }).collect())
+                .collect();
+            ("lhs", ranges.iter().map(|r| r.0.clone()).collect(), cells)
+        }
+    };
+    for (i, k) in keys.iter().enumerate() {
+        if keys[..i].contains(k) {
+            return Err(SweepError::Input(format!("error: `{k}` is varied twice")));
+        }
+    }
+    let scenarios = cells
+        .iter()
+        .map(|c| {
+            let pairs: Vec<(String, f64)> = keys.iter().cloned().zip(c.iter().copied()).collect();
+            set_numbers(s, &pairs).map_err(key_err)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut p = SweepPlan {
+        carenet_version: env!("CARGO_PKG_VERSION").to_string(),
+        hash: String::new(),
+        scenario_name: s.name.clone(),
+        design: name.to_string(),
+        keys,
+        cells,
+        reps,
+        weeks,
+        seed,
+        window: s.metrics.summary_window.min(weeks),
+        scenario: serde_json::to_value(s).map_err(|e| SweepError::Runtime(e.to_string()))?,
+    };
+    p.hash = p.compute_hash();
+    Ok((p, scenarios))
+}
+
+/// Path of the manifest in `dir`.
+pub fn plan_path(dir: &Path) -> PathBuf {
+    dir.join("sweep.json")
+}
+
+/// Path of cell `i`'s file in `dir`.
+pub fn cell_path(dir: &Path, i: usize) -> PathBuf {
+    dir.join("cells").join(format!("cell-{i:06}.csv"))
+}
+
+/// Reads `DIR/sweep.json`, checking its hash.
+pub fn read_plan(dir: &Path) -> Result<SweepPlan, SweepError> {
+    let path = plan_path(dir);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| SweepError::Input(format!("error: {}: {e} (not a sweep directory?)", path.display())))?;
+    let p: SweepPlan = serde_json::from_str(&text)
+        .map_err(|e| SweepError::Input(format!("error: {}: not a sweep manifest: {e}", path.display())))?;
+    if p.compute_hash() != p.hash {
+        return Err(SweepError::Input(format!("error: {}: edited by hand (its hash does not match)", path.display())));
+    }
+    Ok(p)
+}
+
+/// Makes `dir` hold `p`: writes `sweep.json`, or checks that the one there is
+/// the same sweep (same hash) and refuses otherwise.
+pub fn prepare_dir(dir: &Path, p: &SweepPlan) -> Result<(), SweepError> {
+    let path = plan_path(dir);
+    if path.exists() {
+        let old = read_plan(dir)?;
+        if old.hash != p.hash {
+            return Err(SweepError::Input(format!(
+                "error: {} holds a different sweep (hash {}, scenario `{}`, keys {}); this one is {} \
+                 (scenario `{}`, keys {}): choose another --out or remove the directory",
+                dir.display(),
+                old.hash,
+                old.scenario_name,
+                old.keys.join(","),
+                p.hash,
+                p.scenario_name,
+                p.keys.join(",")
+            )));
+        }
+        return Ok(());
+    }
+    write_atomic(&path, |w| {
+        serde_json::to_writer_pretty(&mut *w, p).map_err(io::Error::other)?;
+        writeln!(w)
+    })
+    .map_err(|e| io_err(&path, e))
+}
+
+/// The master seed of cell `i`'s replications.
+pub fn cell_seed(seed: u64, i: usize) -> u64 {
+    crate::streams::rng(seed, u64::MAX - 1, i as u64, 0).random::<u64>()
+}
+
+/// A share of the cells: those with `i % count == index`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// Parses `K/N` (0 ≤ K < N), or `slurm`: K from `SLURM_ARRAY_TASK_ID`
+    /// (minus `SLURM_ARRAY_TASK_MIN`, if set) and N from `SLURM_ARRAY_TASK_COUNT`.
+    pub fn parse(spec: &str, env: impl Fn(&str) -> Option<String>) -> Result<Shard, SweepError> {
+        let bad = |why: String| SweepError::Input(format!("error: --shard {spec}: {why}"));
+        let (index, count) = if spec == "slurm" {
+            let get = |name: &str| -> Result<usize, SweepError> {
+                let v = env(name).ok_or_else(|| bad(format!("{name} is not set (not inside a Slurm array job?)")))?;
+                v.trim().parse().map_err(|_| bad(format!("{name}={v} is not a whole number")))
+            };
+            let min = match env("SLURM_ARRAY_TASK_MIN") {
+                Some(_) => get("SLURM_ARRAY_TASK_MIN")?,
+                None => 0,
+            };
+            let id = get("SLURM_ARRAY_TASK_ID")?;
+            (
+                id.checked_sub(min).ok_or_else(|| bad("task id below the array's minimum".into()))?,
+                get("SLURM_ARRAY_TASK_COUNT")?,
+            )
+        } else {
+            let (k, n) = spec.split_once('/').ok_or_else(|| bad("expected K/N or slurm".into()))?;
+            let k: usize = k.trim().parse().map_err(|_| bad("K is not a whole number".into()))?;
+            let n: usize = n.trim().parse().map_err(|_| bad("N is not a whole number".into()))?;
+            (k, n)
+        };
+        if count == 0 || index >= count {
+            return Err(bad(format!("shard {index} of {count}: need 0 ≤ K < N")));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// This shard's cells among `n_cells`.
+    pub fn cells(&self, n_cells: usize) -> Vec<usize> {
+        (self.index..n_cells).step_by(self.count).collect()
+    }
+}
+
+fn cell_marker(hash: &str, i: usize) -> String {
+    format!("# carenet sweep {hash} cell {i}")
+}
+
+/// Whether cell `i` is finished in `dir` (its file exists with this plan's marker).
+pub fn cell_done(dir: &Path, p: &SweepPlan, i: usize) -> Result<bool, SweepError> {
+    let path = cell_path(dir, i);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            if text.lines().next() == Some(cell_marker(&p.hash, i).as_str()) {
+                Ok(true)
+            } else {
+                Err(SweepError::Input(format!("error: {}: belongs to another sweep or cell", path.display())))
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io_err(&path, e)),
+    }
+}
+
+/// The rows of one cell from its replications' window totals.
+pub fn cell_rows(p: &SweepPlan, i: usize, totals: &[[WeekRecord; 4]]) -> String {
+    let mut out = String::new();
+    let mut prefix = i.to_string();
+    for v in &p.cells[i] {
+        prefix.push(',');
+        prefix.push_str(&fmt_f64(*v));
+    }
+    for r in summarise("sweep", totals).iter().filter(|r| r.group == Group::All) {
+        let iv = &r.interval;
+        let _ = writeln!(
+            out,
+            "{prefix},{},{},{},{},{}",
+            r.metric,
+            fmt_f64(iv.mean),
+            fmt_f64(iv.ci_low),
+            fmt_f64(iv.ci_high),
+            iv.n
+        );
+    }
+    out
+}
+
+/// Runs the cells `todo` of `p` that are not finished yet (replications and
+/// cells in parallel), writing each cell's file once its replications are
+/// done. `on_rep_done` is called per replication. Returns the cells run.
+pub fn run_cells(
+    dir: &Path,
+    p: &SweepPlan,
+    scenarios: &[Scenario],
+    todo: &[usize],
+    threads: Option<usize>,
+    on_rep_done: &(dyn Fn() + Sync),
+) -> Result<Vec<usize>, SweepError> {
+    let mut pending = Vec::new();
+    for &i in todo {
+        if !cell_done(dir, p, i)? {
+            pending.push(i);
+        }
+    }
+    let work = || {
+        pending.par_iter().try_for_each(|&i| {
+            let model = Model::new(scenarios[i].clone(), Package::baseline());
+            let kinds: Vec<_> = communities(&model).iter().map(|c| c.kind).collect();
+            let seed = cell_seed(p.seed, i);
+            let totals: Vec<[WeekRecord; 4]> = (0..p.reps)
+                .into_par_iter()
+                .map(|r| {
+                    let res = run_replication(&model, seed, r, p.weeks);
+                    let d = digest(&res.records, &kinds, p.weeks, p.window);
+                    on_rep_done();
+                    d.window
+                })
+                .collect();
+            let path = cell_path(dir, i);
+            let body = cell_rows(p, i, &totals);
+            write_atomic(&path, |w| {
+                writeln!(w, "{}", cell_marker(&p.hash, i))?;
+                w.write_all(body.as_bytes())
+            })
+            .map_err(|e| io_err(&path, e))
+        })
+    };
+    match threads {
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .map_err(|source| PoolError { threads: t, source })?
+            .install(work)?,
+        None => work()?,
+    }
+    Ok(pending)
+}
+
+/// Header of sweep.csv.
+pub fn header(p: &SweepPlan) -> String {
+    format!("cell,{},metric,mean,ci_low,ci_high,n", p.keys.join(","))
+}
+
+/// Checks that every cell of the sweep in `dir` is present and of the same
+/// sweep, and writes `DIR/sweep.csv`. Returns its path.
+pub fn merge(dir: &Path) -> Result<PathBuf, SweepError> {
+    let p = read_plan(dir)?;
+    let mut missing = Vec::new();
+    for i in 0..p.cells.len() {
+        if !cell_done(dir, &p, i)? {
+            missing.push(i);
+        }
+    }
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(10).map(|i| i.to_string()).collect();
+        return Err(SweepError::Input(format!(
+            "error: {}: {} of {} cells missing ({}{}); run the remaining shards (or the sweep again) first",
+            dir.display(),
+            missing.len(),
+            p.cells.len(),
+            shown.join(", "),
+            if missing.len() > 10 { ", …" } else { "" }
+        )));
+    }
+    let out = dir.join("sweep.csv");
+    write_atomic(&out, |w| {
+        writeln!(w, "{}", header(&p))?;
+        for i in 0..p.cells.len() {
+            let text = std::fs::read_to_string(cell_path(dir, i))?;
+            let body = text.split_once('\n').map(|x| x.1).unwrap_or("");
+            w.write_all(body.as_bytes())?;
+        }
+        Ok(())
+    })
+    .map_err(|e| io_err(&out, e))?;
+    Ok(out)
+}
+
+/// Metric names a sweep reports (all of [`METRICS`]).
+pub fn metric_names() -> Vec<&'static str> {
+    METRICS.iter().map(|m| m.name).collect()
+}
+
+/// What `slurm-script` prints.
+#[derive(Debug, Clone)]
+pub struct SlurmScript {
+    /// The sweep's arguments after `carenet sweep` (scenario, design, reps, …),
+    /// already shell-quoted, without `--out` and `--shard`.
+    pub sweep_args: Vec<String>,
+    pub out: PathBuf,
+    /// Array tasks.
+    pub tasks: usize,
+    /// The carenet binary to call.
+    pub carenet: String,
+    pub cpus_per_task: usize,
+    pub time: String,
+    pub job_name: String,
+}
+
+/// Quotes `s` for a POSIX shell.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// A driver script: submits the sweep as an sbatch array of `tasks` shards and
+/// the merge as a job that runs after every shard succeeded.
+pub fn slurm_script(s: &SlurmScript) -> String {
+    let out = shell_quote(&s.out.display().to_string());
+    let bin = shell_quote(&s.carenet);
+    let args = s.sweep_args.join(" ");
+    let last = s.tasks.saturating_sub(1);
+    format!(
+        r#"#!/usr/bin/env bash
+# carenet sweep as a Slurm job array: {tasks} shards, then a merge job that
+# runs when every shard has succeeded. Submit with: bash THIS_FILE
+# Rerunning resubmits only the work left: finished cells are skipped.
+set -euo pipefail
+mkdir -p {out}/slurm
+array_job=$(sbatch --parsable --job-name={name} --array=0-{last} \
+    --cpus-per-task={cpus} --time={time} --output={out}/slurm/%x-%A_%a.out \
+    --wrap="{bin} sweep {args} --out {out} --threads {cpus} --shard slurm -q")
+array_job=${{array_job%%;*}}
+merge_job=$(sbatch --parsable --job-name={name}-merge --dependency=afterok:$array_job \
+    --cpus-per-task=1 --time=00:10:00 --output={out}/slurm/%x-%j.out \
+    --wrap="{bin} merge {out}")
+merge_job=${{merge_job%%;*}}
+echo "submitted array job $array_job ({tasks} tasks) and merge job $merge_job, results in: {out}/sweep.csv"
+"#,
+        tasks = s.tasks,
+        out = out,
+        name = shell_quote(&s.job_name),
+        last = last,
+        cpus = s.cpus_per_task,
+        time = shell_quote(&s.time),
+        bin = bin,
+        args = args,
+    )
+}

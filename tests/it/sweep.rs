@@ -1,0 +1,388 @@
+//! `carenet sweep`, `merge`, `slurm-script` and `sensitivity`: tidy output,
+//! input errors naming the key, resuming, shards merged byte-identically.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn carenet(args: &[&str], dir: &Path) -> Output {
+    carenet_env(args, dir, &[])
+}
+
+fn carenet_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_carenet"));
+    c.args(args).current_dir(dir);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run carenet")
+}
+
+fn small() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/examples/small.toml").display().to_string()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+const GRID: [&str; 4] =
+    ["--grid", "ties.decay_weekly=0.002:0.006:0.002", "--grid", "mutual_aid.ask_probability=0.3:0.9:0.6"];
+
+/// `carenet sweep small.toml GRID --reps 2 --weeks 12 --out DIR extra…`.
+fn sweep(dir: &Path, out: &str, extra: &[&str]) -> Output {
+    let s = small();
+    let mut args = vec!["sweep", s.as_str()];
+    args.extend(GRID);
+    args.extend(["--reps", "2", "--weeks", "12", "--seed", "5", "--out", out]);
+    args.extend(extra);
+    carenet(&args, dir)
+}
+
+fn read(p: PathBuf) -> Vec<u8> {
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn sweep_writes_tidy_rows_for_every_cell_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = sweep(tmp.path(), "a", &["--threads", "1"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = sweep(tmp.path(), "b", &["--threads", "2"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let a = read(tmp.path().join("a/sweep.csv"));
+    assert_eq!(a, read(tmp.path().join("b/sweep.csv")), "sweep.csv depends on --threads");
+    let csv = String::from_utf8(a).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next().unwrap(), "cell,ties.decay_weekly,mutual_aid.ask_probability,metric,mean,ci_low,ci_high,n");
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let n_metrics = carenet::metrics::METRICS.len();
+    assert_eq!(rows.len(), 6 * n_metrics, "3 × 2 cells, one row per metric");
+    // Cell 1 is the first axis's first value with the second axis's second value.
+    let r = rows.iter().find(|r| r[0] == "1" && r[3] == "isolation_rate").unwrap();
+    assert_eq!((r[1], r[2], r[7]), ("0.002", "0.9", "2"));
+    // Cells use their own seeds: different cells give different values.
+    let elders: Vec<&str> = rows.iter().filter(|r| r[3] == "elders").map(|r| r[4]).collect();
+    assert!(elders.windows(2).any(|w| w[0] != w[1]), "{elders:?}");
+    let manifest: serde_json::Value = serde_json::from_slice(&read(tmp.path().join("a/sweep.json"))).unwrap();
+    assert_eq!(manifest["cells"].as_array().unwrap().len(), 6);
+    assert_eq!(manifest["reps"], 2);
+}
+
+#[test]
+fn sweep_input_errors_name_the_key_and_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small();
+    for (grid, expect) in [
+        ("ties.decay_wekly=0.1:0.2:0.1", "ties.decay_wekly"),
+        ("ties.decay_weekly=0.5:1.5:0.5", "ties.decay_weekly"),
+        ("street[0].students=1:2:0.5", "street[0].students"),
+        ("ties.decay_weekly=0.2:0.1:0.1", "HI is below LO"),
+    ] {
+        let o = carenet(&["sweep", &s, "--grid", grid, "--reps", "1", "--weeks", "2", "--out", "x"], tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{grid}: {}", text(&o));
+        assert!(text(&o).contains(expect), "{grid}: {}", text(&o));
+    }
+    assert!(!tmp.path().join("x").exists(), "nothing is written for bad input");
+}
+
+#[test]
+fn interrupted_sweep_resumes_to_the_same_bytes_and_a_different_sweep_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = sweep(tmp.path(), "full", &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let full = read(tmp.path().join("full/sweep.csv"));
+
+    // An interruption: some cells finished, a half-written temporary file left behind.
+    let o = sweep(tmp.path(), "part", &["--shard", "0/3"]);
+    assert!(o.status.success(), "{}", text(&o));
+    std::fs::write(tmp.path().join("part/cells/.cell-000001.csv.tmp-999"), "# carenet sweep half").unwrap();
+    assert!(!tmp.path().join("part/sweep.csv").exists());
+    let o = sweep(tmp.path(), "part", &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("4 cells") && text(&o).contains("2 already done"), "{}", text(&o));
+    assert_eq!(read(tmp.path().join("part/sweep.csv")), full, "resumed result differs");
+
+    // Rerunning a finished sweep runs nothing.
+    let o = sweep(tmp.path(), "part", &[]);
+    assert!(text(&o).contains("0 cells") && text(&o).contains("6 already done"), "{}", text(&o));
+
+    // Another scenario, seed or replication count in the same directory is refused.
+    for extra in [&["--reps", "3"][..], &["--seed", "6"][..]] {
+        let s = small();
+        let mut args = vec!["sweep", s.as_str()];
+        args.extend(GRID);
+        args.extend(["--weeks", "12", "--out", "part"]);
+        args.extend(extra);
+        if !extra.contains(&"--reps") {
+            args.extend(["--reps", "2"]);
+        }
+        if !extra.contains(&"--seed") {
+            args.extend(["--seed", "5"]);
+        }
+        let o = carenet(&args, tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", text(&o));
+        assert!(text(&o).contains("holds a different sweep"), "{}", text(&o));
+    }
+    assert_eq!(read(tmp.path().join("part/sweep.csv")), full, "a refused sweep changed the results");
+}
+
+#[test]
+fn shards_merge_to_the_unsharded_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = sweep(tmp.path(), "one", &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let whole = read(tmp.path().join("one/sweep.csv"));
+
+    // Shard 0 of 2 by flag, shard 1 of 2 as a Slurm array task (ids 1..2).
+    let o = sweep(tmp.path(), "sharded", &["--shard", "0/2"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = carenet(&["merge", "sharded"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "merge with a shard missing: {}", text(&o));
+    assert!(text(&o).contains("3 of 6 cells missing (1, 3, 5)"), "{}", text(&o));
+
+    let s = small();
+    let mut args = vec!["sweep", s.as_str()];
+    args.extend(GRID);
+    args.extend(["--reps", "2", "--weeks", "12", "--seed", "5", "--out", "sharded", "--shard", "slurm"]);
+    let env = [("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_MIN", "1"), ("SLURM_ARRAY_TASK_COUNT", "2")];
+    let o = carenet_env(&args, tmp.path(), &env);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("shard 1/2"), "{}", text(&o));
+    let o = carenet(&["merge", "sharded"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(read(tmp.path().join("sharded/sweep.csv")), whole, "merged shards differ from one run");
+
+    // A cell of another sweep is refused.
+    std::fs::copy(tmp.path().join("one/cells/cell-000000.csv"), tmp.path().join("x.csv")).unwrap();
+    let mut args = vec!["sweep", s.as_str()];
+    args.extend(GRID);
+    args.extend(["--reps", "1", "--weeks", "12", "--out", "other", "--shard", "0/2"]);
+    let o = carenet(&args, tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    std::fs::copy(tmp.path().join("x.csv"), tmp.path().join("other/cells/cell-000001.csv")).unwrap();
+    let o = carenet(&["merge", "other"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("cell-000001.csv: belongs to another sweep"), "{}", text(&o));
+
+    // Bad shard specs.
+    for bad in ["2/2", "x", "slurm"] {
+        let o = sweep(tmp.path(), "bad", &["--shard", bad]);
+        assert_eq!(o.status.code(), Some(2), "--shard {bad}: {}", text(&o));
+    }
+}
+
+#[test]
+fn lhs_sweep_rounds_whole_number_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small();
+    let args = [
+        "sweep",
+        s.as_str(),
+        "--lhs",
+        "3",
+        "--vary",
+        "ties.visit_weekly=0.15:0.45",
+        "--vary",
+        "street[0].students=2:12",
+        "--reps",
+        "1",
+        "--weeks",
+        "4",
+        "--out",
+        "lhs",
+    ];
+    let o = carenet(&args, tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(tmp.path().join("lhs/sweep.csv")).unwrap();
+    assert!(csv.starts_with("cell,ties.visit_weekly,street[0].students,metric,"), "{csv}");
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let v: f64 = f[1].parse().unwrap();
+        assert!((0.15..=0.45).contains(&v), "{line}");
+        let students: f64 = f[2].parse().unwrap();
+        assert!(students.fract() == 0.0 && (2.0..=12.0).contains(&students), "{line}");
+    }
+}
+
+#[test]
+fn slurm_script_submits_an_array_and_a_dependent_merge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small();
+    let mut args = vec!["slurm-script", s.as_str()];
+    args.extend(GRID);
+    args.extend(["--reps", "2", "--weeks", "12", "--tasks", "4", "--out", "runs/x"]);
+    let o = carenet(&args, tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let script = String::from_utf8(o.stdout).unwrap();
+    assert!(script.starts_with("#!/usr/bin/env bash"), "{script}");
+    assert!(script.contains("--array=0-3") && script.contains("--shard slurm"), "{script}");
+    assert!(script.contains("--dependency=afterok:$array_job") && script.contains(" merge "), "{script}");
+    assert!(script.contains("--grid ties.decay_weekly=0.002:0.006:0.002"), "{script}");
+    let out = tmp.path().join("runs/x").display().to_string();
+    assert!(script.contains(&out), "absolute output directory: {script}");
+    // Bad input fails before anything is submitted.
+    let o = carenet(&["slurm-script", &s, "--grid", "nope=1:2:1"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+mod sensitivity_methods {
+    use carenet::experiment::sensitivity::{morris_design, morris_indices, saltelli_design, sobol_indices};
+    use std::f64::consts::PI;
+
+    /// Ishigami (a = 7, b = 0.1) on [-π, π]³, the unit cube mapped onto it.
+    fn ishigami(u: &[f64]) -> f64 {
+        let x: Vec<f64> = u.iter().map(|v| -PI + 2.0 * PI * v).collect();
+        x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin()
+    }
+
+    #[test]
+    fn sobol_indices_match_the_ishigami_function() {
+        // Analytic values (Ishigami & Homma 1990; Sobol' & Levitan 1999).
+        let first = [0.3139, 0.4424, 0.0];
+        let total = [0.5576, 0.4424, 0.2437];
+        let n = 20_000;
+        let xs = saltelli_design(3, n, 11);
+        let ys: Vec<f64> = xs.iter().map(|x| ishigami(x)).collect();
+        let s = sobol_indices(&ys, 3, n, 100, 11);
+        for i in 0..3 {
+            assert!((s[i].first.value - first[i]).abs() < 0.04, "S{i} = {:?}, expected {}", s[i].first, first[i]);
+            assert!((s[i].total.value - total[i]).abs() < 0.04, "ST{i} = {:?}, expected {}", s[i].total, total[i]);
+            for (e, truth) in [(s[i].first, first[i]), (s[i].total, total[i])] {
+                assert!(e.ci_low < e.value && e.value < e.ci_high, "{e:?}");
+                assert!(e.ci_low - 0.02 < truth && truth < e.ci_high + 0.02, "interval {e:?} far from {truth}");
+            }
+        }
+    }
+
+    #[test]
+    fn morris_effects_of_a_known_function() {
+        // y = 2·x0 − 3·x1 + 0·x2 + x3²: elementary effects are exactly 2, −3 and 0 (σ = 0);
+        // x3's vary with where the step starts (on the 4-level grid: 1/3… 5/3, mean over levels).
+        let (k, r) = (4, 40);
+        let xs = morris_design(k, r, 3);
+        assert_eq!(xs.len(), r * (k + 1));
+        let ys: Vec<f64> = xs.iter().map(|x| 2.0 * x[0] - 3.0 * x[1] + x[3] * x[3]).collect();
+        let m = morris_indices(&xs, &ys, k, r, 100, 3);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(
+            close(m[0].mu_star.value, 2.0) && close(m[0].mu.value, 2.0) && close(m[0].sigma.value, 0.0),
+            "{:?}",
+            m[0]
+        );
+        assert!(
+            close(m[1].mu_star.value, 3.0) && close(m[1].mu.value, -3.0) && close(m[1].sigma.value, 0.0),
+            "{:?}",
+            m[1]
+        );
+        assert!(close(m[2].mu_star.value, 0.0), "{:?}", m[2]);
+        // (b² − a²)/(b − a) = a + b with |b − a| = 2/3: a + b is 2/3 (0↔2/3) or 4/3 (1/3↔1).
+        assert!(m[3].mu_star.value > 0.6 && m[3].mu_star.value < 1.4 && m[3].sigma.value > 0.1, "{:?}", m[3]);
+        assert!(m[3].mu_star.ci_low <= m[3].mu_star.value && m[3].mu_star.value <= m[3].mu_star.ci_high);
+    }
+}
+
+#[test]
+fn sensitivity_writes_indices_and_plots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small();
+    let vary = ["--vary", "ties.visit_weekly=0.15:0.45", "--vary", "mutual_aid.ask_probability=0.3:0.9"];
+    for (method, samples, indices, plot) in [
+        ("morris", "3", &["mu_star", "mu", "sigma"][..], "morris_isolation_rate.svg"),
+        ("sobol", "4", &["first_order", "total"][..], "sobol_isolation_rate.svg"),
+    ] {
+        let mut args = vec!["sensitivity", s.as_str(), "--method", method, "--samples", samples];
+        args.extend(vary);
+        args.extend(["--reps", "1", "--weeks", "6", "--metrics", "isolation_rate,unmet_help_rate", "--out", method]);
+        let o = carenet(&args, tmp.path());
+        assert!(o.status.success(), "{}", text(&o));
+        let csv = std::fs::read_to_string(tmp.path().join(method).join("sensitivity.csv")).unwrap();
+        assert_eq!(csv.lines().next().unwrap(), "method,metric,key,index,value,ci_low,ci_high");
+        assert_eq!(csv.lines().count(), 1 + 2 * 2 * indices.len(), "{csv}");
+        for ix in indices {
+            assert!(csv.contains(&format!("{method},unmet_help_rate,ties.visit_weekly,{ix},")), "{csv}");
+        }
+        assert!(tmp.path().join(method).join("plots").join(plot).exists());
+    }
+    // A factor outside its key's range, or an unknown metric, is exit code 2 naming it.
+    let o = carenet(&["sensitivity", &s, "--method", "morris", "--vary", "ties.decay_weekly=0.1:2"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("ties.decay_weekly"), "{}", text(&o));
+    let o = carenet(&["sensitivity", &s, "--method", "sobol", "--metrics", "nope"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("`nope`"), "{}", text(&o));
+}
+
+mod city {
+    use carenet::experiment::city::{CityConfig, run_city};
+    use carenet::experiment::run_replication;
+    use carenet::metrics::WeekRecord;
+    use carenet::policy::Package;
+    use carenet::step::Model;
+
+    #[test]
+    fn street_count_expands_and_streets_run_alone_match_the_whole_world() {
+        let mut s = crate::support::small_scenario(40);
+        s.streets[0].count = 3;
+        s.expand_street_counts();
+        let names: Vec<&str> = s.streets.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, ["test_street-001", "test_street-002", "test_street-003"]);
+        assert!(carenet::scenario::validate::validate(&s).is_empty());
+        let m = Model::new(s, Package::baseline());
+        let weeks = 20;
+        let whole = run_replication(&m, 9, 1, weeks);
+        let city =
+            |threads| run_city(&m, &CityConfig { seed: 9, rep: 1, weeks, threads: Some(threads) }, &|| {}).unwrap();
+        let (one, two) = (city(1), city(2));
+        for (a, b) in one.streets.iter().zip(&two.streets) {
+            assert_eq!(a.weekly, b.weekly, "depends on threads");
+        }
+        for (si, st) in one.streets.iter().enumerate() {
+            for w in 0..weeks as usize {
+                let mut acc = WeekRecord::default();
+                for c in 0..3 {
+                    acc.add(&whole.records[w * 9 + si * 3 + c]);
+                }
+                acc.weeks = 1.0;
+                assert_eq!(st.weekly[w], acc, "street {si} week {w}");
+            }
+        }
+        assert_ne!(one.streets[0].weekly, one.streets[1].weekly, "copies have their own streams");
+    }
+
+    #[test]
+    fn city_command_writes_streamed_totals_and_checks_count() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("town.toml");
+        let small = super::small();
+        let text = std::fs::read_to_string(&small).unwrap().replace(
+            "extends = \"../wutong.toml\"",
+            &format!(
+                "extends = \"{}\"",
+                std::path::Path::new(&small).parent().unwrap().join("../wutong.toml").display()
+            ),
+        );
+        std::fs::write(&file, text.replace("student_recruits = 3\n", "student_recruits = 3\ncount = 2\n")).unwrap();
+        let f = file.to_str().unwrap();
+        let o = super::carenet(&["city", f, "--weeks", "6", "--out", "c", "-q"], tmp.path());
+        assert!(o.status.success(), "{}", super::text(&o));
+        let streets = std::fs::read_to_string(tmp.path().join("c/city_streets.csv")).unwrap();
+        assert_eq!(streets.lines().count(), 1 + 2 * 6);
+        assert!(streets.contains("\nsmall-002,5,"), "{streets}");
+        let city = std::fs::read_to_string(tmp.path().join("c/city.csv")).unwrap();
+        assert_eq!(city.lines().count(), 1 + 6);
+        std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace("count = 2", "count = 0")).unwrap();
+        let o = super::carenet(&["validate", f], tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{}", super::text(&o));
+        assert!(super::text(&o).contains("street[0].count"), "{}", super::text(&o));
+    }
+
+    #[test]
+    fn zhengzhou_scenario_is_a_city_of_1_7_million_elders() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/zhengzhou.toml");
+        let s = carenet::scenario::load::load_file(&path).unwrap().scenario;
+        let elders: u64 = s.streets.iter().flat_map(|st| &st.communities).map(|c| c.elders as u64).sum();
+        assert_eq!(s.streets.len(), 125);
+        assert!((1_650_000..1_750_000).contains(&elders), "{elders}");
+        assert_eq!(s.simulation.weeks, 520);
+    }
+}
