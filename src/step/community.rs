@@ -919,8 +919,6 @@ fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32, rec: &mut WeekR
         registered += u32::from(e.registered[i]);
         registered_grade1 += u32::from(e.registered[i] && gi == 0);
         lonely += u32::from(e.loneliness[i] > moderate);
-        balance += e.time_bank[i] as f64;
-        helper_hours += (e.helper_left[i] + e.helped[i]) as f64;
         paired += u32::from(e.pair_kind[i] != PAIR_NONE);
         isolated += u32::from(wk - e.last_contact[i] >= iso);
         few_ties += u32::from((c.active_ties[i] as usize) < few);
@@ -940,6 +938,16 @@ fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32, rec: &mut WeekR
     rec.lonely = lonely as f64;
     // Time-bank ledger: balances at the end of the week, and this week's helper
     // supply (the hours capable elders could give).
+    // The time-bank ledger needs its own pass only while the bank is open or
+    // still holds hours.
+    if lv.time_bank || c.time_bank_outstanding > 0.0 {
+        for i in 0..e.len() {
+            if e.alive[i] {
+                balance += e.time_bank[i] as f64;
+                helper_hours += (e.helper_left[i] + e.helped[i]) as f64;
+            }
+        }
+    }
     rec.tb_outstanding = balance;
     c.time_bank_outstanding = balance;
     rec.helper_hours = helper_hours;
