@@ -152,7 +152,7 @@ struct RunArgs {
     /// Policy package to run (default: baseline).
     #[arg(long, default_value = "baseline")]
     package: String,
-    /// Do not draw the plots (DIR/plots/).
+    /// Do not draw the plots (DIR/plots/) or write DIR/report.html.
     #[arg(long)]
     no_plots: bool,
 }
@@ -186,7 +186,7 @@ struct ReproduceArgs {
     /// Output directory (default: output/<scenario name>/reproduce/).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Do not draw the plots.
+    /// Do not draw the plots or write report.html.
     #[arg(long)]
     no_plots: bool,
 }
@@ -198,7 +198,7 @@ struct CompareArgs {
     /// Packages to compare with the baseline, comma-separated (default: every package of the scenario).
     #[arg(long)]
     packages: Option<String>,
-    /// Do not draw the plots (DIR/plots/).
+    /// Do not draw the plots (DIR/plots/) or write DIR/report.html.
     #[arg(long)]
     no_plots: bool,
 }
@@ -422,6 +422,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
     output::write_manifest(&files.manifest, &manifest).map_err(|e| write_err(&files.manifest, e))?;
     if !args.no_plots {
         carenet::plot::plot_dir(&dir).map_err(|e| Failure::Runtime(e.to_string()))?;
+        carenet::report::write_report(&dir).map_err(|e| Failure::Runtime(e.to_string()))?;
     }
 
     if !args.common.quiet {
@@ -494,6 +495,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     output::write_manifest(&files.manifest, &manifest).map_err(|e| write_err(&files.manifest, e))?;
     if !args.no_plots {
         carenet::plot::plot_dir(&dir).map_err(|e| Failure::Runtime(e.to_string()))?;
+        carenet::report::write_report(&dir).map_err(|e| Failure::Runtime(e.to_string()))?;
     }
     if !args.common.quiet {
         print_compare(&rows, cfg.reps);
@@ -577,6 +579,7 @@ fn cmd_reproduce(args: ReproduceArgs) -> Result<(), Failure> {
     output::write_manifest(&files.manifest, &manifest).map_err(|e| write_err(&files.manifest, e))?;
     if !args.no_plots {
         carenet::plot::plot_dir(&dir).map_err(|e| Failure::Runtime(e.to_string()))?;
+        carenet::report::write_report(&dir).map_err(|e| Failure::Runtime(e.to_string()))?;
     }
     println!(
         "{:<5} {:<9} {:<26} {:>9} {:>24} {:<13} {:>7}",

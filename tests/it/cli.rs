@@ -120,6 +120,8 @@ fn run_writes_every_file() {
     }
     assert_eq!(manifest["reps"], 2);
     assert!(manifest["elder_weeks"].as_f64().unwrap() > 2.0 * 60.0 * 400.0);
+    // Plots and the report are written by default.
+    assert!(dir.join("plots").join("networks.svg").exists() && dir.join("report.html").exists(), "no plots or report");
     // No temporary files are left behind.
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
