@@ -109,14 +109,7 @@ pub fn run_city(m: &Model, cfg: &CityConfig, on_street_done: &(dyn Fn() + Sync))
             })
             .collect::<Vec<_>>()
     };
-    let streets = match cfg.threads {
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()
-            .map_err(|source| PoolError { threads: t, source })?
-            .install(work),
-        None => work(),
-    };
+    let streets = super::in_pool(cfg.threads, work)?;
     Ok(CityResult { streets })
 }
 

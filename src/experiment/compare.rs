@@ -95,14 +95,7 @@ pub fn run_compare(
             })
             .collect::<Vec<_>>()
     };
-    let flat = match cfg.threads {
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()
-            .map_err(|source| PoolError { threads: t, source })?
-            .install(work),
-        None => work(),
-    };
+    let flat = super::in_pool(cfg.threads, work)?;
     let elder_weeks = flat.iter().map(|(_, ew)| ew).sum();
     let mut digests: Vec<Vec<RepDigest>> = Vec::with_capacity(models.len());
     let mut it = flat.into_iter().map(|(d, _)| d);

@@ -151,15 +151,18 @@ pub fn run(m: &Model, cfg: &RunConfig, on_rep_done: &(dyn Fn() + Sync)) -> Resul
             })
             .collect::<Vec<_>>()
     };
-    let reps = match cfg.threads {
-        Some(t) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(|source| PoolError { threads: t, source })?;
-            pool.install(work)
-        }
-        None => work(),
-    };
+    let reps = in_pool(cfg.threads, work)?;
     Ok(RunResult { communities: communities(m), weeks: cfg.weeks, reps })
+}
+
+/// Runs `work` on a rayon pool of `threads` workers (`None`: rayon's global pool).
+pub fn in_pool<R: Send>(threads: Option<usize>, work: impl FnOnce() -> R + Send) -> Result<R, PoolError> {
+    match threads {
+        Some(t) => Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .map_err(|source| PoolError { threads: t, source })?
+            .install(work)),
+        None => Ok(work()),
+    }
 }

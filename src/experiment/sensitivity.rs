@@ -316,14 +316,7 @@ pub fn run_sensitivity(
             })
             .collect::<Vec<Vec<f64>>>()
     };
-    let outputs = match cfg.run.threads {
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()
-            .map_err(|source| PoolError { threads: t, source })?
-            .install(work),
-        None => work(),
-    };
+    let outputs = super::in_pool(cfg.run.threads, work)?;
     let mut rows = Vec::new();
     for (mi, m) in cfg.metrics.iter().enumerate() {
         let y: Vec<f64> = outputs.iter().map(|o| o[mi]).collect();

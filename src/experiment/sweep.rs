@@ -452,14 +452,7 @@ pub fn run_cells(
             .map_err(|e| io_err(&path, e))
         })
     };
-    match threads {
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()
-            .map_err(|source| PoolError { threads: t, source })?
-            .install(work)?,
-        None => work()?,
-    }
+    super::in_pool(threads, work)??;
     Ok(pending)
 }
 
