@@ -246,6 +246,23 @@ pub fn serve_and_update(
     observe(c, m, lv, week, rec, bands);
 }
 
+/// Helper `j` gives elder `i` up to `want` hours of help (within `j`'s
+/// capacity): both count the contact, the hours count as mutual aid, and a
+/// time-bank member banks them. Returns the hours given.
+#[inline]
+fn neighbour_help(e: &mut Elders, i: usize, j: usize, want: f32, wk: i32, lv: &Levers, rec: &mut WeekRecord) -> f32 {
+    let h = want.min(e.helper_left[j]);
+    e.help_left[i] -= h;
+    e.helper_left[j] -= h;
+    e.helped[j] += h;
+    e.got_neighbour_help[i] = true;
+    e.last_contact[i] = wk;
+    e.last_contact[j] = wk;
+    rec.help_by[MUTUAL_AID] += h as f64;
+    rec.tb_deposits += bank(e, j, h, lv, &mut rec.tb_given) as f64;
+    h
+}
+
 /// Whether elder `i` belongs to the time bank (a fixed share of elders, by
 /// their membership draw).
 #[inline]
@@ -355,16 +372,8 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
             if (unif(rng) as f32) >= p {
                 continue;
             }
-            let h = e.help_left[i].min(e.helper_left[j]);
-            e.help_left[i] -= h;
-            e.helper_left[j] -= h;
-            e.helped[j] += h;
-            e.got_neighbour_help[i] = true;
-            e.last_contact[i] = wk;
-            e.last_contact[j] = wk;
+            neighbour_help(e, i, j, e.help_left[i], wk, lv, rec);
             g.touched[eid as usize] = true;
-            rec.help_by[MUTUAL_AID] += h as f64;
-            rec.tb_deposits += bank(e, j, h, lv, &mut rec.tb_given) as f64;
             if e.help_left[i] <= 0.0 {
                 break;
             }
@@ -394,15 +403,7 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
                 if j == i || e.helper_left[j] <= 0.0 || (unif(rng) as f32) >= ask * e.willingness[j] {
                     continue;
                 }
-                let h = e.help_left[i].min(e.helper_left[j]);
-                e.help_left[i] -= h;
-                e.helper_left[j] -= h;
-                e.helped[j] += h;
-                e.got_neighbour_help[i] = true;
-                e.last_contact[i] = wk;
-                e.last_contact[j] = wk;
-                rec.help_by[MUTUAL_AID] += h as f64;
-                rec.tb_deposits += bank(e, j, h, lv, &mut rec.tb_given) as f64;
+                neighbour_help(e, i, j, e.help_left[i], wk, lv, rec);
             }
         }
     }
