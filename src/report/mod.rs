@@ -521,6 +521,8 @@ const COMPARE_METRICS: &[(&str, &str)] = &[
     ("cost_total_yuan", "cost per year, yuan"),
     ("cost_per_unmet_hour_averted", "yuan per unmet hour averted"),
     ("cost_per_isolated_elder_averted", "yuan per isolated elder averted"),
+    ("time_bank_outstanding_hours", "time-bank hours held per elder"),
+    ("time_bank_cover_weeks", "time-bank hours held ÷ a week of helper supply (weeks)"),
 ];
 
 /// Ratios against the baseline: their value is already a comparison.
