@@ -26,6 +26,43 @@ pub(crate) const CENTER: Pos = Pos { h_pos: HPos::Center, v_pos: VPos::Center };
 pub(crate) const TITLE_HEIGHT: i32 = 64;
 
 /// Draws a title and a muted subtitle at the top left of `root` and returns the area below.
+/// A chart with two continuous axes.
+pub(crate) type XyChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+/// A plain x–y chart in the house style (margins, grid, axis titles, tick
+/// labels through `fmt`), with its mesh already drawn.
+pub(crate) fn xy_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    x_desc: &str,
+    y_desc: &str,
+    fmt: &dyn Fn(&f64) -> String,
+) -> Result<XyChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(16)
+        .margin_right(40)
+        .margin_top(10)
+        .margin_bottom(10)
+        .x_label_area_size(56)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(text_style(16.0, INK, CENTER))
+        .label_style(text_style(14.0, INK, CENTER))
+        .x_label_formatter(fmt)
+        .y_label_formatter(fmt)
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED.stroke_width(1))
+        .draw()?;
+    Ok(chart)
+}
+
 pub(crate) fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,

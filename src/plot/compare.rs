@@ -6,7 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::charts::{CENTER, CENTER_TOP, LEFT_CENTER, LEFT_TOP, Mark, RIGHT_CENTER, legend, text_style, titled};
+use super::charts::{
+    CENTER, CENTER_TOP, LEFT_CENTER, LEFT_TOP, Mark, RIGHT_CENTER, legend, text_style, titled, xy_chart,
+};
 use super::data::{ClaimRow, CompareRow};
 use super::style::*;
 use super::{DrawResult, Figure, padded_range, tick, trim};
@@ -243,27 +245,15 @@ impl Figure for CostEffectPlane {
         let ys = self.points.iter().flat_map(|p| [p.cost.0, p.cost.1, p.cost.2]);
         let (x0, x1) = padded_range(xs, Some(0.0), 0.12);
         let (y0, y1) = padded_range(ys, Some(0.0), 0.12);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(16)
-            .margin_right(40)
-            .margin_top(10)
-            .margin_bottom(10)
-            .x_label_area_size(56)
-            .y_label_area_size(90)
-            .build_cartesian_2d(x0..x1, y0..y1)?;
         let fmt = |v: &f64| tick(*v);
-        chart
-            .configure_mesh()
-            .x_desc("unmet help hours averted per year (hours)")
-            .y_desc("extra cost against the baseline (yuan)")
-            .axis_desc_style(text_style(16.0, INK, CENTER))
-            .label_style(text_style(14.0, INK, CENTER))
-            .x_label_formatter(&fmt)
-            .y_label_formatter(&fmt)
-            .bold_line_style(GRID.stroke_width(1))
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED.stroke_width(1))
-            .draw()?;
+        let mut chart = xy_chart(
+            &body,
+            (x0, x1),
+            (y0, y1),
+            "unmet help hours averted per year (hours)",
+            "extra cost against the baseline (yuan)",
+            &fmt,
+        )?;
         chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, y0), (0.0, y1)], INK.stroke_width(1))))?;
         chart.draw_series(std::iter::once(PathElement::new(vec![(x0, 0.0), (x1, 0.0)], INK.stroke_width(1))))?;
         // Quadrant notes, in the corners.

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::{CENTER, LEFT_CENTER, Mark, RIGHT_CENTER, legend, text_style, titled};
+use super::charts::{CENTER, LEFT_CENTER, Mark, RIGHT_CENTER, legend, text_style, titled, xy_chart};
 use super::data::{Table, num, text};
 use super::style::*;
 use super::{DrawResult, Figure, PlotError, padded_range, tick};
@@ -113,27 +113,9 @@ impl Figure for MorrisChart {
         )?;
         let (x0, x1) = padded_range(self.points.iter().flat_map(|p| [p.1, p.2, p.3]), Some(0.0), 0.15);
         let (y0, y1) = padded_range(self.points.iter().map(|p| p.4), Some(0.0), 0.15);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(16)
-            .margin_right(40)
-            .margin_top(10)
-            .margin_bottom(10)
-            .x_label_area_size(56)
-            .y_label_area_size(90)
-            .build_cartesian_2d(x0..x1, y0..y1)?;
         let fmt = |v: &f64| significant(*v);
-        chart
-            .configure_mesh()
-            .x_desc("μ* (output change per whole range of the factor)")
-            .y_desc("σ")
-            .axis_desc_style(text_style(16.0, INK, CENTER))
-            .label_style(text_style(14.0, INK, CENTER))
-            .x_label_formatter(&fmt)
-            .y_label_formatter(&fmt)
-            .bold_line_style(GRID.stroke_width(1))
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED.stroke_width(1))
-            .draw()?;
+        let mut chart =
+            xy_chart(&body, (x0, x1), (y0, y1), "μ* (output change per whole range of the factor)", "σ", &fmt)?;
         // σ = μ*: above it, effects change sign or size strongly across the space.
         let m = x1.min(y1);
         chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (m, m)], GREY.stroke_width(1))))?;
