@@ -64,6 +64,61 @@ enum Command {
     Sensitivity(SensitivityArgs),
     /// One replication of a whole city, street by street in bounded memory (city.csv, city_streets.csv).
     City(CityArgs),
+    /// The reference model, a benchmark subset of the step (docs/reference-model.md).
+    Reference {
+        #[command(subcommand)]
+        command: ReferenceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReferenceCommand {
+    /// Synthesise N elders and write DIR/population.csv, ties.csv, params.json.
+    Export(RefExportArgs),
+    /// Run the reference model: one row per (seed, week).
+    Run(RefRunArgs),
+}
+
+#[derive(Args)]
+struct RefExportArgs {
+    /// Scenario file (default: the built-in scenarios/wutong.toml): its first street and [reference].
+    scenario: Option<PathBuf>,
+    /// Elders to synthesise.
+    #[arg(long)]
+    elders: usize,
+    /// Output directory.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct RefRunArgs {
+    /// Scenario file (default: the built-in scenarios/wutong.toml).
+    scenario: Option<PathBuf>,
+    /// An exported directory (population.csv, ties.csv, params.json).
+    #[arg(long, required_unless_present = "elders", conflicts_with = "elders")]
+    input: Option<PathBuf>,
+    /// Elders to synthesise in process from the scenario.
+    #[arg(long)]
+    elders: Option<usize>,
+    /// Weeks to simulate.
+    #[arg(long)]
+    weeks: u32,
+    /// First seed (default: the scenario's simulation.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Replications, with seeds S, S+1, …, from the same starting population.
+    #[arg(long, default_value_t = 1)]
+    seeds: u32,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// CSV of the weekly rows (default: printed on stdout).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// JSON of setup and step times.
+    #[arg(long)]
+    timing: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -226,6 +281,7 @@ fn main() -> ExitCode {
         Command::SlurmScript(args) => cmd_slurm_script(args),
         Command::Sensitivity(args) => cmd_sensitivity(args),
         Command::City(args) => cmd_city(args),
+        Command::Reference { command } => cmd_reference(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -931,5 +987,68 @@ fn cmd_city(args: CityArgs) -> Result<(), Failure> {
         ew / 1e6 / wall.max(1e-9),
         dir.display()
     );
+    Ok(())
+}
+
+fn cmd_reference(command: ReferenceCommand) -> Result<(), Failure> {
+    use carenet::reference::driver::{self, RefError, RunConfig, Source};
+    let failure = |e: RefError| match e {
+        RefError::Input(m) => Failure::Input(m),
+        RefError::Runtime(m) => Failure::Runtime(m),
+    };
+    match command {
+        ReferenceCommand::Export(args) => {
+            let loaded = load_scenario(args.scenario.as_deref())?;
+            let e = driver::export(&loaded.scenario, args.elders, &args.out).map_err(failure)?;
+            println!(
+                "{} elders in {} communities, {} ties; wrote {}",
+                e.elders,
+                e.communities,
+                e.ties,
+                args.out.display()
+            );
+        }
+        ReferenceCommand::Run(args) => {
+            let loaded = load_scenario(args.scenario.as_deref())?;
+            let source = match (args.input, args.elders) {
+                (Some(dir), _) => Source::Input(dir),
+                (None, Some(n)) => Source::Elders(n),
+                (None, None) => return Err(Failure::Input("error: give --input DIR or --elders N".into())),
+            };
+            let cfg = RunConfig {
+                source,
+                weeks: args.weeks,
+                seed: args.seed.unwrap_or(loaded.scenario.simulation.seed),
+                seeds: args.seeds,
+                threads: args.threads,
+                out: args.out.clone(),
+                timing: args.timing.clone(),
+            };
+            let report = driver::run(&loaded.scenario, &cfg).map_err(failure)?;
+            let t = &report.timing;
+            let line = format!(
+                "reference: {} elders ({} communities, {} ties) × {} weeks × {} seeds: setup {:.3} s, step {:.3} s \
+                 ({:.2} M elder-weeks/s){}",
+                t.n_elders,
+                report.communities,
+                report.ties,
+                t.weeks,
+                t.seeds,
+                t.setup_seconds,
+                t.step_seconds,
+                t.elder_weeks_per_second() / 1e6,
+                args.out.as_ref().map(|p| format!("; wrote {}", p.display())).unwrap_or_default()
+            );
+            if args.out.is_some() {
+                println!("{line}");
+            } else {
+                let stdout = std::io::stdout();
+                let mut lock = stdout.lock();
+                carenet::reference::io::write_rows(&mut lock, "carenet", &report.rows)
+                    .map_err(|e| Failure::Runtime(format!("writing stdout: {e}")))?;
+                eprintln!("{line}");
+            }
+        }
+    }
     Ok(())
 }

@@ -16,6 +16,8 @@ pub const MATCHING: u64 = 2;
 pub const HEALTH: u64 = 3;
 pub const TIES: u64 = 4;
 pub const INFLOW: u64 = 5;
+/// The reference model's one weekly stream per community (`carenet reference`).
+pub const REFERENCE: u64 = 6;
 /// Purposes per community (room for more).
 const PURPOSES: u64 = 16;
 /// First stream number of communities (streams below are the street's).

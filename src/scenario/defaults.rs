@@ -27,6 +27,7 @@ impl Default for Scenario {
             inflow: Inflow::default(),
             metrics: Metrics::default(),
             policies: Policies::default(),
+            reference: Reference::default(),
             packages: default_packages(),
             uncertainty: default_uncertainty(),
             streets: vec![Street::default()],
@@ -266,6 +267,37 @@ impl Default for PaidServices {
 impl Default for Activities {
     fn default() -> Self {
         Activities { capacity: 20, session_hours: 2.0, attend_probability: 0.5 }
+    }
+}
+
+impl Default for Reference {
+    fn default() -> Self {
+        Reference {
+            need_probability: [0.5, 0.25, 0.08],
+            need_hours: [4.0, 2.0, 1.0],
+            helper_threshold: 0.5,
+            hours_per_week: 3.0,
+            ask_probability: 0.6,
+            worsen: [0.0015, 0.003, 0.003, 0.0],
+            recover: [0.0, 0.004, 0.002, 0.001],
+            death: [0.0004, 0.0008, 0.0015, 0.003],
+            unmet_hazard_ratio: 1.5,
+            loneliness_hazard_ratio: 1.6,
+            rise: 0.02,
+            fall: 0.02,
+            pull: 0.05,
+            shock_sd: 0.03,
+            moderate_threshold: 0.45,
+            severe_threshold: 0.75,
+            awareness: 0.6,
+            drift: 0.01,
+            reciprocity: 0.02,
+            recognition: 0.002,
+            overload_hours: 2.5,
+            overload_loss: 0.03,
+            interaction_gain: 0.1,
+            decay: 0.004,
+        }
     }
 }
 

@@ -87,6 +87,9 @@ pub struct Scenario {
     pub metrics: Metrics,
     /// The policy levers and their parameters (used only by packages that name them).
     pub policies: Policies,
+    /// Settings of the reference model (`carenet reference`), a benchmark subset of
+    /// the weekly step (docs/reference-model.md). The care model does not read them.
+    pub reference: Reference,
     /// Policy packages: name → the levers it switches on. `baseline` switches none.
     pub packages: BTreeMap<String, Vec<String>>,
     /// Plausible ranges of parameters that are assumptions: dotted key → [low, high].
@@ -609,6 +612,64 @@ pub struct MerchantAlliance {
     pub start_week: u32,
     pub end_week: u32,
     pub annual_budget_cap: f64,
+}
+
+/// The reference model (docs/reference-model.md): a documented subset of the weekly
+/// step that carenet and a Mesa peer both run, for benchmarking. Every value is an
+/// assumption (a benchmark setting) copied from the care-model key named in its
+/// doc comment. Grade arrays are ordered grade 1, 2, 3; state arrays independent,
+/// IADL-limited, semi-disabled, disabled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reference {
+    /// Weekly probability of needing help, by grade.
+    pub need_probability: [f64; 3],
+    /// Help hours needed in a week of need, by grade.
+    pub need_hours: [f64; 3],
+    /// Willingness at or above which a capable grade-3 elder helps (as `mutual_aid.helper_threshold`).
+    pub helper_threshold: f64,
+    /// Most hours a helper gives per week (as `mutual_aid.hours_per_week`).
+    pub hours_per_week: f64,
+    /// Success of an ask over a tie of strength 1 to a helper of willingness 1 (as `mutual_aid.ask_probability`).
+    pub ask_probability: f64,
+    /// Weekly probability of the state rising by one, by state.
+    pub worsen: [f64; 4],
+    /// Weekly probability of the state falling by one, by state.
+    pub recover: [f64; 4],
+    /// Weekly probability of death, by state.
+    pub death: [f64; 4],
+    /// Hazard ratio of worsening when all of this week's need was unmet (as `health.unmet_help_hazard_ratio`).
+    pub unmet_hazard_ratio: f64,
+    /// Hazard ratio of worsening at loneliness 1 (as `health.loneliness_hazard_ratio`).
+    pub loneliness_hazard_ratio: f64,
+    /// Weekly loneliness rise, times (1 − L), when all need was unmet (as `loneliness.rise_weekly`).
+    pub rise: f64,
+    /// Extra pull toward the baseline in a week with contact (as `loneliness.fall_weekly`).
+    pub fall: f64,
+    /// Weekly pull toward the elder's baseline loneliness (as `loneliness.baseline_pull_weekly`).
+    pub pull: f64,
+    /// Standard deviation of the weekly uniform loneliness shock (as `loneliness.shock_sd`).
+    pub shock_sd: f64,
+    /// Loneliness above this makes an elder grade 2 (as `loneliness.moderate_threshold`).
+    pub moderate_threshold: f64,
+    /// Loneliness above this makes an elder grade 1 (as `loneliness.severe_threshold`).
+    pub severe_threshold: f64,
+    /// Level willingness drifts toward (as the estate's `awareness`).
+    pub awareness: f64,
+    /// Weekly drift of willingness toward `awareness` (as `willingness.drift_weekly`).
+    pub drift: f64,
+    /// Willingness gain after receiving help (as `willingness.reciprocity_gain`).
+    pub reciprocity: f64,
+    /// Willingness gain per hour helped (as `willingness.recognition_gain_per_hour`).
+    pub recognition: f64,
+    /// Hours helped in a week above which helping feels like overload (as `willingness.overload_hours`).
+    pub overload_hours: f64,
+    /// Willingness loss in an overload week (as `willingness.overload_loss`).
+    pub overload_loss: f64,
+    /// Strengthening of a tie used this week: s ← s + gain·(1 − s) (as `ties.interaction_gain`).
+    pub interaction_gain: f64,
+    /// Weekly tie decay, subtracted (as `ties.decay_weekly`).
+    pub decay: f64,
 }
 
 fn is_one(x: &u32) -> bool {

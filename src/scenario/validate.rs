@@ -66,6 +66,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     metrics(&mut c, &s.metrics, s.simulation.weeks);
     streets(&mut c, &s.streets);
     policies(&mut c, &s.policies, s.simulation.weeks);
+    c.problems.extend(reference_problems(&s.reference, "reference."));
     packages(&mut c, &s.packages);
     for (key, [lo, hi]) in &s.uncertainty {
         let path = format!("uncertainty.{key}");
@@ -142,6 +143,45 @@ fn policies(c: &mut Checker, p: &Policies, weeks: u32) {
     c.number("policies.merchant_alliance.discount", x.discount, 0.0..=1.0, SHARE);
     c.non_negative("policies.merchant_alliance.cost_per_member_year", x.cost_per_member_year);
     lever_window(c, "merchant_alliance", x.start_week, x.end_week, x.annual_budget_cap, weeks);
+}
+
+/// Range problems of a `[reference]` table; each path is `prefix` + the key
+/// (`reference.` in a scenario, empty for a `params.json` of `carenet reference`).
+pub fn reference_problems(r: &Reference, prefix: &str) -> Vec<Problem> {
+    let mut c = Checker::default();
+    let at = |key: &str| format!("{prefix}{key}");
+    let hazard = "a hazard ratio > 0";
+    for (i, &v) in r.need_probability.iter().enumerate() {
+        c.number(&at(&format!("need_probability[{i}]")), v, 0.0..=1.0, PROBABILITY);
+    }
+    for (i, &v) in r.need_hours.iter().enumerate() {
+        c.non_negative(&at(&format!("need_hours[{i}]")), v);
+    }
+    c.number(&at("helper_threshold"), r.helper_threshold, 0.0..=1.0, "a willingness threshold from 0 to 1");
+    c.non_negative(&at("hours_per_week"), r.hours_per_week);
+    c.number(&at("ask_probability"), r.ask_probability, 0.0..=1.0, PROBABILITY);
+    for (name, values) in [("worsen", &r.worsen), ("recover", &r.recover), ("death", &r.death)] {
+        for (i, &v) in values.iter().enumerate() {
+            c.number(&at(&format!("{name}[{i}]")), v, 0.0..=1.0, PROBABILITY);
+        }
+    }
+    c.number_if(&at("unmet_hazard_ratio"), r.unmet_hazard_ratio, |v| v > 0.0, hazard);
+    c.number_if(&at("loneliness_hazard_ratio"), r.loneliness_hazard_ratio, |v| v > 0.0, hazard);
+    c.number(&at("rise"), r.rise, 0.0..=1.0, UNIT);
+    c.number(&at("fall"), r.fall, 0.0..=1.0, UNIT);
+    c.number(&at("pull"), r.pull, 0.0..=1.0, UNIT);
+    c.non_negative(&at("shock_sd"), r.shock_sd);
+    c.number(&at("moderate_threshold"), r.moderate_threshold, 0.0..=1.0, "a loneliness threshold from 0 to 1");
+    c.number(&at("severe_threshold"), r.severe_threshold, 0.0..=1.0, "a loneliness threshold from 0 to 1");
+    c.number(&at("awareness"), r.awareness, 0.0..=1.0, UNIT);
+    c.number(&at("drift"), r.drift, 0.0..=1.0, UNIT);
+    c.number(&at("reciprocity"), r.reciprocity, 0.0..=1.0, UNIT);
+    c.number(&at("recognition"), r.recognition, 0.0..=1.0, UNIT);
+    c.non_negative(&at("overload_hours"), r.overload_hours);
+    c.number(&at("overload_loss"), r.overload_loss, 0.0..=1.0, UNIT);
+    c.number(&at("interaction_gain"), r.interaction_gain, 0.0..=1.0, UNIT);
+    c.number(&at("decay"), r.decay, 0.0..=1.0, UNIT);
+    c.problems
 }
 
 fn packages(c: &mut Checker, packages: &std::collections::BTreeMap<String, Vec<String>>) {

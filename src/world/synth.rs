@@ -95,7 +95,7 @@ pub fn draw_elder(
 }
 
 /// Initial age in weeks from the scenario's age mix.
-fn draw_age(s: &Scenario, rng: &mut ChaCha8Rng) -> u32 {
+pub fn draw_age(s: &Scenario, rng: &mut ChaCha8Rng) -> u32 {
     let p = &s.population;
     let years = match categorical(&p.age_mix, rng) {
         0 => 60.0 + 10.0 * rng.random::<f64>(),

@@ -1,0 +1,139 @@
+//! The `carenet reference` commands as library functions: [`export`] and [`run`]
+//! (the binary only parses flags and prints). [`load`] is shared with the limit
+//! kernel (`benches/peers/kernel.rs`), so both step the same population.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::io::{self, Timing};
+use super::{RefParams, RefWorld, WeekRow, simulate, synth};
+use crate::experiment::in_pool;
+use crate::scenario::{Reference, Scenario};
+
+/// A failure: bad input (exit code 2) or a runtime failure (exit code 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefError {
+    Input(String),
+    Runtime(String),
+}
+
+impl std::fmt::Display for RefError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RefError::Input(m) => f.write_str(m),
+            RefError::Runtime(m) => write!(f, "error: {m}"),
+        }
+    }
+}
+
+/// Where the starting population comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// An exported directory (population.csv, ties.csv, params.json).
+    Input(PathBuf),
+    /// `n` elders synthesised from the scenario (parameters from its `[reference]`).
+    Elders(usize),
+}
+
+/// Most rows (weeks × seeds) one run may produce.
+pub const MAX_ROWS: u64 = 10_000_000;
+
+/// The population and parameters of `source`.
+pub fn load(scenario: &Scenario, source: &Source) -> Result<(RefWorld, Reference), RefError> {
+    match source {
+        Source::Input(dir) => io::import_dir(dir).map_err(RefError::Input),
+        Source::Elders(n) => synth::synthesize(scenario, *n)
+            .map(|w| (w, scenario.reference.clone()))
+            .map_err(|m| RefError::Input(format!("error: {m}"))),
+    }
+}
+
+/// What [`export`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub elders: usize,
+    pub ties: usize,
+    pub communities: usize,
+}
+
+/// `carenet reference export`: synthesises `elders` elders and writes the directory.
+pub fn export(scenario: &Scenario, elders: usize, out: &std::path::Path) -> Result<Exported, RefError> {
+    let (world, params) = load(scenario, &Source::Elders(elders))?;
+    io::export_dir(out, &world, &params).map_err(|e| RefError::Runtime(format!("writing {}: {e}", out.display())))?;
+    Ok(Exported { elders: world.n_elders(), ties: world.n_ties(), communities: world.n_communities() })
+}
+
+/// The settings of `carenet reference run`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunConfig {
+    pub source: Source,
+    pub weeks: u32,
+    /// First seed; replication r uses seed + r.
+    pub seed: u64,
+    pub seeds: u32,
+    /// Worker threads (None: all cores). The rows do not depend on it.
+    pub threads: Option<usize>,
+    /// CSV of the rows; None: the caller prints them.
+    pub out: Option<PathBuf>,
+    pub timing: Option<PathBuf>,
+}
+
+/// What [`run`] produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReport {
+    /// One row per (seed, week), seeds in order.
+    pub rows: Vec<WeekRow>,
+    pub timing: Timing,
+    pub ties: usize,
+    pub communities: usize,
+}
+
+/// `carenet reference run`: loads or synthesises the population, runs every seed
+/// from the same start and writes `--out` and `--timing` if given.
+pub fn run(scenario: &Scenario, cfg: &RunConfig) -> Result<RunReport, RefError> {
+    if cfg.weeks == 0 || cfg.seeds == 0 {
+        return Err(RefError::Input("error: --weeks and --seeds must be at least 1".into()));
+    }
+    if u64::from(cfg.weeks) * u64::from(cfg.seeds) > MAX_ROWS {
+        return Err(RefError::Input(format!("error: --weeks × --seeds must be at most {MAX_ROWS} rows")));
+    }
+    if cfg.threads == Some(0) {
+        return Err(RefError::Input("error: --threads must be at least 1".into()));
+    }
+    let report = in_pool(cfg.threads, || -> Result<RunReport, RefError> {
+        let t0 = Instant::now();
+        let (start, params) = load(scenario, &cfg.source)?;
+        let setup_seconds = t0.elapsed().as_secs_f64();
+        let p = RefParams::new(&params);
+        let mut rows = Vec::with_capacity(cfg.weeks as usize * cfg.seeds as usize);
+        let mut world = start.clone();
+        let mut step_seconds = 0.0;
+        for r in 0..cfg.seeds {
+            if r > 0 {
+                world.clone_from(&start);
+            }
+            let t = Instant::now();
+            simulate(&mut world, &p, cfg.seed.wrapping_add(u64::from(r)), cfg.weeks, &mut rows);
+            step_seconds += t.elapsed().as_secs_f64();
+        }
+        let timing = Timing {
+            engine: "carenet".into(),
+            n_elders: start.n_elders() as u64,
+            weeks: cfg.weeks,
+            seeds: cfg.seeds,
+            setup_seconds,
+            step_seconds,
+        };
+        Ok(RunReport { rows, timing, ties: start.n_ties(), communities: start.n_communities() })
+    })
+    .map_err(|e| RefError::Runtime(e.to_string()))??;
+    if let Some(path) = &cfg.out {
+        crate::output::write_atomic(path, |w| io::write_rows(w, "carenet", &report.rows))
+            .map_err(|e| RefError::Runtime(format!("writing {}: {e}", path.display())))?;
+    }
+    if let Some(path) = &cfg.timing {
+        io::write_timing(path, &report.timing)
+            .map_err(|e| RefError::Runtime(format!("writing {}: {e}", path.display())))?;
+    }
+    Ok(report)
+}
