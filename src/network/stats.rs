@@ -97,7 +97,9 @@ impl NetStats {
             }
         }
         for e in 0..g.n_edges() {
-            union(&mut scratch.parent, &mut scratch.size, g.a[e], g.b[e]);
+            if g.is_live(e) {
+                union(&mut scratch.parent, &mut scratch.size, g.a[e], g.b[e]);
+            }
         }
         let mut giant = 0u32;
         for i in 0..n {

@@ -280,7 +280,8 @@ pub struct Community {
     /// phase (a policy that alters matching, say) does not shift the draws of
     /// another (needs, health): common random numbers across packages.
     pub rngs: CommunityRngs,
-    /// Weekly processing order (a permutation of slots), reused.
+    /// The week's service order: a random permutation of the elders that
+    /// services after family and volunteers can reach (scratch), reused.
     pub order: Vec<u32>,
     /// Activity attendees of the current session, reused.
     pub attendees: Vec<u32>,
@@ -293,6 +294,13 @@ pub struct Community {
     pub died: Vec<u32>,
     /// Active ties per slot (observation scratch), reused.
     pub active_ties: Vec<u16>,
+    /// Elders social workers can serve, in the week's order (scratch), reused.
+    pub sw_list: Vec<u32>,
+    /// Edge slots of ties dropped this week (tie-phase scratch), reused.
+    pub dropped: Vec<u32>,
+    /// Random bytes drawn in bulk for a phase's per-elder or per-tie draws
+    /// (scratch), reused.
+    pub words: Vec<u8>,
 }
 
 impl Community {

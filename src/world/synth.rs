@@ -167,6 +167,9 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
         net_scratch: StatsScratch::default(),
         died: Vec::with_capacity(slots),
         active_ties: Vec::with_capacity(slots),
+        dropped: Vec::with_capacity(256),
+        sw_list: Vec::with_capacity(slots),
+        words: Vec::with_capacity(8 * slots + 4 * (edges.len() * 2 + slots * 4)),
     }
 }
 
