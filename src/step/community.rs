@@ -29,9 +29,11 @@ fn unif(rng: &mut ChaCha8Rng) -> f64 {
 /// or per tie take them in bulk, which costs far less than word-by-word calls.
 fn fill_words(rng: &mut ChaCha8Rng, buf: &mut Vec<u8>, n_words: usize) {
     use rand::Rng;
-    buf.clear();
-    buf.resize(4 * n_words, 0);
-    rng.fill_bytes(buf);
+    // Grown once (zeroed then), afterwards only overwritten.
+    if buf.len() < 4 * n_words {
+        buf.resize(4 * n_words, 0);
+    }
+    rng.fill_bytes(&mut buf[..4 * n_words]);
 }
 
 /// Word `k` of a buffer filled by [`fill_words`].
@@ -169,15 +171,14 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers, week: u32) {
             help_left[i] = help;
             comp_need[i] = comp;
             comp_left[i] = comp;
-            let capable = grade[i] == 3 && state[i] <= IADL_LIMITED && willingness[i] >= helper_threshold;
-            helper_left[i] = if capable { helper_hours } else { 0.0 };
+            let capable = (grade[i] == 3) & (state[i] <= IADL_LIMITED) & (willingness[i] >= helper_threshold);
+            helper_left[i] = helper_hours * f32::from(u8::from(capable));
             helped[i] = 0.0;
             banked[i] = 0.0;
             got_neighbour_help[i] = false;
             attended[i] = false;
-            if !registered[i] && (u24(w_reach) as f64) < outreach[g] * outreach_factor {
-                registered[i] = true;
-            }
+            // Registration is for good: an elder already registered stays so.
+            registered[i] |= (u24(w_reach) as f64) < outreach[g] * outreach_factor;
             if registered[i] && g <= 1 {
                 weight += if g == 0 { 2.0 } else { 1.0 };
                 if pair_kind[i] == PAIR_NONE {
@@ -293,6 +294,7 @@ pub fn serve_and_update(
 /// The week's end-of-week counts over live elders, gathered where each elder
 /// is last written (the state updates, and inflow for newcomers) instead of in
 /// a pass of their own.
+#[derive(Clone, Copy)]
 struct Obs {
     wk: i32,
     iso: i32,
@@ -417,23 +419,22 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
         let (registered, grade) = (&e.registered[..len], &e.grade[..len]);
         let (help_left, comp_left) = (&mut e.help_left[..len], &mut e.comp_left[..len]);
         let last_contact = &mut e.last_contact[..len];
+        c.order.resize(len, 0);
+        let mut n_order = 0;
         for i in 0..len {
             if !alive[i] {
                 continue;
             }
+            // Without branches: with no family hours every term below is 0.
             let f = family_hours[i];
-            if f > 0.0 {
-                let h = help_left[i].min(f);
-                let cmp = comp_left[i].min(f - h);
-                help_left[i] -= h;
-                comp_left[i] -= cmp;
-                fam[0] += f as f64;
-                fam[1] += h as f64;
-                fam[2] += cmp as f64;
-                if h + cmp > 0.0 {
-                    last_contact[i] = wk;
-                }
-            }
+            let h = help_left[i].min(f);
+            let cmp = comp_left[i].min(f - h);
+            help_left[i] -= h;
+            comp_left[i] -= cmp;
+            fam[0] += f as f64;
+            fam[1] += h as f64;
+            fam[2] += cmp as f64;
+            last_contact[i] = if h + cmp > 0.0 { wk } else { last_contact[i] };
             let visit = match pair_kind[i] {
                 PAIR_STUDENT if in_term => Some((0, student_hours)),
                 PAIR_PARTY => Some((1, party_hours)),
@@ -449,10 +450,11 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
                 vol[k][2] += cmp as f64;
                 last_contact[i] = wk;
             }
-            if help_left[i] > 0.0 || (registered[i] && grade[i] <= 2) {
-                c.order.push(i as u32);
-            }
+            // Kept or not without a branch: written, then counted only if reachable.
+            c.order[n_order] = i as u32;
+            n_order += usize::from((help_left[i] > 0.0) | (registered[i] & (grade[i] <= 2)));
         }
+        c.order.truncate(n_order);
     }
     for (src, sums) in [(FAMILY, fam), (STUDENT, vol[0]), (PARTY, vol[1])] {
         rec.offered_by[src] += sums[0];
@@ -475,17 +477,21 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
         let (strength, touched, ea, eb) = (&g.strength[..m], &mut g.touched[..m], &g.a[..m], &g.b[..m]);
         let (comp_left, last_contact) = (&mut e.comp_left[..], &mut e.last_contact[..]);
         for k in 0..m {
+            // Without branches (a visit happens at random): a free slot
+            // (strength 0) never has a visit, and a tie without one adds 0.
             let st = strength[k];
-            if st <= 0.0 || u16x2(word(words, k / 2))[k % 2] >= visit * st {
+            let hit = u16x2(word(words, k / 2))[k % 2] < visit * st;
+            touched[k] |= hit;
+            visits += u32::from(hit);
+            if st <= 0.0 {
                 continue;
             }
-            touched[k] = true;
-            visits += 1;
+            let hours = visit_hours * f32::from(u8::from(hit));
             for x in [ea[k] as usize, eb[k] as usize] {
-                let cmp = comp_left[x].min(visit_hours);
+                let cmp = comp_left[x].min(hours);
                 comp_left[x] -= cmp;
                 visit_comp += cmp as f64;
-                last_contact[x] = wk;
+                last_contact[x] = if hit { wk } else { last_contact[x] };
             }
         }
     }
@@ -842,6 +848,10 @@ fn update_states(
     // Two words per slot: the health draw and the loneliness shock.
     fill_words(rng, &mut c.words, 2 * n);
     let words = &c.words[..8 * n];
+    let mut o = *obs;
+    // Three passes over the live elders, each touching few columns (one pass
+    // over all of them keeps too many addresses to fit in registers):
+    // the week's need accounting, then health, then loneliness and willingness.
     for i in 0..n {
         if !alive[i] {
             continue;
@@ -856,25 +866,22 @@ fn update_states(
         acc.help_unmet[g] += left as f64;
         acc.comp_requested += comp_need[i] as f64;
         acc.comp_unmet += comp_left[i] as f64;
-        if g == 0 && need > 0.0 {
-            acc.grade1_with_need += 1;
-            acc.grade1_underserved += u32::from(left > 0.5 * need);
-        }
-        let unmet_share = if need > 0.0 { left / need } else { 0.0 };
+        let g1_need = (g == 0) & (need > 0.0);
+        acc.grade1_with_need += u32::from(g1_need);
+        acc.grade1_underserved += u32::from(g1_need & (left > 0.5 * need));
+        // No need means nothing left: 0 / tiny = 0, without a branch.
+        let unmet_share = left / need.max(f32::MIN_POSITIVE);
         unmet_recent[i] = (1.0 - mem) * unmet_recent[i] + mem * unmet_share;
-
+    }
+    for i in 0..n {
+        if !alive[i] {
+            continue;
+        }
         // Health: one draw decides death, worsening or recovery.
         let row = HealthTable::row(age_weeks[i]);
-        let t = &m.health.transitions[row];
         let st = state[i];
-        let p_death = m.health.death[row][st as usize];
-        // Base weekly probabilities: (worsening, acute onset, recovery).
-        let (w1, w2, better) = match st {
-            INDEPENDENT => (t[0], t[1], 0.0),
-            IADL_LIMITED => (t[3], 0.0, t[2]),
-            SEMI_DISABLED => (t[5], 0.0, t[4]),
-            _ => (0.0, 0.0, t[6]),
-        };
+        // Death and base weekly probabilities: (worsening, acute onset, recovery).
+        let [p_death, w1, w2, better] = m.health.by_state[row][st as usize & 3];
         acc.adl_at_risk += u32::from(st <= IADL_LIMITED);
         let u = u24(word(words, 2 * i)) as f64;
         if u < p_death {
@@ -891,24 +898,27 @@ fn update_states(
         // Worsening is scaled by the hazard ratio of recent unmet help and
         // loneliness. Most weeks nothing happens: when the draw lies above the
         // largest possible event probability the exact ratio is not needed.
-        let new_state = if u2 >= (w1 + w2) * hr_max + better {
-            st
+        if u2 >= (w1 + w2) * hr_max + better {
+            continue;
+        }
+        let hr = (ln_unmet * unmet_recent[i] + ln_lonely * loneliness[i]).exp() as f64;
+        let (worse, worse2) = (w1 * hr, w2 * hr);
+        let new_state = if u2 < worse {
+            if st == INDEPENDENT { IADL_LIMITED } else { st + 1 }
+        } else if u2 - worse < worse2 {
+            SEMI_DISABLED
+        } else if u2 - worse - worse2 < better {
+            st - 1
         } else {
-            let hr = (ln_unmet * unmet_recent[i] + ln_lonely * loneliness[i]).exp() as f64;
-            let (worse, worse2) = (w1 * hr, w2 * hr);
-            if u2 < worse {
-                if st == INDEPENDENT { IADL_LIMITED } else { st + 1 }
-            } else if u2 - worse < worse2 {
-                SEMI_DISABLED
-            } else if u2 - worse - worse2 < better {
-                st - 1
-            } else {
-                st
-            }
+            st
         };
         acc.adl_onsets += u32::from(st <= IADL_LIMITED && new_state >= SEMI_DISABLED);
         state[i] = new_state;
-
+    }
+    for i in 0..n {
+        if !alive[i] {
+            continue;
+        }
         // Loneliness: rises with unmet companionship; is pulled back toward the
         // elder's own baseline, faster with companionship received; plus a shock.
         let cn = comp_need[i];
@@ -938,10 +948,12 @@ fn update_states(
             nw -= overload_loss;
         }
         willingness[i] = nw.clamp(0.0, 1.0);
-        let gr = grade_of(new_state, lives_alone[i], nl, moderate, severe);
+        let st = state[i];
+        let gr = grade_of(st, lives_alone[i], nl, moderate, severe);
         grade[i] = gr;
-        obs.add(gr, new_state, nl, registered[i], pair_kind[i] != PAIR_NONE, last_contact[i], age_weeks[i]);
+        o.add(gr, st, nl, registered[i], pair_kind[i] != PAIR_NONE, last_contact[i], age_weeks[i]);
     }
+    *obs = o;
     acc.write(rec);
     // The dead leave: ties dropped, party pairs freed, slots reusable.
     for k in 0..c.died.len() {
@@ -988,20 +1000,18 @@ fn update_ties(c: &mut Community, m: &Model) {
             if s <= 0.0 {
                 continue;
             }
-            if touched[k] {
-                s += gain * (1.0 - s);
-                touched[k] = false;
-            }
+            // Without a branch (which ties were touched is not predictable).
+            s += gain * (1.0 - s) * f32::from(u8::from(touched[k]));
+            touched[k] = false;
             s = (s - decay).min(1.0);
             if s < drop {
                 c.dropped.push(k as u32);
                 continue;
             }
             strength[k] = s;
-            if s >= active {
-                active_ties[ea[k] as usize] += 1;
-                active_ties[eb[k] as usize] += 1;
-            }
+            let a = u16::from(s >= active);
+            active_ties[ea[k] as usize] += a;
+            active_ties[eb[k] as usize] += a;
         }
     }
     for &k in &c.dropped {

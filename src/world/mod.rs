@@ -34,13 +34,11 @@ pub const PAIR_PARTY: u8 = 2;
 /// The study's grade of an elder (1 = most in need).
 #[inline]
 pub fn grade_of(state: u8, lives_alone: bool, loneliness: f32, moderate: f32, severe: f32) -> u8 {
-    if state >= SEMI_DISABLED || loneliness > severe {
-        1
-    } else if lives_alone || loneliness > moderate {
-        2
-    } else {
-        3
-    }
+    // 1 if g1; else 2 if g2; else 3 — in arithmetic, without branches (the
+    // weekly step calls this for every elder and the outcome is not predictable).
+    let g1 = u8::from((state >= SEMI_DISABLED) | (loneliness > severe));
+    let g2 = u8::from(lives_alone | (loneliness > moderate));
+    3 - g2 - g1 * (2 - g2)
 }
 
 /// Elders of one community, column-wise.
