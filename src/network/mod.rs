@@ -64,6 +64,11 @@ pub struct TieGraph {
     /// Rows moved and CSR rebuilds so far, for profiling.
     pub moves: u64,
     pub rebuilds: u64,
+    /// Per node: ties of strength ≥ `active_threshold`, kept current by every
+    /// edit (the weekly tie update adjusts it where a strength crosses the
+    /// threshold).
+    pub active: Vec<u16>,
+    pub active_threshold: f32,
     n_nodes: usize,
 }
 
@@ -87,6 +92,8 @@ impl TieGraph {
             waste: 0,
             moves: 0,
             rebuilds: 0,
+            active: vec![0; n],
+            active_threshold: f32::INFINITY,
             n_nodes: n,
         };
         for &(x, y, s) in edges {
@@ -128,8 +135,22 @@ impl TieGraph {
         (0..self.a.len()).filter(|&e| self.strength[e] > 0.0).map(|e| (self.a[e], self.b[e], self.strength[e]))
     }
 
+    /// Sets the strength from which a tie counts as active, and counts them.
+    pub fn set_active_threshold(&mut self, t: f32) {
+        self.active_threshold = t;
+        self.active.clear();
+        self.active.resize(self.n_nodes, 0);
+        for e in 0..self.a.len() {
+            if self.strength[e] > 0.0 && self.strength[e] >= t {
+                self.active[self.a[e] as usize] += 1;
+                self.active[self.b[e] as usize] += 1;
+            }
+        }
+    }
+
     /// Adds a node slot with no ties (an empty row with free room at the end).
     pub fn add_node(&mut self) -> u32 {
+        self.active.push(0);
         self.n_nodes += 1;
         let end = self.nbr.len();
         self.start.push(end as u32);
@@ -195,6 +216,9 @@ impl TieGraph {
         self.push_row(i, j, e as u32);
         self.push_row(j, i, e as u32);
         self.live += 1;
+        let a = u16::from(strength >= self.active_threshold);
+        self.active[i as usize] += a;
+        self.active[j as usize] += a;
     }
 
     /// Moves full row `x` to the end of the arrays with twice the room, or
@@ -248,6 +272,9 @@ impl TieGraph {
         let (x, y) = (self.a[e], self.b[e]);
         self.unlink(x, e as u32);
         self.unlink(y, e as u32);
+        let a = u16::from(self.strength[e] >= self.active_threshold);
+        self.active[x as usize] -= a;
+        self.active[y as usize] -= a;
         self.a[e] = NONE;
         self.b[e] = NONE;
         self.strength[e] = 0.0;
@@ -306,7 +333,7 @@ impl TieGraph {
     /// free slots are empty and no tie is duplicated.
     pub fn check_consistency(&self) -> Result<(), String> {
         let n = self.n_nodes;
-        if self.start.len() != n || self.cap.len() != n || self.deg.len() != n {
+        if self.start.len() != n || self.cap.len() != n || self.deg.len() != n || self.active.len() != n {
             return Err("row arrays' length".into());
         }
         // Rows lie inside the arrays and do not overlap.
@@ -340,6 +367,13 @@ impl TieGraph {
                 }
             }
             used += ns.len();
+        }
+        for i in 0..n {
+            let (_, es) = self.neighbours(i as u32);
+            let k = es.iter().filter(|&&e| self.strength[e as usize] >= self.active_threshold).count();
+            if self.active[i] as usize != k {
+                return Err(format!("node {i}: {} active ties counted, {k} in its row", self.active[i]));
+            }
         }
         let live = (0..self.a.len()).filter(|&e| self.strength[e] > 0.0).count();
         if live != self.live || used != 2 * live {

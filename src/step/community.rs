@@ -84,6 +84,14 @@ impl Gaps {
     }
 }
 
+/// `a` if `c`, else `b`, computed with a mask (no branch for the CPU to
+/// mispredict when `c` is random).
+#[inline(always)]
+fn select(c: bool, a: i32, b: i32) -> i32 {
+    let m = -i32::from(c);
+    (a & m) | (b & !m)
+}
+
 /// A count with mean `x`: floor(x) plus one more with probability frac(x).
 fn stochastic_round(x: f64, rng: &mut ChaCha8Rng) -> usize {
     let x = x.max(0.0);
@@ -150,6 +158,9 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers, week: u32) {
         let registered = &mut e.registered[..len];
         let pair_kind = &e.pair_kind[..len];
         let comp_factor = n.companionship_loneliness_factor as f32;
+        c.waiting.resize(len, 0);
+        c.waiting2.resize(len, 0);
+        let (mut n_wait, mut n_wait2) = (0, 0);
         for i in 0..len {
             if !alive[i] {
                 continue;
@@ -179,17 +190,20 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers, week: u32) {
             attended[i] = false;
             // Registration is for good: an elder already registered stays so.
             registered[i] |= (u24(w_reach) as f64) < outreach[g] * outreach_factor;
-            if registered[i] && g <= 1 {
-                weight += if g == 0 { 2.0 } else { 1.0 };
-                if pair_kind[i] == PAIR_NONE {
-                    if g == 0 || !priority {
-                        c.waiting.push(i as u32);
-                    } else {
-                        c.waiting2.push(i as u32);
-                    }
-                }
-            }
+            // Need weight (2 for grade 1, 1 for grade 2) and the waiting lists,
+            // without branches: the slot is written to both lists and each
+            // cursor advances only if the elder belongs there.
+            let counted = registered[i] & (g <= 1);
+            weight += f64::from(u8::from(counted) * (2 - g.min(2) as u8));
+            let waits = counted & (pair_kind[i] == PAIR_NONE);
+            let first = (g == 0) | !priority;
+            c.waiting[n_wait] = i as u32;
+            c.waiting2[n_wait2] = i as u32;
+            n_wait += usize::from(waits & first);
+            n_wait2 += usize::from(waits & !first);
         }
+        c.waiting.truncate(n_wait);
+        c.waiting2.truncate(n_wait2);
     }
     let mut seg_start = [0, c.waiting.len(), 0];
     c.waiting.extend_from_slice(&c.waiting2);
@@ -307,8 +321,12 @@ struct Obs {
     lonely: u32,
     paired: u32,
     isolated: u32,
-    /// Person-weeks by age band and state.
-    band_weeks: [[u32; 4]; crate::metrics::N_BANDS],
+    /// Person-weeks by age band and state, in four interleaved copies (by
+    /// slot) so that consecutive elders of the same band and state do not
+    /// chain their increments through memory.
+    band_weeks: [[[u32; 4]; crate::metrics::N_BANDS]; 4],
+    /// Elders counted so far (selects the copy).
+    n_added: usize,
 }
 
 impl Obs {
@@ -326,7 +344,8 @@ impl Obs {
             lonely: 0,
             paired: 0,
             isolated: 0,
-            band_weeks: [[0; 4]; crate::metrics::N_BANDS],
+            band_weeks: [[[0; 4]; crate::metrics::N_BANDS]; 4],
+            n_added: 0,
         }
     }
 
@@ -353,7 +372,8 @@ impl Obs {
         self.lonely += u32::from(loneliness > self.moderate);
         self.paired += u32::from(paired);
         self.isolated += u32::from(self.wk - last_contact >= self.iso);
-        self.band_weeks[band_of(age_weeks)][st] += 1;
+        self.band_weeks[self.n_added & 3][band_of(age_weeks)][st] += 1;
+        self.n_added += 1;
     }
 }
 
@@ -434,7 +454,7 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
             fam[0] += f as f64;
             fam[1] += h as f64;
             fam[2] += cmp as f64;
-            last_contact[i] = if h + cmp > 0.0 { wk } else { last_contact[i] };
+            last_contact[i] = select(h + cmp > 0.0, wk, last_contact[i]);
             let visit = match pair_kind[i] {
                 PAIR_STUDENT if in_term => Some((0, student_hours)),
                 PAIR_PARTY => Some((1, party_hours)),
@@ -468,7 +488,7 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
     let visit = s.ties.visit_weekly as f32;
     let visit_hours = s.ties.visit_hours as f32;
     let g = &mut c.graph;
-    let (mut visits, mut visit_comp) = (0u32, 0f64);
+    let mut visit_comp = 0f64;
     {
         // One 16-bit draw per edge slot, two per word.
         let m = g.n_edges();
@@ -476,36 +496,45 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
         let words = &c.words[..4 * m.div_ceil(2)];
         let (strength, touched, ea, eb) = (&g.strength[..m], &mut g.touched[..m], &g.a[..m], &g.b[..m]);
         let (comp_left, last_contact) = (&mut e.comp_left[..], &mut e.last_contact[..]);
+        // First the ties that carry a visit, listed without branches (a visit
+        // happens at random; a free slot, of strength 0, never has one); then
+        // the visits, in tie order.
+        c.visited.resize(m, 0);
+        let mut n_visits = 0;
         for k in 0..m {
-            // Without branches (a visit happens at random): a free slot
-            // (strength 0) never has a visit, and a tie without one adds 0.
-            let st = strength[k];
-            let hit = u16x2(word(words, k / 2))[k % 2] < visit * st;
-            touched[k] |= hit;
-            visits += u32::from(hit);
-            if st <= 0.0 {
-                continue;
-            }
-            let hours = visit_hours * f32::from(u8::from(hit));
+            let hit = u16x2(word(words, k / 2))[k % 2] < visit * strength[k];
+            c.visited[n_visits] = k as u32;
+            n_visits += usize::from(hit);
+        }
+        c.visited.truncate(n_visits);
+        for &k in &c.visited {
+            let k = k as usize;
+            touched[k] = true;
             for x in [ea[k] as usize, eb[k] as usize] {
-                let cmp = comp_left[x].min(hours);
+                let cmp = comp_left[x].min(visit_hours);
                 comp_left[x] -= cmp;
                 visit_comp += cmp as f64;
-                last_contact[x] = if hit { wk } else { last_contact[x] };
+                last_contact[x] = wk;
             }
         }
     }
-    rec.offered_by[MUTUAL_AID] += 2.0 * visit_hours as f64 * visits as f64;
+    rec.offered_by[MUTUAL_AID] += 2.0 * visit_hours as f64 * c.visited.len() as f64;
     rec.comp_by[MUTUAL_AID] += visit_comp;
 
     // 3b. Help from neighbours over ties: ask probability rises with tie strength
     // and the helper's willingness.
     let ask = s.mutual_aid.ask_probability as f32;
+    // The elders of the week's order who still need help (kept in order,
+    // without branches).
+    c.needy.resize(c.order.len(), 0);
+    let mut n_needy = 0;
     for &iu in &c.order {
+        c.needy[n_needy] = iu;
+        n_needy += usize::from(e.help_left[iu as usize] > 0.0);
+    }
+    c.needy.truncate(n_needy);
+    for &iu in &c.needy {
         let i = iu as usize;
-        if e.help_left[i] <= 0.0 {
-            continue;
-        }
         for slot in g.row(i) {
             let (j, eid) = (g.nbr[slot] as usize, g.eid[slot]);
             if e.helper_left[j] <= 0.0 {
@@ -981,20 +1010,14 @@ fn update_ties(c: &mut Community, m: &Model) {
     let decay = t.decay_weekly as f32;
     let drop = t.drop_below as f32;
     let max_ties = t.max_ties as usize;
-    let active = t.active_threshold as f32;
-    let new_active = u16::from(t.new_tie_strength as f32 >= active);
     let g = &mut c.graph;
-    // Active ties per slot are counted in the same pass (observation reads
-    // them); ties added later this week count themselves in. Ties that fall
-    // below the drop threshold are removed after the pass.
-    c.active_ties.clear();
-    c.active_ties.resize(c.elders.len(), 0);
+    // Ties that fall below the drop threshold are removed after the pass.
     c.dropped.clear();
     {
         let m = g.n_edges();
         let (strength, touched) = (&mut g.strength[..m], &mut g.touched[..m]);
-        let (ea, eb) = (&g.a[..m], &g.b[..m]);
-        let active_ties = &mut c.active_ties[..];
+        let (ea, eb, act) = (&g.a[..m], &g.b[..m], &mut g.active[..]);
+        let active = g.active_threshold;
         for k in 0..m {
             let mut s = strength[k];
             if s <= 0.0 {
@@ -1008,10 +1031,19 @@ fn update_ties(c: &mut Community, m: &Model) {
                 c.dropped.push(k as u32);
                 continue;
             }
+            // Few ties cross the activity threshold in a week.
+            let was = strength[k] >= active;
+            if was != (s >= active) {
+                let (a, b) = (ea[k] as usize, eb[k] as usize);
+                if was {
+                    act[a] -= 1;
+                    act[b] -= 1;
+                } else {
+                    act[a] += 1;
+                    act[b] += 1;
+                }
+            }
             strength[k] = s;
-            let a = u16::from(s >= active);
-            active_ties[ea[k] as usize] += a;
-            active_ties[eb[k] as usize] += a;
         }
     }
     for &k in &c.dropped {
@@ -1042,8 +1074,6 @@ fn update_ties(c: &mut Community, m: &Model) {
             continue;
         }
         g.add_edge(iu, k, t.new_tie_strength as f32);
-        c.active_ties[iu as usize] += new_active;
-        c.active_ties[k as usize] += new_active;
     }
 }
 
@@ -1057,14 +1087,12 @@ fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, obs: &mut
         if lambda > 0.0 { Poisson::new(lambda).map(|p| p.sample(&mut c.rngs.inflow) as usize).unwrap_or(0) } else { 0 };
     let tp = s.community_types.get(c.kind);
     let max_ties = s.ties.max_ties as usize;
-    let active = s.ties.active_threshold as f32;
     for _ in 0..n_new {
         // A newcomer takes a dead elder's slot (and building) or a new slot.
         let (slot, building) = match c.free_slots.pop() {
             Some(x) => (x as usize, c.elders.building[x as usize]),
             None => {
                 c.graph.add_node();
-                c.active_ties.push(0);
                 (c.elders.len(), c.rngs.inflow.random_range(0..c.n_buildings.max(1)))
             }
         };
@@ -1087,9 +1115,6 @@ fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, obs: &mut
                         let strength =
                             beta_mean(tp.network.neighbour_strength, 20.0, &mut c.rngs.inflow).clamp(0.05, 1.0);
                         c.graph.add_edge(slot as u32, j as u32, strength);
-                        let counts = u16::from(strength >= active);
-                        c.active_ties[slot] += counts;
-                        c.active_ties[j] += counts;
                     }
                     break;
                 }
@@ -1111,20 +1136,21 @@ fn observe(
 ) {
     let s = &m.scenario;
     let few = s.metrics.few_ties as u16;
-    // Active ties per elder were counted by the tie phase and inflow.
-    debug_assert_eq!(c.active_ties.len(), c.elders.len());
     let e = &c.elders;
     let len = e.len();
-    let (alive, active_ties) = (&e.alive[..len], &c.active_ties[..len]);
+    // Live elders with few active ties (the tie graph keeps the counts).
+    let (alive, active_ties) = (&e.alive[..len], &c.graph.active[..len]);
     let mut few_ties = 0u32;
     for i in 0..len {
-        few_ties += u32::from(alive[i] && active_ties[i] < few);
+        few_ties += u32::from(alive[i] & (active_ties[i] < few));
     }
     let Obs { n_grade, n_state, lonely_by_grade, registered, registered_grade1, lonely, paired, isolated, .. } = *obs;
     let (mut balance, mut helper_hours) = (0f64, 0f64);
-    for (b, row) in obs.band_weeks.iter().enumerate() {
-        for (st, &k) in row.iter().enumerate() {
-            bands.person_weeks[b][st] += k as f64;
+    for copy in &obs.band_weeks {
+        for (b, row) in copy.iter().enumerate() {
+            for (st, &k) in row.iter().enumerate() {
+                bands.person_weeks[b][st] += k as f64;
+            }
         }
     }
     for g in 0..3 {

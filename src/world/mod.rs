@@ -290,8 +290,11 @@ pub struct Community {
     pub net_scratch: StatsScratch,
     /// Elders who died this week (slots), reused.
     pub died: Vec<u32>,
-    /// Active ties per slot (observation scratch), reused.
-    pub active_ties: Vec<u16>,
+    /// Tie slots that carried a visit this week (scratch), reused.
+    pub visited: Vec<u32>,
+    /// Elders of the week's order who still need help after family and
+    /// volunteers (scratch), reused.
+    pub needy: Vec<u32>,
     /// Elders social workers can serve, in the week's order (scratch), reused.
     pub sw_list: Vec<u32>,
     /// Edge slots of ties dropped this week (tie-phase scratch), reused.
