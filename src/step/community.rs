@@ -654,15 +654,20 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
     rec.contract_yuan += c.contract_yuan;
     // The eligible elders in the week's order, grade 1 before grade 2 when
     // grading is used.
-    c.sw_list.clear();
+    // (Listed without branches: each elder is written, the cursor advances
+    // only if it is eligible.)
     let (registered, grade) = (&e.registered[..], &e.grade[..]);
-    if s.case_management.grade_priority {
-        for gr in [1, 2] {
-            c.sw_list.extend(c.order.iter().filter(|&&i| registered[i as usize] && grade[i as usize] == gr));
+    c.sw_list.resize(2 * c.order.len(), 0);
+    let mut n_sw = 0;
+    let passes: &[(u8, u8)] = if s.case_management.grade_priority { &[(1, 1), (2, 2)] } else { &[(1, 2)] };
+    for &(lo, hi) in passes {
+        for &iu in &c.order {
+            let gr = grade[iu as usize];
+            c.sw_list[n_sw] = iu;
+            n_sw += usize::from(registered[iu as usize] & (gr >= lo) & (gr <= hi));
         }
-    } else {
-        c.sw_list.extend(c.order.iter().filter(|&&i| registered[i as usize] && grade[i as usize] <= 2));
     }
+    c.sw_list.truncate(n_sw);
     'service: for pass in 0..2 {
         for &iu in &c.sw_list {
             if sw <= 0.0 {
