@@ -445,12 +445,31 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
     let rows = summarise(&model.package.name, &totals);
 
     let files = RunFiles::in_dir(&dir);
-    output::write_timeseries(&files.timeseries, &res).map_err(|e| write_err(&files.timeseries, e))?;
-    output::write_summary(&files.summary, &rows).map_err(|e| write_err(&files.summary, e))?;
-    output::write_age_bands(&files.age_bands, &res).map_err(|e| write_err(&files.age_bands, e))?;
-    output::write_timeseries_types(&files.timeseries_types, &res).map_err(|e| write_err(&files.timeseries_types, e))?;
-    output::write_networks(&files.network_nodes, &files.network_edges, &res)
-        .map_err(|e| write_err(&files.network_nodes, e))?;
+    // The two time series are most of the output: with more than one thread,
+    // timeseries.csv is written beside the others.
+    let write_rest = || -> Result<(), Failure> {
+        output::write_summary(&files.summary, &rows).map_err(|e| write_err(&files.summary, e))?;
+        output::write_age_bands(&files.age_bands, &res).map_err(|e| write_err(&files.age_bands, e))?;
+        output::write_timeseries_types(&files.timeseries_types, &res)
+            .map_err(|e| write_err(&files.timeseries_types, e))?;
+        output::write_networks(&files.network_nodes, &files.network_edges, &res)
+            .map_err(|e| write_err(&files.network_nodes, e))
+    };
+    let write_series =
+        || output::write_timeseries(&files.timeseries, &res).map_err(|e| write_err(&files.timeseries, e));
+    let threads = cfg.threads.unwrap_or_else(rayon::current_num_threads);
+    if threads > 1 {
+        let (a, b) = std::thread::scope(|sc| {
+            let h = sc.spawn(write_series);
+            let b = write_rest();
+            (h.join().unwrap_or_else(|_| Err(Failure::Runtime("error: writing timeseries.csv failed".into()))), b)
+        });
+        a?;
+        b?;
+    } else {
+        write_series()?;
+        write_rest()?;
+    }
     let elder_weeks = res.elder_weeks();
     let manifest = Manifest {
         carenet_version: env!("CARGO_PKG_VERSION"),

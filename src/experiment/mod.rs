@@ -74,7 +74,7 @@ pub fn snapshot_networks(world: &crate::world::World) -> Vec<NetworkSnapshot> {
                     .map(|i| (i as u32, e.grade[i], e.state[i], e.building[i]))
                     .collect();
                 let g = &c.graph;
-                let edges = (0..g.n_edges()).map(|k| (g.a[k], g.b[k], g.strength[k])).collect();
+                let edges = g.live_edges().collect();
                 out.push(NetworkSnapshot { community: index, nodes, edges });
             }
             index += 1;

@@ -1,10 +1,10 @@
 //! The social graph of one community.
 //!
-//! - [`TieGraph`]: undirected weighted ties. The edge list (`a`, `b`, `strength`)
-//!   is the source of truth; a compressed-sparse-row view (`offsets`, `nbr`,
-//!   `eid`) is what the weekly step reads. Ties that form or drop during a week
-//!   are applied to the edge list and the CSR is rebuilt once, at the end of the
-//!   tie phase, into buffers it already owns.
+//! - [`TieGraph`]: undirected weighted ties in stable edge slots (`a`, `b`,
+//!   `strength`), with a compressed-sparse-row view (`start`, `cap`, `deg`, `nbr`,
+//!   `eid`) that the weekly step reads. Rows keep free room, so ties that form
+//!   or drop are written into the CSR in place; it is rebuilt only when a row
+//!   overflows.
 //! - [`generate`]: one generator per community type, built with petgraph.
 //! - [`stats`]: mean degree, clustering and giant-component share.
 //!
@@ -20,27 +20,55 @@ pub mod stats;
 /// Index meaning "none".
 pub const NONE: u32 = u32::MAX;
 
-/// Undirected weighted ties with a CSR view.
+/// Free room left in every CSR row when it is (re)built.
+pub const ROW_SLACK: u32 = 4;
+
+/// Undirected weighted ties with a CSR view that is edited in place.
+///
+/// Edges live in slots (`a`, `b`, `strength`, `touched`); a slot whose strength
+/// is 0 is free (its endpoints are [`NONE`]) and is reused by the next new tie,
+/// so edge ids are stable while a tie lives. Row `i` of the CSR occupies
+/// `nbr[start[i]..start[i] + cap[i]]`, of which the first `deg[i]` entries are
+/// used: adding a tie writes into the free room of both rows, removing one
+/// swaps the last entry of each row into its place. A full row moves to the end
+/// of the arrays with twice the room; when the holes left behind make up half
+/// of the arrays, the CSR is rebuilt compactly (with [`ROW_SLACK`] free entries
+/// per row). A week therefore costs in proportion to the ties that change, not
+/// to the graph.
 #[derive(Debug, Clone)]
 pub struct TieGraph {
-    /// First endpoint of each edge (a < b).
+    /// First endpoint of each edge slot (a < b; NONE when the slot is free).
     pub a: Vec<u32>,
-    /// Second endpoint of each edge.
+    /// Second endpoint of each edge slot.
     pub b: Vec<u32>,
-    /// Tie strength in (0, 1]; a value ≤ 0 marks an edge for removal.
+    /// Tie strength in (0, 1]; 0 for a free slot.
     pub strength: Vec<f32>,
     /// Whether the tie carried an interaction this week.
     pub touched: Vec<bool>,
-    /// CSR: neighbours of node i are `nbr[offsets[i]..offsets[i+1]]`.
-    pub offsets: Vec<u32>,
+    /// First CSR entry of each row.
+    pub start: Vec<u32>,
+    /// Entries (used and free) of each row.
+    pub cap: Vec<u32>,
+    /// Used entries per row (the degree).
+    pub deg: Vec<u32>,
     /// CSR neighbour indices.
     pub nbr: Vec<u32>,
-    /// CSR edge ids (index into the edge arrays) matching `nbr`.
+    /// CSR edge ids (index into the edge slots) matching `nbr`.
     pub eid: Vec<u32>,
-    /// Degree counter used while rebuilding.
-    cursor: Vec<u32>,
-    /// Edges whose endpoints changed since the last rebuild.
-    dirty: bool,
+    /// Free edge slots, reused last in, first out.
+    free: Vec<u32>,
+    /// Live ties.
+    live: usize,
+    /// CSR entries in holes left by moved rows.
+    waste: usize,
+    /// Rows moved and CSR rebuilds so far, for profiling.
+    pub moves: u64,
+    pub rebuilds: u64,
+    /// Per node: ties of strength ≥ `active_threshold`, kept current by every
+    /// edit (the weekly tie update adjusts it where a strength crosses the
+    /// threshold).
+    pub active: Vec<u16>,
+    pub active_threshold: f32,
     n_nodes: usize,
 }
 
@@ -54,21 +82,30 @@ impl TieGraph {
             b: Vec::with_capacity(cap),
             strength: Vec::with_capacity(cap),
             touched: Vec::with_capacity(cap),
-            offsets: Vec::with_capacity(n + 1),
-            nbr: Vec::with_capacity(2 * cap),
-            eid: Vec::with_capacity(2 * cap),
-            cursor: Vec::with_capacity(n),
-            dirty: true,
+            start: Vec::with_capacity(n),
+            cap: Vec::with_capacity(n),
+            deg: Vec::with_capacity(n),
+            nbr: Vec::with_capacity(2 * cap + ROW_SLACK as usize * n),
+            eid: Vec::with_capacity(2 * cap + ROW_SLACK as usize * n),
+            free: Vec::new(),
+            live: 0,
+            waste: 0,
+            moves: 0,
+            rebuilds: 0,
+            active: vec![0; n],
+            active_threshold: f32::INFINITY,
             n_nodes: n,
         };
         for &(x, y, s) in edges {
-            debug_assert!(x != y);
+            debug_assert!(x != y && s > 0.0);
             g.a.push(x.min(y));
             g.b.push(x.max(y));
             g.strength.push(s);
             g.touched.push(false);
         }
+        g.live = edges.len();
         g.rebuild();
+        g.rebuilds = 0;
         g
     }
 
@@ -76,196 +113,280 @@ impl TieGraph {
         self.n_nodes
     }
 
+    /// Edge slots, live or free: loops over `0..n_edges()` skip slots whose
+    /// strength is 0.
     pub fn n_edges(&self) -> usize {
         self.a.len()
     }
 
-    /// Adds a node slot with no ties (an empty CSR row, so the view stays valid).
+    /// Live ties.
+    pub fn n_live_edges(&self) -> usize {
+        self.live
+    }
+
+    /// Whether edge slot `e` holds a live tie.
+    #[inline]
+    pub fn is_live(&self, e: usize) -> bool {
+        self.strength[e] > 0.0
+    }
+
+    /// The live ties as (a, b, strength), in slot order.
+    pub fn live_edges(&self) -> impl Iterator<Item = (u32, u32, f32)> + '_ {
+        (0..self.a.len()).filter(|&e| self.strength[e] > 0.0).map(|e| (self.a[e], self.b[e], self.strength[e]))
+    }
+
+    /// Sets the strength from which a tie counts as active, and counts them.
+    pub fn set_active_threshold(&mut self, t: f32) {
+        self.active_threshold = t;
+        self.active.clear();
+        self.active.resize(self.n_nodes, 0);
+        for e in 0..self.a.len() {
+            if self.strength[e] > 0.0 && self.strength[e] >= t {
+                self.active[self.a[e] as usize] += 1;
+                self.active[self.b[e] as usize] += 1;
+            }
+        }
+    }
+
+    /// Adds a node slot with no ties (an empty row with free room at the end).
     pub fn add_node(&mut self) -> u32 {
+        self.active.push(0);
         self.n_nodes += 1;
-        let last = *self.offsets.last().unwrap_or(&0);
-        self.offsets.push(last);
+        let end = self.nbr.len();
+        self.start.push(end as u32);
+        self.cap.push(ROW_SLACK);
+        self.deg.push(0);
+        self.nbr.resize(end + ROW_SLACK as usize, NONE);
+        self.eid.resize(end + ROW_SLACK as usize, NONE);
         (self.n_nodes - 1) as u32
     }
 
     #[inline]
     pub fn degree(&self, i: u32) -> usize {
-        let i = i as usize;
-        (self.offsets[i + 1] - self.offsets[i]) as usize
+        self.deg[i as usize] as usize
     }
 
-    /// Neighbours of `i` and the matching edge ids, as of the last rebuild.
+    /// The used range of row `i` in `nbr` and `eid`.
+    #[inline]
+    pub fn row(&self, i: usize) -> std::ops::Range<usize> {
+        let lo = self.start[i] as usize;
+        lo..lo + self.deg[i] as usize
+    }
+
+    /// Neighbours of `i` and the matching edge ids.
     #[inline]
     pub fn neighbours(&self, i: u32) -> (&[u32], &[u32]) {
-        let i = i as usize;
-        let lo = self.offsets[i] as usize;
-        let hi = self.offsets[i + 1] as usize;
-        (&self.nbr[lo..hi], &self.eid[lo..hi])
+        let r = self.row(i as usize);
+        (&self.nbr[r.clone()], &self.eid[r])
     }
 
-    /// Whether `i` and `j` are tied (as of the last rebuild, or added since).
+    /// Whether `i` and `j` are tied.
     pub fn has_edge(&self, i: u32, j: u32) -> bool {
-        let (ni, _) = self.neighbours(i);
-        if ni.contains(&j) {
-            return true;
-        }
-        if self.dirty {
-            // Ties added since the last rebuild sit at the end of the edge list
-            // beyond the CSR; they are few, scan them.
-            let (x, y) = (i.min(j), i.max(j));
-            let built = self.nbr.len() / 2;
-            for e in built..self.a.len() {
-                if self.a[e] == x && self.b[e] == y && self.strength[e] > 0.0 {
-                    return true;
-                }
-            }
-        }
-        false
+        self.neighbours(i).0.contains(&j)
     }
 
-    /// Edge id of the tie between `i` and `j`, if any (including ties added since
-    /// the last rebuild).
+    /// Edge id of the tie between `i` and `j`, if any.
     pub fn find_edge(&self, i: u32, j: u32) -> Option<usize> {
         let (ni, ei) = self.neighbours(i);
-        if let Some(p) = ni.iter().position(|&x| x == j) {
-            let e = ei[p] as usize;
-            return (self.strength[e] > 0.0).then_some(e);
-        }
-        let (x, y) = (i.min(j), i.max(j));
-        let built = self.nbr.len() / 2;
-        (built..self.a.len()).find(|&e| self.a[e] == x && self.b[e] == y && self.strength[e] > 0.0)
+        ni.iter().position(|&x| x == j).map(|p| ei[p] as usize)
     }
 
     /// Adds a tie; the caller has checked that it does not exist.
     pub fn add_edge(&mut self, i: u32, j: u32, strength: f32) {
-        debug_assert!(i != j);
-        self.a.push(i.min(j));
-        self.b.push(i.max(j));
-        self.strength.push(strength);
-        self.touched.push(false);
-        self.dirty = true;
-    }
-
-    /// Marks every tie of `i` for removal (at the next [`TieGraph::compact`]).
-    pub fn drop_node_ties(&mut self, i: u32) {
-        let i = i as usize;
-        let lo = self.offsets[i] as usize;
-        let hi = self.offsets[i + 1] as usize;
-        for k in lo..hi {
-            let e = self.eid[k] as usize;
-            if self.strength[e] > 0.0 {
-                self.strength[e] = 0.0;
-                self.dirty = true;
+        debug_assert!(i != j && strength > 0.0);
+        for x in [i as usize, j as usize] {
+            if self.deg[x] == self.cap[x] {
+                self.grow_row(x);
             }
         }
-        // Ties added this week to i are beyond the CSR.
-        let built = self.nbr.len() / 2;
-        for e in built..self.a.len() {
-            if self.a[e] as usize == i || self.b[e] as usize == i {
-                self.strength[e] = 0.0;
+        let e = match self.free.pop() {
+            Some(e) => e as usize,
+            None => {
+                self.a.push(NONE);
+                self.b.push(NONE);
+                self.strength.push(0.0);
+                self.touched.push(false);
+                self.a.len() - 1
             }
-        }
+        };
+        self.a[e] = i.min(j);
+        self.b[e] = i.max(j);
+        self.strength[e] = strength;
+        self.touched[e] = false;
+        self.push_row(i, j, e as u32);
+        self.push_row(j, i, e as u32);
+        self.live += 1;
+        let a = u16::from(strength >= self.active_threshold);
+        self.active[i as usize] += a;
+        self.active[j as usize] += a;
     }
 
-    /// Marks ties weaker than `drop_below` for removal.
-    pub fn mark_dirty(&mut self) {
-        self.dirty = true;
-    }
-
-    /// Removes edges with strength ≤ 0 (order-preserving) and rebuilds the CSR if
-    /// anything changed since the last rebuild; degrees are counted in the same
-    /// pass that compacts the edge list.
-    pub fn compact(&mut self) {
-        if !self.dirty {
+    /// Moves full row `x` to the end of the arrays with twice the room, or
+    /// rebuilds the whole CSR when moved rows have left too many holes.
+    fn grow_row(&mut self, x: usize) {
+        if 2 * (self.waste + self.cap[x] as usize) > self.nbr.len() {
+            self.rebuild();
             return;
         }
-        self.cursor.clear();
-        self.cursor.resize(self.n_nodes, 0);
-        let mut w = 0;
-        for r in 0..self.a.len() {
-            if self.strength[r] > 0.0 {
-                let (x, y) = (self.a[r], self.b[r]);
-                self.a[w] = x;
-                self.b[w] = y;
-                self.strength[w] = self.strength[r];
-                self.touched[w] = self.touched[r];
-                self.cursor[x as usize] += 1;
-                self.cursor[y as usize] += 1;
-                w += 1;
+        self.moves += 1;
+        let (lo, d) = (self.start[x] as usize, self.deg[x] as usize);
+        let end = self.nbr.len();
+        let cap = (2 * self.cap[x]).max(ROW_SLACK);
+        self.nbr.resize(end + cap as usize, NONE);
+        self.eid.resize(end + cap as usize, NONE);
+        self.nbr.copy_within(lo..lo + d, end);
+        self.eid.copy_within(lo..lo + d, end);
+        self.waste += self.cap[x] as usize;
+        self.start[x] = end as u32;
+        self.cap[x] = cap;
+    }
+
+    #[inline]
+    fn push_row(&mut self, i: u32, j: u32, e: u32) {
+        let i = i as usize;
+        let p = (self.start[i] + self.deg[i]) as usize;
+        self.nbr[p] = j;
+        self.eid[p] = e;
+        self.deg[i] += 1;
+    }
+
+    /// Removes edge `e` from row `i` (swapping the row's last entry into its place).
+    #[inline]
+    fn unlink(&mut self, i: u32, e: u32) {
+        let r = self.row(i as usize);
+        let last = r.end - 1;
+        for p in r {
+            if self.eid[p] == e {
+                self.nbr[p] = self.nbr[last];
+                self.eid[p] = self.eid[last];
+                self.deg[i as usize] -= 1;
+                return;
             }
         }
-        self.a.truncate(w);
-        self.b.truncate(w);
-        self.strength.truncate(w);
-        self.touched.truncate(w);
-        self.fill_csr();
+        debug_assert!(false, "edge {e} missing from row {i}");
     }
 
-    /// Rebuilds the CSR from the edge list.
-    fn rebuild(&mut self) {
-        self.cursor.clear();
-        self.cursor.resize(self.n_nodes, 0);
-        for e in 0..self.a.len() {
-            self.cursor[self.a[e] as usize] += 1;
-            self.cursor[self.b[e] as usize] += 1;
+    /// Removes the live tie in slot `e`; the slot becomes free.
+    pub fn remove_edge(&mut self, e: usize) {
+        debug_assert!(self.strength[e] > 0.0);
+        let (x, y) = (self.a[e], self.b[e]);
+        self.unlink(x, e as u32);
+        self.unlink(y, e as u32);
+        let a = u16::from(self.strength[e] >= self.active_threshold);
+        self.active[x as usize] -= a;
+        self.active[y as usize] -= a;
+        self.a[e] = NONE;
+        self.b[e] = NONE;
+        self.strength[e] = 0.0;
+        self.touched[e] = false;
+        self.free.push(e as u32);
+        self.live -= 1;
+    }
+
+    /// Removes every tie of `i`.
+    pub fn drop_node_ties(&mut self, i: u32) {
+        while self.deg[i as usize] > 0 {
+            let p = self.row(i as usize).end - 1;
+            self.remove_edge(self.eid[p] as usize);
         }
-        self.fill_csr();
     }
 
-    /// Fills the CSR from the degrees in `cursor` (counting sort; no allocation
-    /// once the buffers have grown to the largest graph seen).
-    fn fill_csr(&mut self) {
+    /// Rebuilds the CSR from the live edge slots, with [`ROW_SLACK`] free
+    /// entries per row (counting sort; no allocation once the buffers have
+    /// grown to the largest graph seen).
+    fn rebuild(&mut self) {
+        self.rebuilds += 1;
         let n = self.n_nodes;
-        self.offsets.clear();
-        self.offsets.push(0);
+        self.deg.clear();
+        self.deg.resize(n, 0);
+        for e in 0..self.a.len() {
+            if self.strength[e] > 0.0 {
+                self.deg[self.a[e] as usize] += 1;
+                self.deg[self.b[e] as usize] += 1;
+            }
+        }
+        self.start.clear();
+        self.cap.clear();
         let mut acc = 0u32;
         for i in 0..n {
-            acc += self.cursor[i];
-            self.offsets.push(acc);
-            self.cursor[i] = self.offsets[i];
+            self.start.push(acc);
+            self.cap.push(self.deg[i] + ROW_SLACK);
+            acc += self.deg[i] + ROW_SLACK;
+            self.deg[i] = 0;
         }
-        let m2 = acc as usize;
+        self.waste = 0;
         self.nbr.clear();
-        self.nbr.resize(m2, 0);
+        self.nbr.resize(acc as usize, NONE);
         self.eid.clear();
-        self.eid.resize(m2, 0);
+        self.eid.resize(acc as usize, NONE);
         for e in 0..self.a.len() {
-            let (x, y) = (self.a[e] as usize, self.b[e] as usize);
-            let px = self.cursor[x] as usize;
-            self.nbr[px] = y as u32;
-            self.eid[px] = e as u32;
-            self.cursor[x] += 1;
-            let py = self.cursor[y] as usize;
-            self.nbr[py] = x as u32;
-            self.eid[py] = e as u32;
-            self.cursor[y] += 1;
+            if self.strength[e] > 0.0 {
+                let (x, y) = (self.a[e], self.b[e]);
+                self.push_row(x, y, e as u32);
+                self.push_row(y, x, e as u32);
+            }
         }
-        self.dirty = false;
     }
 
-    /// Checks the internal consistency of edge list and CSR (used by tests).
+    /// Checks the internal consistency of edge slots and CSR (used by tests):
+    /// every live tie sits once in each endpoint's row, rows hold nothing else,
+    /// free slots are empty and no tie is duplicated.
     pub fn check_consistency(&self) -> Result<(), String> {
-        if self.dirty {
-            return Err("CSR is stale".into());
+        let n = self.n_nodes;
+        if self.start.len() != n || self.cap.len() != n || self.deg.len() != n || self.active.len() != n {
+            return Err("row arrays' length".into());
         }
-        if self.offsets.len() != self.n_nodes + 1 {
-            return Err("offsets length".into());
+        // Rows lie inside the arrays and do not overlap.
+        let mut rows: Vec<(u32, u32)> = (0..n).map(|i| (self.start[i], self.cap[i])).collect();
+        rows.sort_unstable();
+        for w in rows.windows(2) {
+            if w[0].0 + w[0].1 > w[1].0 {
+                return Err("rows overlap".into());
+            }
         }
-        if self.nbr.len() != 2 * self.a.len() {
-            return Err("nbr length".into());
+        if rows.last().is_some_and(|&(s, c)| (s + c) as usize > self.nbr.len()) {
+            return Err("row beyond the arrays".into());
         }
-        for i in 0..self.n_nodes as u32 {
-            let (ns, es) = self.neighbours(i);
-            for (&j, &e) in ns.iter().zip(es) {
+        let mut used = 0usize;
+        for i in 0..n {
+            if self.deg[i] > self.cap[i] {
+                return Err(format!("row {i} overflows"));
+            }
+            let (ns, es) = self.neighbours(i as u32);
+            for (k, (&j, &e)) in ns.iter().zip(es).enumerate() {
                 let e = e as usize;
                 let (x, y) = (self.a[e], self.b[e]);
-                if !((x == i && y == j) || (x == j && y == i)) {
+                if !((x == i as u32 && y == j) || (x == j && y == i as u32)) {
                     return Err(format!("edge {e} does not join {i} and {j}"));
                 }
                 if !(self.strength[e] > 0.0 && self.strength[e] <= 1.0) {
                     return Err(format!("edge {e} strength {} outside (0,1]", self.strength[e]));
                 }
+                if ns[..k].contains(&j) {
+                    return Err(format!("tie {i}-{j} twice"));
+                }
             }
+            used += ns.len();
+        }
+        for i in 0..n {
+            let (_, es) = self.neighbours(i as u32);
+            let k = es.iter().filter(|&&e| self.strength[e as usize] >= self.active_threshold).count();
+            if self.active[i] as usize != k {
+                return Err(format!("node {i}: {} active ties counted, {k} in its row", self.active[i]));
+            }
+        }
+        let live = (0..self.a.len()).filter(|&e| self.strength[e] > 0.0).count();
+        if live != self.live || used != 2 * live {
+            return Err(format!("{live} live slots, {} counted, {used} row entries", self.live));
+        }
+        for &e in &self.free {
+            let e = e as usize;
+            if self.strength[e] != 0.0 || self.a[e] != NONE {
+                return Err(format!("free slot {e} is not empty"));
+            }
+        }
+        if self.free.len() + live != self.a.len() {
+            return Err("free list and live slots do not cover the slots".into());
         }
         Ok(())
     }

@@ -76,11 +76,11 @@ impl NetStats {
                 }
                 let (nj, _) = g.neighbours(j);
                 for &k in nj {
-                    if k > j && scratch.mark[k as usize] == i as u32 {
-                        scratch.triangles[i] += 1;
-                        scratch.triangles[j as usize] += 1;
-                        scratch.triangles[k as usize] += 1;
-                    }
+                    // Counted without a branch (the outcome is not predictable).
+                    let hit = u32::from((k > j) & (scratch.mark[k as usize] == i as u32));
+                    scratch.triangles[i] += hit;
+                    scratch.triangles[j as usize] += hit;
+                    scratch.triangles[k as usize] += hit;
                 }
             }
         }
@@ -97,7 +97,9 @@ impl NetStats {
             }
         }
         for e in 0..g.n_edges() {
-            union(&mut scratch.parent, &mut scratch.size, g.a[e], g.b[e]);
+            if g.is_live(e) {
+                union(&mut scratch.parent, &mut scratch.size, g.a[e], g.b[e]);
+            }
         }
         let mut giant = 0u32;
         for i in 0..n {

@@ -24,6 +24,39 @@ fn unif(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u32() >> 8) as f64 * (1.0 / 16_777_216.0)
 }
 
+/// Draws `n_words` random 32-bit words from `rng` into `buf` in one call
+/// (reusing its capacity): phases that need a fixed number of draws per elder
+/// or per tie take them in bulk, which costs far less than word-by-word calls.
+fn fill_words(rng: &mut ChaCha8Rng, buf: &mut Vec<u8>, n_words: usize) {
+    use rand::Rng;
+    // Grown once (zeroed then), afterwards only overwritten.
+    if buf.len() < 4 * n_words {
+        buf.resize(4 * n_words, 0);
+    }
+    rng.fill_bytes(&mut buf[..4 * n_words]);
+}
+
+/// Word `k` of a buffer filled by [`fill_words`].
+#[inline(always)]
+fn word(buf: &[u8], k: usize) -> u32 {
+    let b = &buf[4 * k..4 * k + 4];
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+/// A uniform draw in [0, 1) from the top 24 bits of a word.
+#[inline(always)]
+fn u24(w: u32) -> f32 {
+    (w >> 8) as f32 * (1.0 / 16_777_216.0)
+}
+
+/// Two uniform draws in [0, 1) with 16 bits each from one word (resolution
+/// 1.5e-5, for per-tie probabilities where draws are many and the
+/// probabilities far above the resolution).
+#[inline(always)]
+fn u16x2(w: u32) -> [f32; 2] {
+    [(w >> 16) as f32 * (1.0 / 65_536.0), (w & 0xffff) as f32 * (1.0 / 65_536.0)]
+}
+
 /// Bernoulli trials at probability `p`, visited by geometric gaps: one draw per
 /// success instead of one per trial (statistically the same as drawing every trial).
 struct Gaps {
@@ -51,17 +84,19 @@ impl Gaps {
     }
 }
 
+/// `a` if `c`, else `b`, computed with a mask (no branch for the CPU to
+/// mispredict when `c` is random).
+#[inline(always)]
+fn select(c: bool, a: i32, b: i32) -> i32 {
+    let m = -i32::from(c);
+    (a & m) | (b & !m)
+}
+
 /// A count with mean `x`: floor(x) plus one more with probability frac(x).
 fn stochastic_round(x: f64, rng: &mut ChaCha8Rng) -> usize {
     let x = x.max(0.0);
     let f = x.floor();
     f as usize + usize::from(unif(rng) < x - f)
-}
-
-/// Whether elder `i` is a capable mutual-aid helper this week.
-#[inline]
-fn capable(e: &Elders, i: usize, threshold: f32) -> bool {
-    e.grade[i] == 3 && e.state[i] <= IADL_LIMITED && e.willingness[i] >= threshold
 }
 
 /// Phase 2 (and the community part of phase 3): ageing, needs, outreach
@@ -100,44 +135,75 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers, week: u32) {
     let mut weight = 0.0;
     let e = &mut c.elders;
     let rng = &mut c.rngs.needs;
-    for i in 0..e.len() {
-        if !e.alive[i] {
-            continue;
-        }
-        e.age_weeks[i] += 1;
-        let st = e.state[i] as usize;
-        let g = e.grade[i] as usize - 1;
-        let help = if unif(rng) < n.help_probability[st] {
-            let x: f64 = Exp1.sample(rng);
-            (n.help_hours[st] * x) as f32
-        } else {
-            0.0
-        };
-        let x: f64 = Exp1.sample(rng);
-        let comp_mean = n.companionship_hours[g] * (1.0 + n.companionship_loneliness_factor * e.loneliness[i] as f64);
-        let comp = (comp_mean * x) as f32;
-        e.help_need[i] = help;
-        e.help_left[i] = help;
-        e.comp_need[i] = comp;
-        e.comp_left[i] = comp;
-        e.helper_left[i] = if capable(e, i, helper_threshold) { helper_hours } else { 0.0 };
-        e.helped[i] = 0.0;
-        e.banked[i] = 0.0;
-        e.got_neighbour_help[i] = false;
-        e.attended[i] = false;
-        if !e.registered[i] && unif(rng) < outreach[g] * outreach_factor {
-            e.registered[i] = true;
-        }
-        if e.registered[i] && g <= 1 {
-            weight += if g == 0 { 2.0 } else { 1.0 };
-            if e.pair_kind[i] == PAIR_NONE {
-                if g == 0 || !priority {
-                    c.waiting.push(i as u32);
-                } else {
-                    c.waiting2.push(i as u32);
-                }
+    // Two words per slot: the help-need draw and the outreach draw.
+    fill_words(rng, &mut c.words, 2 * e.len());
+    {
+        // Columns as slices of one length (no bounds checks in the loop).
+        let len = e.len();
+        let alive = &e.alive[..len];
+        let age_weeks = &mut e.age_weeks[..len];
+        let state = &e.state[..len];
+        let grade = &e.grade[..len];
+        let loneliness = &e.loneliness[..len];
+        let willingness = &e.willingness[..len];
+        let help_need = &mut e.help_need[..len];
+        let help_left = &mut e.help_left[..len];
+        let comp_need = &mut e.comp_need[..len];
+        let comp_left = &mut e.comp_left[..len];
+        let helper_left = &mut e.helper_left[..len];
+        let helped = &mut e.helped[..len];
+        let banked = &mut e.banked[..len];
+        let got_neighbour_help = &mut e.got_neighbour_help[..len];
+        let attended = &mut e.attended[..len];
+        let registered = &mut e.registered[..len];
+        let pair_kind = &e.pair_kind[..len];
+        let comp_factor = n.companionship_loneliness_factor as f32;
+        c.waiting.resize(len, 0);
+        c.waiting2.resize(len, 0);
+        let (mut n_wait, mut n_wait2) = (0, 0);
+        for i in 0..len {
+            if !alive[i] {
+                continue;
             }
+            age_weeks[i] += 1;
+            let st = state[i] as usize;
+            let g = grade[i] as usize - 1;
+            let (w_help, w_reach) = (word(&c.words, 2 * i), word(&c.words, 2 * i + 1));
+            let help = if (u24(w_help) as f64) < n.help_probability[st] {
+                let x: f64 = Exp1.sample(rng);
+                (n.help_hours[st] * x) as f32
+            } else {
+                0.0
+            };
+            let x: f64 = Exp1.sample(rng);
+            let comp_mean = n.companionship_hours[g] as f32 * (1.0 + comp_factor * loneliness[i]);
+            let comp = comp_mean * x as f32;
+            help_need[i] = help;
+            help_left[i] = help;
+            comp_need[i] = comp;
+            comp_left[i] = comp;
+            let capable = (grade[i] == 3) & (state[i] <= IADL_LIMITED) & (willingness[i] >= helper_threshold);
+            helper_left[i] = helper_hours * f32::from(u8::from(capable));
+            helped[i] = 0.0;
+            banked[i] = 0.0;
+            got_neighbour_help[i] = false;
+            attended[i] = false;
+            // Registration is for good: an elder already registered stays so.
+            registered[i] |= (u24(w_reach) as f64) < outreach[g] * outreach_factor;
+            // Need weight (2 for grade 1, 1 for grade 2) and the waiting lists,
+            // without branches: the slot is written to both lists and each
+            // cursor advances only if the elder belongs there.
+            let counted = registered[i] & (g <= 1);
+            weight += f64::from(u8::from(counted) * (2 - g.min(2) as u8));
+            let waits = counted & (pair_kind[i] == PAIR_NONE);
+            let first = (g == 0) | !priority;
+            c.waiting[n_wait] = i as u32;
+            c.waiting2[n_wait2] = i as u32;
+            n_wait += usize::from(waits & first);
+            n_wait2 += usize::from(waits & !first);
         }
+        c.waiting.truncate(n_wait);
+        c.waiting2.truncate(n_wait2);
     }
     let mut seg_start = [0, c.waiting.len(), 0];
     c.waiting.extend_from_slice(&c.waiting2);
@@ -206,22 +272,14 @@ pub fn pick_front<T>(v: &mut [T], bounds: &[usize], k: usize, rng: &mut ChaCha8R
     }
 }
 
-fn shuffle(v: &mut [u32], rng: &mut ChaCha8Rng) {
+/// Fisher–Yates shuffle with one word of `words` per position: the index is
+/// taken by multiply-shift, whose bias (below len / 2^32, under 1e-6 here) is
+/// far below anything the model resolves.
+fn shuffle(v: &mut [u32], words: &[u8]) {
     for x in (1..v.len()).rev() {
-        let y = rng.random_range(0..=x);
+        let y = ((word(words, x) as u64 * (x as u64 + 1)) >> 32) as usize;
         v.swap(x, y);
     }
-}
-
-/// Gives up to `hours` of help, then companionship, to elder `i`; returns the
-/// (help, companionship) hours delivered.
-#[inline]
-fn give(e: &mut Elders, i: usize, hours: f32) -> (f32, f32) {
-    let h = e.help_left[i].min(hours);
-    e.help_left[i] -= h;
-    let cmp = e.comp_left[i].min(hours - h);
-    e.comp_left[i] -= cmp;
-    (h, cmp)
 }
 
 /// Phases 4–7 for one community: matching, state updates, ties, inflow,
@@ -240,10 +298,83 @@ pub fn serve_and_update(
     rec.alive_start = c.elders.alive.iter().filter(|&&a| a).count() as f64;
     rec.tb_outstanding_start = c.time_bank_outstanding;
     matching(c, m, lv, wk, in_term, rec);
-    update_states(c, m, lv, wk, rec, bands);
+    let mut obs = Obs::new(m, wk);
+    update_states(c, m, lv, wk, rec, bands, &mut obs);
     update_ties(c, m);
-    inflow(c, m, wk, rec);
-    observe(c, m, lv, week, rec, bands);
+    inflow(c, m, wk, rec, &mut obs);
+    observe(c, m, lv, week, rec, bands, &obs);
+}
+
+/// The week's end-of-week counts over live elders, gathered where each elder
+/// is last written (the state updates, and inflow for newcomers) instead of in
+/// a pass of their own.
+#[derive(Clone, Copy)]
+struct Obs {
+    wk: i32,
+    iso: i32,
+    moderate: f32,
+    n_grade: [u32; 3],
+    n_state: [u32; 4],
+    lonely_by_grade: [f64; 3],
+    registered: u32,
+    registered_grade1: u32,
+    lonely: u32,
+    paired: u32,
+    isolated: u32,
+    /// Person-weeks by age band and state, in four interleaved copies (by
+    /// slot) so that consecutive elders of the same band and state do not
+    /// chain their increments through memory.
+    band_weeks: [[[u32; 4]; crate::metrics::N_BANDS]; 4],
+    /// Elders counted so far (selects the copy).
+    n_added: usize,
+}
+
+impl Obs {
+    fn new(m: &Model, wk: i32) -> Obs {
+        let s = &m.scenario;
+        Obs {
+            wk,
+            iso: s.metrics.isolation_weeks as i32,
+            moderate: s.loneliness.moderate_threshold as f32,
+            n_grade: [0; 3],
+            n_state: [0; 4],
+            lonely_by_grade: [0.0; 3],
+            registered: 0,
+            registered_grade1: 0,
+            lonely: 0,
+            paired: 0,
+            isolated: 0,
+            band_weeks: [[[0; 4]; crate::metrics::N_BANDS]; 4],
+            n_added: 0,
+        }
+    }
+
+    /// Counts one live elder as it stands at the end of the week.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        grade: u8,
+        state: u8,
+        loneliness: f32,
+        registered: bool,
+        paired: bool,
+        last_contact: i32,
+        age_weeks: u32,
+    ) {
+        let gi = grade as usize - 1;
+        let st = state as usize;
+        self.n_grade[gi] += 1;
+        self.n_state[st] += 1;
+        self.lonely_by_grade[gi] += loneliness as f64;
+        self.registered += u32::from(registered);
+        self.registered_grade1 += u32::from(registered && gi == 0);
+        self.lonely += u32::from(loneliness > self.moderate);
+        self.paired += u32::from(paired);
+        self.isolated += u32::from(self.wk - last_contact >= self.iso);
+        self.band_weeks[self.n_added & 3][band_of(age_weeks)][st] += 1;
+        self.n_added += 1;
+    }
 }
 
 /// Helper `j` gives elder `i` up to `want` hours of help (within `j`'s
@@ -292,78 +423,119 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
     let rng = &mut c.rngs.matching;
     // 1. Family (help first, then companionship) and 2. the paired volunteer's
     // visit (students in term; party members every week), in one pass that also
-    // collects the week's processing order.
+    // collects the elders whom a later service can reach: those with help still
+    // needed, and registered grade-1/2 elders (social workers). They are served
+    // in one random order (a uniformly random order of them is what a random
+    // order of all elders gives them).
     let student_hours = (s.students.hours_per_week * lv.student_hours_factor) as f32;
     let party_hours = (s.party_members.hours_per_month * 12.0 / 52.0) as f32;
     c.order.clear();
     // Local sums (registers) per source: [offered, help, companionship].
     let mut fam = [0f64; 3];
     let mut vol = [[0f64; 3]; 2];
-    for i in 0..e.len() {
-        if !e.alive[i] {
-            continue;
-        }
-        c.order.push(i as u32);
-        let f = e.family_hours[i];
-        if f > 0.0 {
-            let (h, cmp) = give(e, i, f);
+    {
+        let len = e.len();
+        let (alive, family_hours, pair_kind) = (&e.alive[..len], &e.family_hours[..len], &e.pair_kind[..len]);
+        let (registered, grade) = (&e.registered[..len], &e.grade[..len]);
+        let (help_left, comp_left) = (&mut e.help_left[..len], &mut e.comp_left[..len]);
+        let last_contact = &mut e.last_contact[..len];
+        c.order.resize(len, 0);
+        let mut n_order = 0;
+        for i in 0..len {
+            if !alive[i] {
+                continue;
+            }
+            // Without branches: with no family hours every term below is 0.
+            let f = family_hours[i];
+            let h = help_left[i].min(f);
+            let cmp = comp_left[i].min(f - h);
+            help_left[i] -= h;
+            comp_left[i] -= cmp;
             fam[0] += f as f64;
             fam[1] += h as f64;
             fam[2] += cmp as f64;
-            if h + cmp > 0.0 {
-                e.last_contact[i] = wk;
+            last_contact[i] = select(h + cmp > 0.0, wk, last_contact[i]);
+            let visit = match pair_kind[i] {
+                PAIR_STUDENT if in_term => Some((0, student_hours)),
+                PAIR_PARTY => Some((1, party_hours)),
+                _ => None,
+            };
+            if let Some((k, hours)) = visit {
+                let h = help_left[i].min(hours);
+                let cmp = comp_left[i].min(hours - h);
+                help_left[i] -= h;
+                comp_left[i] -= cmp;
+                vol[k][0] += hours as f64;
+                vol[k][1] += h as f64;
+                vol[k][2] += cmp as f64;
+                last_contact[i] = wk;
             }
+            // Kept or not without a branch: written, then counted only if reachable.
+            c.order[n_order] = i as u32;
+            n_order += usize::from((help_left[i] > 0.0) | (registered[i] & (grade[i] <= 2)));
         }
-        let (k, hours) = match e.pair_kind[i] {
-            PAIR_STUDENT if in_term => (0, student_hours),
-            PAIR_PARTY => (1, party_hours),
-            _ => continue,
-        };
-        let (h, cmp) = give(e, i, hours);
-        vol[k][0] += hours as f64;
-        vol[k][1] += h as f64;
-        vol[k][2] += cmp as f64;
-        e.last_contact[i] = wk;
+        c.order.truncate(n_order);
     }
     for (src, sums) in [(FAMILY, fam), (STUDENT, vol[0]), (PARTY, vol[1])] {
         rec.offered_by[src] += sums[0];
         rec.help_by[src] += sums[1];
         rec.comp_by[src] += sums[2];
     }
-    shuffle(&mut c.order, rng);
+    fill_words(rng, &mut c.words, c.order.len());
+    shuffle(&mut c.order, &c.words);
 
     // 3a. Neighbour visits over ties: companionship for both sides.
     let visit = s.ties.visit_weekly as f32;
     let visit_hours = s.ties.visit_hours as f32;
     let g = &mut c.graph;
-    let (mut visits, mut visit_comp) = (0u32, 0f64);
-    for k in 0..g.n_edges() {
-        let st = g.strength[k];
-        if st <= 0.0 || unif(rng) as f32 >= visit * st {
-            continue;
+    let mut visit_comp = 0f64;
+    {
+        // One 16-bit draw per edge slot, two per word.
+        let m = g.n_edges();
+        fill_words(rng, &mut c.words, m.div_ceil(2));
+        let words = &c.words[..4 * m.div_ceil(2)];
+        let (strength, touched, ea, eb) = (&g.strength[..m], &mut g.touched[..m], &g.a[..m], &g.b[..m]);
+        let (comp_left, last_contact) = (&mut e.comp_left[..], &mut e.last_contact[..]);
+        // First the ties that carry a visit, listed without branches (a visit
+        // happens at random; a free slot, of strength 0, never has one); then
+        // the visits, in tie order.
+        c.visited.resize(m, 0);
+        let mut n_visits = 0;
+        for k in 0..m {
+            let hit = u16x2(word(words, k / 2))[k % 2] < visit * strength[k];
+            c.visited[n_visits] = k as u32;
+            n_visits += usize::from(hit);
         }
-        g.touched[k] = true;
-        visits += 1;
-        for x in [g.a[k] as usize, g.b[k] as usize] {
-            let cmp = e.comp_left[x].min(visit_hours);
-            e.comp_left[x] -= cmp;
-            visit_comp += cmp as f64;
-            e.last_contact[x] = wk;
+        c.visited.truncate(n_visits);
+        for &k in &c.visited {
+            let k = k as usize;
+            touched[k] = true;
+            for x in [ea[k] as usize, eb[k] as usize] {
+                let cmp = comp_left[x].min(visit_hours);
+                comp_left[x] -= cmp;
+                visit_comp += cmp as f64;
+                last_contact[x] = wk;
+            }
         }
     }
-    rec.offered_by[MUTUAL_AID] += 2.0 * visit_hours as f64 * visits as f64;
+    rec.offered_by[MUTUAL_AID] += 2.0 * visit_hours as f64 * c.visited.len() as f64;
     rec.comp_by[MUTUAL_AID] += visit_comp;
 
     // 3b. Help from neighbours over ties: ask probability rises with tie strength
     // and the helper's willingness.
     let ask = s.mutual_aid.ask_probability as f32;
+    // The elders of the week's order who still need help (kept in order,
+    // without branches).
+    c.needy.resize(c.order.len(), 0);
+    let mut n_needy = 0;
     for &iu in &c.order {
+        c.needy[n_needy] = iu;
+        n_needy += usize::from(e.help_left[iu as usize] > 0.0);
+    }
+    c.needy.truncate(n_needy);
+    for &iu in &c.needy {
         let i = iu as usize;
-        if e.help_left[i] <= 0.0 {
-            continue;
-        }
-        let (lo, hi) = (g.offsets[i] as usize, g.offsets[i + 1] as usize);
-        for slot in lo..hi {
+        for slot in g.row(i) {
             let (j, eid) = (g.nbr[slot] as usize, g.eid[slot]);
             if e.helper_left[j] <= 0.0 {
                 continue;
@@ -480,32 +652,42 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
     let mut sw = c.sw_hours;
     rec.offered_by[SOCIAL_WORKER] += sw;
     rec.contract_yuan += c.contract_yuan;
-    let grades: &[u8] = if s.case_management.grade_priority { &[1, 2] } else { &[0] };
+    // The eligible elders in the week's order, grade 1 before grade 2 when
+    // grading is used.
+    // (Listed without branches: each elder is written, the cursor advances
+    // only if it is eligible.)
+    let (registered, grade) = (&e.registered[..], &e.grade[..]);
+    c.sw_list.resize(2 * c.order.len(), 0);
+    let mut n_sw = 0;
+    let passes: &[(u8, u8)] = if s.case_management.grade_priority { &[(1, 1), (2, 2)] } else { &[(1, 2)] };
+    for &(lo, hi) in passes {
+        for &iu in &c.order {
+            let gr = grade[iu as usize];
+            c.sw_list[n_sw] = iu;
+            n_sw += usize::from(registered[iu as usize] & (gr >= lo) & (gr <= hi));
+        }
+    }
+    c.sw_list.truncate(n_sw);
     'service: for pass in 0..2 {
-        for &gr in grades {
-            for &iu in &c.order {
-                if sw <= 0.0 {
-                    break 'service;
-                }
-                let i = iu as usize;
-                if !e.registered[i] || e.grade[i] > 2 || (gr != 0 && e.grade[i] != gr) {
-                    continue;
-                }
-                let left = if pass == 0 { e.help_left[i] } else { e.comp_left[i] } as f64;
-                if left <= 0.0 {
-                    continue;
-                }
-                let h = left.min(sw);
-                sw -= h;
-                if pass == 0 {
-                    e.help_left[i] = (left - h).max(0.0) as f32;
-                    rec.help_by[SOCIAL_WORKER] += h;
-                } else {
-                    e.comp_left[i] = (left - h).max(0.0) as f32;
-                    rec.comp_by[SOCIAL_WORKER] += h;
-                }
-                e.last_contact[i] = wk;
+        for &iu in &c.sw_list {
+            if sw <= 0.0 {
+                break 'service;
             }
+            let i = iu as usize;
+            let left = if pass == 0 { e.help_left[i] } else { e.comp_left[i] } as f64;
+            if left <= 0.0 {
+                continue;
+            }
+            let h = left.min(sw);
+            sw -= h;
+            if pass == 0 {
+                e.help_left[i] = (left - h).max(0.0) as f32;
+                rec.help_by[SOCIAL_WORKER] += h;
+            } else {
+                e.comp_left[i] = (left - h).max(0.0) as f32;
+                rec.comp_by[SOCIAL_WORKER] += h;
+            }
+            e.last_contact[i] = wk;
         }
     }
 
@@ -640,7 +822,15 @@ impl StateSums {
 
 /// Phase 5: unmet need, health, mortality, loneliness, willingness, grades.
 #[inline(never)]
-fn update_states(c: &mut Community, m: &Model, lv: &Levers, wk: i32, rec: &mut WeekRecord, bands: &mut AgeBands) {
+fn update_states(
+    c: &mut Community,
+    m: &Model,
+    lv: &Levers,
+    wk: i32,
+    rec: &mut WeekRecord,
+    bands: &mut AgeBands,
+    obs: &mut Obs,
+) {
     let s = &m.scenario;
     let h = &s.health;
     let lo = &s.loneliness;
@@ -658,48 +848,83 @@ fn update_states(c: &mut Community, m: &Model, lv: &Levers, wk: i32, rec: &mut W
     let e = &mut c.elders;
     let rng = &mut c.rngs.health;
     let mut acc = StateSums::default();
-    for i in 0..e.len() {
-        if !e.alive[i] {
+    // Columns as slices of one length: the loop keeps their addresses in
+    // registers and needs no bounds checks.
+    let n = e.len();
+    let alive = &mut e.alive[..n];
+    let grade = &mut e.grade[..n];
+    let state = &mut e.state[..n];
+    let age_weeks = &e.age_weeks[..n];
+    let helper_left = &e.helper_left[..n];
+    let helped = &e.helped[..n];
+    let help_need = &e.help_need[..n];
+    let help_left = &e.help_left[..n];
+    let comp_need = &e.comp_need[..n];
+    let comp_left = &e.comp_left[..n];
+    let unmet_recent = &mut e.unmet_recent[..n];
+    let time_bank = &mut e.time_bank[..n];
+    let loneliness = &mut e.loneliness[..n];
+    let loneliness_base = &e.loneliness_base[..n];
+    let willingness = &mut e.willingness[..n];
+    let last_contact = &e.last_contact[..n];
+    let got_neighbour_help = &e.got_neighbour_help[..n];
+    let attended = &e.attended[..n];
+    let banked = &e.banked[..n];
+    let lives_alone = &e.lives_alone[..n];
+    let registered = &e.registered[..n];
+    let pair_kind = &e.pair_kind[..n];
+    let (rise, fall, base_pull) = (lo.rise_weekly as f32, lo.fall_weekly as f32, lo.baseline_pull_weekly as f32);
+    let shock_scale = (lo.shock_sd * 3f64.sqrt()) as f32;
+    let (drift, reciprocity, activity_gain) =
+        (wi.drift_weekly as f32, wi.reciprocity_gain as f32, wi.activity_gain as f32);
+    let (recognition, tb_gain) = (wi.recognition_gain_per_hour as f32, lv.time_bank_gain as f32);
+    let (overload_hours, overload_loss) = (wi.overload_hours as f32, wi.overload_loss as f32);
+    // Two words per slot: the health draw and the loneliness shock.
+    fill_words(rng, &mut c.words, 2 * n);
+    let words = &c.words[..8 * n];
+    let mut o = *obs;
+    // Three passes over the live elders, each touching few columns (one pass
+    // over all of them keeps too many addresses to fit in registers):
+    // the week's need accounting, then health, then loneliness and willingness.
+    for i in 0..n {
+        if !alive[i] {
             continue;
         }
-        let g = e.grade[i] as usize - 1;
+        let g = grade[i] as usize - 1;
         // Offered mutual-aid help: every capable helper's capacity this week.
-        acc.offered_mutual_aid += (e.helper_left[i] + e.helped[i]) as f64;
+        acc.offered_mutual_aid += (helper_left[i] + helped[i]) as f64;
         // Unmet need this week.
-        let need = e.help_need[i];
-        let left = e.help_left[i];
+        let need = help_need[i];
+        let left = help_left[i];
         acc.help_requested[g] += need as f64;
         acc.help_unmet[g] += left as f64;
-        acc.comp_requested += e.comp_need[i] as f64;
-        acc.comp_unmet += e.comp_left[i] as f64;
-        if g == 0 && need > 0.0 {
-            acc.grade1_with_need += 1;
-            acc.grade1_underserved += u32::from(left > 0.5 * need);
+        acc.comp_requested += comp_need[i] as f64;
+        acc.comp_unmet += comp_left[i] as f64;
+        let g1_need = (g == 0) & (need > 0.0);
+        acc.grade1_with_need += u32::from(g1_need);
+        acc.grade1_underserved += u32::from(g1_need & (left > 0.5 * need));
+        // No need means nothing left: 0 / tiny = 0, without a branch.
+        let unmet_share = left / need.max(f32::MIN_POSITIVE);
+        unmet_recent[i] = (1.0 - mem) * unmet_recent[i] + mem * unmet_share;
+    }
+    for i in 0..n {
+        if !alive[i] {
+            continue;
         }
-        let unmet_share = if need > 0.0 { left / need } else { 0.0 };
-        e.unmet_recent[i] = (1.0 - mem) * e.unmet_recent[i] + mem * unmet_share;
-
         // Health: one draw decides death, worsening or recovery.
-        let row = HealthTable::row(e.age_weeks[i]);
-        let t = &m.health.transitions[row];
-        let st = e.state[i];
-        let p_death = m.health.death[row][st as usize];
-        // Base weekly probabilities: (worsening, acute onset, recovery).
-        let (w1, w2, better) = match st {
-            INDEPENDENT => (t[0], t[1], 0.0),
-            IADL_LIMITED => (t[3], 0.0, t[2]),
-            SEMI_DISABLED => (t[5], 0.0, t[4]),
-            _ => (0.0, 0.0, t[6]),
-        };
+        let row = HealthTable::row(age_weeks[i]);
+        let st = state[i];
+        // Death and base weekly probabilities: (worsening, acute onset, recovery).
+        let [p_death, w1, w2, better] = m.health.by_state[row][st as usize & 3];
         acc.adl_at_risk += u32::from(st <= IADL_LIMITED);
-        let u = unif(rng);
+        let u = u24(word(words, 2 * i)) as f64;
         if u < p_death {
-            bands.deaths[crate::metrics::band_of(e.age_weeks[i])] += 1.0;
+            bands.deaths[crate::metrics::band_of(age_weeks[i])] += 1.0;
             acc.deaths += 1;
             // A dead member's balance leaves the ledger (passed to relatives).
-            acc.tb_forfeited += e.time_bank[i] as f64;
-            e.time_bank[i] = 0.0;
-            e.alive[i] = false;
+            acc.tb_forfeited += time_bank[i] as f64;
+            time_bank[i] = 0.0;
+            alive[i] = false;
             c.died.push(i as u32);
             continue;
         }
@@ -707,57 +932,62 @@ fn update_states(c: &mut Community, m: &Model, lv: &Levers, wk: i32, rec: &mut W
         // Worsening is scaled by the hazard ratio of recent unmet help and
         // loneliness. Most weeks nothing happens: when the draw lies above the
         // largest possible event probability the exact ratio is not needed.
-        let new_state = if u2 >= (w1 + w2) * hr_max + better {
-            st
+        if u2 >= (w1 + w2) * hr_max + better {
+            continue;
+        }
+        let hr = (ln_unmet * unmet_recent[i] + ln_lonely * loneliness[i]).exp() as f64;
+        let (worse, worse2) = (w1 * hr, w2 * hr);
+        let new_state = if u2 < worse {
+            if st == INDEPENDENT { IADL_LIMITED } else { st + 1 }
+        } else if u2 - worse < worse2 {
+            SEMI_DISABLED
+        } else if u2 - worse - worse2 < better {
+            st - 1
         } else {
-            let hr = (ln_unmet * e.unmet_recent[i] + ln_lonely * e.loneliness[i]).exp() as f64;
-            let (worse, worse2) = (w1 * hr, w2 * hr);
-            if u2 < worse {
-                if st == INDEPENDENT { IADL_LIMITED } else { st + 1 }
-            } else if u2 - worse < worse2 {
-                SEMI_DISABLED
-            } else if u2 - worse - worse2 < better {
-                st - 1
-            } else {
-                st
-            }
+            st
         };
         acc.adl_onsets += u32::from(st <= IADL_LIMITED && new_state >= SEMI_DISABLED);
-        e.state[i] = new_state;
-
+        state[i] = new_state;
+    }
+    for i in 0..n {
+        if !alive[i] {
+            continue;
+        }
         // Loneliness: rises with unmet companionship; is pulled back toward the
         // elder's own baseline, faster with companionship received; plus a shock.
-        let cn = e.comp_need[i];
-        let unmet_c = if cn > 0.0 { e.comp_left[i] / cn } else { 0.0 };
-        let met_c = if cn > 0.0 { 1.0 - unmet_c } else { f32::from(e.last_contact[i] == wk) };
-        let l = e.loneliness[i];
-        // Shock with mean 0 and sd 1: uniform on [−√3, √3].
-        let shock = (2.0 * unif(rng) - 1.0) * 3f64.sqrt();
-        let pull = lo.baseline_pull_weekly as f32 + lo.fall_weekly as f32 * met_c;
-        let nl = l
-            + lo.rise_weekly as f32 * unmet_c * (1.0 - l)
-            + pull * (e.loneliness_base[i] - l)
-            + (lo.shock_sd * shock) as f32;
-        e.loneliness[i] = nl.clamp(0.0, 1.0);
+        let cn = comp_need[i];
+        let unmet_c = if cn > 0.0 { comp_left[i] / cn } else { 0.0 };
+        let met_c = if cn > 0.0 { 1.0 - unmet_c } else { f32::from(last_contact[i] == wk) };
+        let l = loneliness[i];
+        // Shock with mean 0 and sd shock_sd: uniform on [−√3, √3] × shock_sd.
+        let shock = (2.0 * u24(word(words, 2 * i + 1)) - 1.0) * shock_scale;
+        let pull = base_pull + fall * met_c;
+        let nl = l + rise * unmet_c * (1.0 - l) + pull * (loneliness_base[i] - l) + shock;
+        let nl = nl.clamp(0.0, 1.0);
+        loneliness[i] = nl;
 
         // Willingness: drift to awareness, reciprocity, activity, recognition, overload.
-        let w = e.willingness[i];
-        let mut nw = w + wi.drift_weekly as f32 * (awareness - w);
-        if e.got_neighbour_help[i] {
-            nw += wi.reciprocity_gain as f32;
+        let w = willingness[i];
+        let mut nw = w + drift * (awareness - w);
+        if got_neighbour_help[i] {
+            nw += reciprocity;
         }
-        if e.attended[i] {
-            nw += wi.activity_gain as f32;
+        if attended[i] {
+            nw += activity_gain;
         }
-        nw += wi.recognition_gain_per_hour as f32 * e.helped[i];
+        nw += recognition * helped[i];
         // Time-bank credit raises the willingness of the helpers who bank hours.
-        nw += lv.time_bank_gain as f32 * e.banked[i] * (1.0 - w);
-        if e.helped[i] > wi.overload_hours as f32 {
-            nw -= wi.overload_loss as f32;
+        nw += tb_gain * banked[i] * (1.0 - w);
+        if helped[i] > overload_hours {
+            nw -= overload_loss;
         }
-        e.willingness[i] = nw.clamp(0.0, 1.0);
-        e.grade[i] = grade_of(e.state[i], e.lives_alone[i], e.loneliness[i], moderate, severe);
+        willingness[i] = nw.clamp(0.0, 1.0);
+        let st = state[i];
+        let gr = grade_of(st, lives_alone[i], nl, moderate, severe);
+        grade[i] = gr;
+        o.add(gr, st, nl, registered[i], pair_kind[i] != PAIR_NONE, last_contact[i], age_weeks[i]);
     }
+    *obs = o;
     acc.write(rec);
     // The dead leave: ties dropped, party pairs freed, slots reusable.
     for k in 0..c.died.len() {
@@ -786,35 +1016,52 @@ fn update_ties(c: &mut Community, m: &Model) {
     let drop = t.drop_below as f32;
     let max_ties = t.max_ties as usize;
     let g = &mut c.graph;
-    let mut changed = false;
-    for k in 0..g.n_edges() {
-        let mut s = g.strength[k];
-        if s <= 0.0 {
-            changed = true;
-            continue;
+    // Ties that fall below the drop threshold are removed after the pass.
+    c.dropped.clear();
+    {
+        let m = g.n_edges();
+        let (strength, touched) = (&mut g.strength[..m], &mut g.touched[..m]);
+        let (ea, eb, act) = (&g.a[..m], &g.b[..m], &mut g.active[..]);
+        let active = g.active_threshold;
+        for k in 0..m {
+            let mut s = strength[k];
+            if s <= 0.0 {
+                continue;
+            }
+            // Without a branch (which ties were touched is not predictable).
+            s += gain * (1.0 - s) * f32::from(u8::from(touched[k]));
+            touched[k] = false;
+            s = (s - decay).min(1.0);
+            if s < drop {
+                c.dropped.push(k as u32);
+                continue;
+            }
+            // Few ties cross the activity threshold in a week.
+            let was = strength[k] >= active;
+            if was != (s >= active) {
+                let (a, b) = (ea[k] as usize, eb[k] as usize);
+                if was {
+                    act[a] -= 1;
+                    act[b] -= 1;
+                } else {
+                    act[a] += 1;
+                    act[b] += 1;
+                }
+            }
+            strength[k] = s;
         }
-        if g.touched[k] {
-            s += gain * (1.0 - s);
-            g.touched[k] = false;
-        }
-        s -= decay;
-        if s < drop {
-            s = 0.0;
-            changed = true;
-        }
-        g.strength[k] = s.min(1.0);
     }
-    if changed {
-        g.mark_dirty();
+    for &k in &c.dropped {
+        g.remove_edge(k as usize);
     }
     let e = &c.elders;
     let rng = &mut c.rngs.ties;
     // Elders who meet a friend's friend this week, by geometric gaps over the
-    // week's (shuffled) order.
+    // slots (each live elder independently with the weekly probability).
     let closers = Gaps::new(t.triadic_weekly);
     let mut pos = closers.gap(rng);
-    while pos < c.order.len() {
-        let iu = c.order[pos];
+    while pos < e.len() {
+        let iu = pos as u32;
         pos = pos.saturating_add(1).saturating_add(closers.gap(rng));
         if !e.alive[iu as usize] {
             continue;
@@ -833,13 +1080,12 @@ fn update_ties(c: &mut Community, m: &Model) {
         }
         g.add_edge(iu, k, t.new_tie_strength as f32);
     }
-    // The CSR is rebuilt once, after inflow has added newcomers' ties.
 }
 
 /// Phase 6: new 60-year-olds take free slots (or new ones) and get a few ties
 /// in their building.
 #[inline(never)]
-fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord) {
+fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord, obs: &mut Obs) {
     let s = &m.scenario;
     let lambda = c.initial_elders as f64 * s.inflow.annual_rate / 52.0;
     let n_new =
@@ -857,6 +1103,7 @@ fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord) {
         };
         let age = 60 * 52 + c.rngs.inflow.random_range(0..52);
         let e = draw_elder(s, tp, age, building, wk, 0.0, &mut c.rngs.inflow);
+        obs.add(e.grade, e.state, e.loneliness, e.registered, false, e.week, e.age_weeks);
         c.elders.put(slot, e);
         rec.entrants += 1.0;
         // Initial ties to elders of the same building.
@@ -870,60 +1117,46 @@ fn inflow(c: &mut Community, m: &Model, wk: i32, rec: &mut WeekRecord) {
                 if j != slot && c.elders.alive[j] && c.elders.building[j] == building {
                     let room = c.graph.degree(slot as u32) < max_ties && c.graph.degree(j as u32) < max_ties;
                     if room && !c.graph.has_edge(slot as u32, j as u32) {
-                        let strength = beta_mean(tp.network.neighbour_strength, 20.0, &mut c.rngs.inflow);
-                        c.graph.add_edge(slot as u32, j as u32, strength.clamp(0.05, 1.0));
+                        let strength =
+                            beta_mean(tp.network.neighbour_strength, 20.0, &mut c.rngs.inflow).clamp(0.05, 1.0);
+                        c.graph.add_edge(slot as u32, j as u32, strength);
                     }
                     break;
                 }
             }
         }
     }
-    c.graph.compact();
 }
 
 /// Phase 7: the week's observation.
 #[inline(never)]
-fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32, rec: &mut WeekRecord, bands: &mut AgeBands) {
+fn observe(
+    c: &mut Community,
+    m: &Model,
+    lv: &Levers,
+    week: u32,
+    rec: &mut WeekRecord,
+    bands: &mut AgeBands,
+    obs: &Obs,
+) {
     let s = &m.scenario;
-    let iso = s.metrics.isolation_weeks as i32;
-    let few = s.metrics.few_ties as usize;
-    let active = s.ties.active_threshold as f32;
-    let wk = week as i32;
-    // Active ties per elder, one sequential pass over the edges.
-    c.active_ties.clear();
-    c.active_ties.resize(c.elders.len(), 0);
-    let g = &c.graph;
-    for k in 0..g.n_edges() {
-        if g.strength[k] >= active {
-            c.active_ties[g.a[k] as usize] += 1;
-            c.active_ties[g.b[k] as usize] += 1;
-        }
-    }
-    // Counts in local integers (kept in registers), loneliness in local sums.
+    let few = s.metrics.few_ties as u16;
     let e = &c.elders;
-    let mut n_grade = [0u32; 3];
-    let mut n_state = [0u32; 4];
-    let mut lonely_by_grade = [0f64; 3];
-    let (mut registered, mut paired, mut isolated, mut few_ties) = (0u32, 0u32, 0u32, 0u32);
-    let (mut registered_grade1, mut balance, mut helper_hours) = (0u32, 0f64, 0f64);
-    let moderate = s.loneliness.moderate_threshold as f32;
-    let mut lonely = 0u32;
-    for i in 0..e.len() {
-        if !e.alive[i] {
-            continue;
+    let len = e.len();
+    // Live elders with few active ties (the tie graph keeps the counts).
+    let (alive, active_ties) = (&e.alive[..len], &c.graph.active[..len]);
+    let mut few_ties = 0u32;
+    for i in 0..len {
+        few_ties += u32::from(alive[i] & (active_ties[i] < few));
+    }
+    let Obs { n_grade, n_state, lonely_by_grade, registered, registered_grade1, lonely, paired, isolated, .. } = *obs;
+    let (mut balance, mut helper_hours) = (0f64, 0f64);
+    for copy in &obs.band_weeks {
+        for (b, row) in copy.iter().enumerate() {
+            for (st, &k) in row.iter().enumerate() {
+                bands.person_weeks[b][st] += k as f64;
+            }
         }
-        let gi = e.grade[i] as usize - 1;
-        let st = e.state[i] as usize;
-        n_grade[gi] += 1;
-        n_state[st] += 1;
-        lonely_by_grade[gi] += e.loneliness[i] as f64;
-        registered += u32::from(e.registered[i]);
-        registered_grade1 += u32::from(e.registered[i] && gi == 0);
-        lonely += u32::from(e.loneliness[i] > moderate);
-        paired += u32::from(e.pair_kind[i] != PAIR_NONE);
-        isolated += u32::from(wk - e.last_contact[i] >= iso);
-        few_ties += u32::from((c.active_ties[i] as usize) < few);
-        bands.person_weeks[band_of(e.age_weeks[i])][st] += 1.0;
     }
     for g in 0..3 {
         rec.grade[g] = n_grade[g] as f64;

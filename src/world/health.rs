@@ -17,6 +17,10 @@ pub struct HealthTable {
     pub transitions: Vec<[f64; 7]>,
     /// Per age row: weekly death probability by functional state.
     pub death: Vec<[f64; 4]>,
+    /// Per age row and state: (death, worsening by one, acute onset to
+    /// semi-disabled, recovery by one), the same probabilities as above laid out
+    /// for one lookup without branching on the state.
+    pub by_state: Vec<[[f64; 4]; 4]>,
 }
 
 fn annual(t: &Transition, age: f64, cap: f64) -> f64 {
@@ -56,7 +60,14 @@ impl HealthTable {
             }
             death.push(d);
         }
-        HealthTable { transitions, death }
+        let by_state = transitions
+            .iter()
+            .zip(&death)
+            .map(|(t, d)| {
+                [[d[0], t[0], t[1], 0.0], [d[1], t[3], 0.0, t[2]], [d[2], t[5], 0.0, t[4]], [d[3], 0.0, 0.0, t[6]]]
+            })
+            .collect();
+        HealthTable { transitions, death, by_state }
     }
 
     /// Row for an age in weeks.

@@ -34,13 +34,11 @@ pub const PAIR_PARTY: u8 = 2;
 /// The study's grade of an elder (1 = most in need).
 #[inline]
 pub fn grade_of(state: u8, lives_alone: bool, loneliness: f32, moderate: f32, severe: f32) -> u8 {
-    if state >= SEMI_DISABLED || loneliness > severe {
-        1
-    } else if lives_alone || loneliness > moderate {
-        2
-    } else {
-        3
-    }
+    // 1 if g1; else 2 if g2; else 3 — in arithmetic, without branches (the
+    // weekly step calls this for every elder and the outcome is not predictable).
+    let g1 = u8::from((state >= SEMI_DISABLED) | (loneliness > severe));
+    let g2 = u8::from(lives_alone | (loneliness > moderate));
+    3 - g2 - g1 * (2 - g2)
 }
 
 /// Elders of one community, column-wise.
@@ -280,7 +278,8 @@ pub struct Community {
     /// phase (a policy that alters matching, say) does not shift the draws of
     /// another (needs, health): common random numbers across packages.
     pub rngs: CommunityRngs,
-    /// Weekly processing order (a permutation of slots), reused.
+    /// The week's service order: a random permutation of the elders that
+    /// services after family and volunteers can reach (scratch), reused.
     pub order: Vec<u32>,
     /// Activity attendees of the current session, reused.
     pub attendees: Vec<u32>,
@@ -291,8 +290,18 @@ pub struct Community {
     pub net_scratch: StatsScratch,
     /// Elders who died this week (slots), reused.
     pub died: Vec<u32>,
-    /// Active ties per slot (observation scratch), reused.
-    pub active_ties: Vec<u16>,
+    /// Tie slots that carried a visit this week (scratch), reused.
+    pub visited: Vec<u32>,
+    /// Elders of the week's order who still need help after family and
+    /// volunteers (scratch), reused.
+    pub needy: Vec<u32>,
+    /// Elders social workers can serve, in the week's order (scratch), reused.
+    pub sw_list: Vec<u32>,
+    /// Edge slots of ties dropped this week (tie-phase scratch), reused.
+    pub dropped: Vec<u32>,
+    /// Random bytes drawn in bulk for a phase's per-elder or per-tie draws
+    /// (scratch), reused.
+    pub words: Vec<u8>,
 }
 
 impl Community {

@@ -132,7 +132,8 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
         elders.put(i, e);
     }
     let edges = net_gen.edges();
-    let graph = TieGraph::from_edges(n, &edges, edges.len() * 2 + slots * 4);
+    let mut graph = TieGraph::from_edges(n, &edges, edges.len() * 2 + slots * 4);
+    graph.set_active_threshold(s.ties.active_threshold as f32);
     let n_party = (n as f64 * s.party_members.per_1000_elders / 1000.0).round() as usize;
     Community {
         name: spec.name.clone(),
@@ -166,7 +167,11 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
         net: NetStats::default(),
         net_scratch: StatsScratch::default(),
         died: Vec::with_capacity(slots),
-        active_ties: Vec::with_capacity(slots),
+        dropped: Vec::with_capacity(256),
+        sw_list: Vec::with_capacity(slots),
+        needy: Vec::with_capacity(slots),
+        visited: Vec::with_capacity(edges.len() * 2 + slots * 4),
+        words: Vec::with_capacity(8 * slots + 4 * (edges.len() * 2 + slots * 4)),
     }
 }
 

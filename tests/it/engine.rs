@@ -79,8 +79,8 @@ fn check_week(w: &World, m: &Model, recs: &[WeekRecord]) -> Result<(), String> {
             }
             // Ties: consistent CSR, no tie touches a dead elder.
             c.graph.check_consistency()?;
-            for x in 0..c.graph.n_edges() {
-                if !e.alive[c.graph.a[x] as usize] || !e.alive[c.graph.b[x] as usize] {
+            for (a, b, _) in c.graph.live_edges() {
+                if !e.alive[a as usize] || !e.alive[b as usize] {
                     return Err("tie to a dead elder".into());
                 }
             }
