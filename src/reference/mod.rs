@@ -496,6 +496,14 @@ fn to_unit(x: u32) -> f32 {
     (x >> 8) as f32 * (1.0 / 16_777_216.0)
 }
 
+/// A uniform draw in [0, 1) from 16 random bits (resolution 1.5e-5): the
+/// loneliness shock and the need draw share one word; the health draw, which
+/// compares with weekly death probabilities near 1e-3, keeps 24 bits.
+#[inline(always)]
+fn unit16(x: u32) -> f32 {
+    x as f32 * (1.0 / 65_536.0)
+}
+
 /// One uniform draw in [0, 1).
 #[inline(always)]
 fn unif(rng: &mut ChaCha8Rng) -> f32 {
@@ -630,7 +638,7 @@ pub fn simulate(world: &mut RefWorld, p: &RefParams, seed: u64, weeks: u32, rows
             eid,
             asks: vec![0; m],
             n_asks: 0,
-            draws: vec![0; 3 * m],
+            draws: vec![0; 2 * m],
             pending: Needs::default(),
         });
     }
@@ -871,14 +879,14 @@ impl Block<'_> {
 
         // 3. State updates, each elder from its own values before this phase; then,
         // unless this is the last week, phase 1 of the next week for the same elder.
-        // The week's draws are taken in one batch, by purpose: health draws at [0, n),
-        // loneliness draws at [n, 2n), next week's need draws at [2n, 3n), elder i
-        // using slot i of each (the slots of the dead, and the loneliness and need
-        // slots of an elder dying this week, are drawn and left unused).
-        let batch = &mut draws[..3 * n];
+        // The week's draws are taken in one batch, by purpose: health draws at [0, n)
+        // (24 bits), and at [n, 2n) one word holding the loneliness shock (high 16
+        // bits) and next week's need draw (low 16 bits); elder i uses slot i of
+        // each (the slots of the dead, and the second slot of an elder dying this
+        // week, are drawn and left unused).
+        let batch = &mut draws[..2 * n];
         rand::RngExt::fill(rng, &mut batch[..]);
-        let (health, rest) = batch.split_at(n);
-        let (shocks, needs) = rest.split_at(n);
+        let (health, shock_need) = batch.split_at(n);
 
         let (mut deaths, mut n_alive) = (0u32, 0u32);
         let (mut lsum, mut wsum) = (0.0f64, 0.0f64);
@@ -917,7 +925,7 @@ impl Block<'_> {
                     ns = s.saturating_sub(1);
                 }
             }
-            let v = to_unit(shocks[i]);
+            let v = unit16(shock_need[i] >> 16);
             let contact = flag(got | (h > 0.0));
             let l2 = clamp01(
                 l + p.rise * unmet * (1.0 - l)
@@ -946,7 +954,7 @@ impl Block<'_> {
                     ns,
                     w2,
                     p,
-                    to_unit(needs[i]),
+                    unit16(shock_need[i] & 0xffff),
                     need,
                     left,
                     capacity,
