@@ -84,12 +84,11 @@ impl Gaps {
     }
 }
 
-/// `a` if `c`, else `b`, computed with a mask (no branch for the CPU to
-/// mispredict when `c` is random).
+/// `a` if `c`, else `b`, without a branch for the CPU to mispredict when `c`
+/// is random (a plain mask can be turned back into a branch by the compiler).
 #[inline(always)]
 fn select(c: bool, a: i32, b: i32) -> i32 {
-    let m = -i32::from(c);
-    (a & m) | (b & !m)
+    std::hint::select_unpredictable(c, a, b)
 }
 
 /// A count with mean `x`: floor(x) plus one more with probability frac(x).
@@ -132,7 +131,8 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers, week: u32) {
     // grade-2 (or everyone in slot order without grading), without a volunteer.
     c.waiting.clear();
     c.waiting2.clear();
-    let mut weight = 0.0;
+    // Social-worker need weight in integers (2 per registered grade-1 elder, 1 per grade 2).
+    let mut weight = 0u32;
     let e = &mut c.elders;
     let rng = &mut c.rngs.needs;
     // Two words per slot: the help-need draw and the outreach draw.
@@ -194,7 +194,7 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers, week: u32) {
             // without branches: the slot is written to both lists and each
             // cursor advances only if the elder belongs there.
             let counted = registered[i] & (g <= 1);
-            weight += f64::from(u8::from(counted) * (2 - g.min(2) as u8));
+            weight += u32::from(counted) * [2, 1, 0][g.min(2)];
             let waits = counted & (pair_kind[i] == PAIR_NONE);
             let first = (g == 0) | !priority;
             c.waiting[n_wait] = i as u32;
@@ -212,7 +212,7 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers, week: u32) {
     if !priority {
         seg_start[1] = c.waiting.len();
     }
-    c.need_weight = weight;
+    c.need_weight = f64::from(weight);
     // Free party members take waiting elders picked at random, grade 1 first;
     // with grading, a waiting grade-1 elder also takes over a party member
     // paired with a grade-2 elder (who joins the waiting list again next week).
@@ -629,7 +629,7 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
         if left <= 0.0 {
             continue;
         }
-        let voucher = if e.grade[i] == 1 && e.registered[i] { lv.voucher_weekly } else { 0.0 };
+        let voucher = if (e.grade[i] == 1) & e.registered[i] { lv.voucher_weekly } else { 0.0 };
         let price = if e.registered[i] { member_price } else { full_price };
         let budget = s.paid_services.weekly_budget[e.income[i] as usize] + voucher;
         let affordable = if price > 0.0 { budget / price } else { f64::INFINITY };
