@@ -70,19 +70,24 @@ impl NetStats {
             for &j in ns {
                 scratch.mark[j as usize] = i as u32;
             }
+            // Counted without branches on the (unpredictable) hits, and with the
+            // counts of i and j kept in registers while their rows are scanned.
+            let mut ti = 0;
             for &j in ns {
                 if (j as usize) <= i {
                     continue;
                 }
                 let (nj, _) = g.neighbours(j);
+                let mut tj = 0;
                 for &k in nj {
-                    // Counted without a branch (the outcome is not predictable).
                     let hit = u32::from((k > j) & (scratch.mark[k as usize] == i as u32));
-                    scratch.triangles[i] += hit;
-                    scratch.triangles[j as usize] += hit;
+                    tj += hit;
                     scratch.triangles[k as usize] += hit;
                 }
+                ti += tj;
+                scratch.triangles[j as usize] += tj;
             }
+            scratch.triangles[i] += ti;
         }
         let mut st = NetStats::default();
         for i in 0..n {
