@@ -23,6 +23,20 @@ const PURPOSES: u64 = 16;
 /// First stream number of communities (streams below are the street's).
 const COMMUNITY_BASE: u64 = 1 << 20;
 
+/// A uniform draw in [0, 1) from the top 24 bits of a 32-bit word (resolution
+/// 6e-8: far below any weekly probability the models compare with).
+#[inline(always)]
+pub fn unit24(w: u32) -> f32 {
+    (w >> 8) as f32 * (1.0 / 16_777_216.0)
+}
+
+/// A uniform draw in [0, 1) from the low 16 bits of `w` (resolution 1.5e-5,
+/// for draws that are many and compare with probabilities far above it).
+#[inline(always)]
+pub fn unit16(w: u32) -> f32 {
+    (w & 0xffff) as f32 * (1.0 / 65_536.0)
+}
+
 fn splitmix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

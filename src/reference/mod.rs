@@ -40,7 +40,7 @@ use rand::rngs::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::scenario::Reference;
-use crate::streams;
+use crate::streams::{self, unit16, unit24};
 
 /// The starting elders, one entry per elder in id order (the input of [`RefWorld::build`]).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -361,15 +361,8 @@ impl RefWorld {
     }
 }
 
-/// The grade, as the care model's [`crate::world::grade_of`] (a test checks they
-/// agree), without branches: grade 1 if `state ≥ 2` or loneliness > `severe`, else
-/// grade 2 if living alone or loneliness > `moderate`, else grade 3.
-#[inline(always)]
-pub fn grade_of(state: u8, lives_alone: bool, loneliness: f32, moderate: f32, severe: f32) -> u8 {
-    let g1 = (state >= 2) | (loneliness > severe);
-    let g2 = lives_alone | (loneliness > moderate);
-    3 - u8::from(g1 | g2) - u8::from(g1)
-}
+/// The grade: the care model's rule ([`crate::world::grade_of`]), branch-free.
+pub use crate::world::grade_of;
 
 /// The `[reference]` parameters as the step reads them (f32; tables by grade have
 /// an unused slot 0 so that a grade indexes them directly).
@@ -490,25 +483,13 @@ struct Tally {
     strength: f64,
 }
 
-/// Uniform draw in [0, 1) from the top 24 bits of one 32-bit output.
-#[inline(always)]
-fn to_unit(x: u32) -> f32 {
-    (x >> 8) as f32 * (1.0 / 16_777_216.0)
-}
-
-/// A uniform draw in [0, 1) from 16 random bits (resolution 1.5e-5): the
-/// loneliness shock and the need draw share one word; the health draw, which
-/// compares with weekly death probabilities near 1e-3, keeps 24 bits.
-#[inline(always)]
-fn unit16(x: u32) -> f32 {
-    x as f32 * (1.0 / 65_536.0)
-}
-
-/// One uniform draw in [0, 1).
+/// One uniform draw in [0, 1) (24 bits). The loneliness shock and the need
+/// draw share one word, 16 bits each ([`unit16`]); the health draw, which
+/// compares with weekly death probabilities near 1e-3, keeps 24 ([`unit24`]).
 #[inline(always)]
 fn unif(rng: &mut ChaCha8Rng) -> f32 {
     use rand::Rng;
-    to_unit(rng.next_u32())
+    unit24(rng.next_u32())
 }
 
 /// 1.0 or 0.0: multiplying by it keeps the code free of hard-to-predict branches.
@@ -905,7 +886,7 @@ impl Block<'_> {
             let h = helped[i];
             let got = got_help[i];
             let l = loneliness[i];
-            let u = to_unit(health[i]);
+            let u = unit24(health[i]);
             let mut ns = s;
             // Most draws are above every threshold: one comparison decides.
             if u < p.quiet[si] {

@@ -12,49 +12,35 @@ use super::Model;
 use crate::metrics::*;
 use crate::network::NONE;
 use crate::policy::{Lever, Levers, N_LEVERS};
+use crate::streams::{unit16, unit24};
 use crate::world::health::HealthTable;
 use crate::world::synth::{beta_mean, draw_elder};
 use crate::world::*;
 
 #[inline]
 /// A uniform draw in [0, 1) with 24 random bits (one 32-bit ChaCha word instead
-/// of two): resolution 6e-8, far below any weekly probability in the model.
+/// of two).
 fn unif(rng: &mut ChaCha8Rng) -> f64 {
     use rand::Rng;
-    (rng.next_u32() >> 8) as f64 * (1.0 / 16_777_216.0)
+    unit24(rng.next_u32()) as f64
 }
 
 /// Draws `n_words` random 32-bit words from `rng` into `buf` in one call
 /// (reusing its capacity): phases that need a fixed number of draws per elder
 /// or per tie take them in bulk, which costs far less than word-by-word calls.
-fn fill_words(rng: &mut ChaCha8Rng, buf: &mut Vec<u8>, n_words: usize) {
-    use rand::Rng;
+fn fill_words(rng: &mut ChaCha8Rng, buf: &mut Vec<u32>, n_words: usize) {
     // Grown once (zeroed then), afterwards only overwritten.
-    if buf.len() < 4 * n_words {
-        buf.resize(4 * n_words, 0);
+    if buf.len() < n_words {
+        buf.resize(n_words, 0);
     }
-    rng.fill_bytes(&mut buf[..4 * n_words]);
+    rand::RngExt::fill(rng, &mut buf[..n_words]);
 }
 
-/// Word `k` of a buffer filled by [`fill_words`].
-#[inline(always)]
-fn word(buf: &[u8], k: usize) -> u32 {
-    let b = &buf[4 * k..4 * k + 4];
-    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
-}
-
-/// A uniform draw in [0, 1) from the top 24 bits of a word.
-#[inline(always)]
-fn u24(w: u32) -> f32 {
-    (w >> 8) as f32 * (1.0 / 16_777_216.0)
-}
-
-/// Two uniform draws in [0, 1) with 16 bits each from one word (resolution
-/// 1.5e-5, for per-tie probabilities where draws are many and the
-/// probabilities far above the resolution).
+/// Two uniform draws in [0, 1) with 16 bits each from one word (for per-tie
+/// probabilities: draws are many and the probabilities far above 1.5e-5).
 #[inline(always)]
 fn u16x2(w: u32) -> [f32; 2] {
-    [(w >> 16) as f32 * (1.0 / 65_536.0), (w & 0xffff) as f32 * (1.0 / 65_536.0)]
+    [unit16(w >> 16), unit16(w)]
 }
 
 /// Bernoulli trials at probability `p`, visited by geometric gaps: one draw per
@@ -82,13 +68,6 @@ impl Gaps {
             if g >= usize::MAX as f64 { usize::MAX } else { g as usize }
         }
     }
-}
-
-/// `a` if `c`, else `b`, without a branch for the CPU to mispredict when `c`
-/// is random (a plain mask can be turned back into a branch by the compiler).
-#[inline(always)]
-fn select(c: bool, a: i32, b: i32) -> i32 {
-    std::hint::select_unpredictable(c, a, b)
 }
 
 /// A count with mean `x`: floor(x) plus one more with probability frac(x).
@@ -168,8 +147,8 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers, week: u32) {
             age_weeks[i] += 1;
             let st = state[i] as usize;
             let g = grade[i] as usize - 1;
-            let (w_help, w_reach) = (word(&c.words, 2 * i), word(&c.words, 2 * i + 1));
-            let help = if (u24(w_help) as f64) < n.help_probability[st] {
+            let (w_help, w_reach) = (c.words[2 * i], c.words[2 * i + 1]);
+            let help = if (unit24(w_help) as f64) < n.help_probability[st] {
                 let x: f64 = Exp1.sample(rng);
                 (n.help_hours[st] * x) as f32
             } else {
@@ -189,7 +168,7 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers, week: u32) {
             got_neighbour_help[i] = false;
             attended[i] = false;
             // Registration is for good: an elder already registered stays so.
-            registered[i] |= (u24(w_reach) as f64) < outreach[g] * outreach_factor;
+            registered[i] |= (unit24(w_reach) as f64) < outreach[g] * outreach_factor;
             // Need weight (2 for grade 1, 1 for grade 2) and the waiting lists,
             // without branches: the slot is written to both lists and each
             // cursor advances only if the elder belongs there.
@@ -275,9 +254,9 @@ pub fn pick_front<T>(v: &mut [T], bounds: &[usize], k: usize, rng: &mut ChaCha8R
 /// Fisher–Yates shuffle with one word of `words` per position: the index is
 /// taken by multiply-shift, whose bias (below len / 2^32, under 1e-6 here) is
 /// far below anything the model resolves.
-fn shuffle(v: &mut [u32], words: &[u8]) {
+fn shuffle(v: &mut [u32], words: &[u32]) {
     for x in (1..v.len()).rev() {
-        let y = ((word(words, x) as u64 * (x as u64 + 1)) >> 32) as usize;
+        let y = ((words[x] as u64 * (x as u64 + 1)) >> 32) as usize;
         v.swap(x, y);
     }
 }
@@ -454,7 +433,8 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
             fam[0] += f as f64;
             fam[1] += h as f64;
             fam[2] += cmp as f64;
-            last_contact[i] = select(h + cmp > 0.0, wk, last_contact[i]);
+            // Contact or not is random: a select, not a branch to mispredict.
+            last_contact[i] = std::hint::select_unpredictable(h + cmp > 0.0, wk, last_contact[i]);
             let visit = match pair_kind[i] {
                 PAIR_STUDENT if in_term => Some((0, student_hours)),
                 PAIR_PARTY => Some((1, party_hours)),
@@ -493,7 +473,7 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
         // One 16-bit draw per edge slot, two per word.
         let m = g.n_edges();
         fill_words(rng, &mut c.words, m.div_ceil(2));
-        let words = &c.words[..4 * m.div_ceil(2)];
+        let words = &c.words[..m.div_ceil(2)];
         let (strength, touched, ea, eb) = (&g.strength[..m], &mut g.touched[..m], &g.a[..m], &g.b[..m]);
         let (comp_left, last_contact) = (&mut e.comp_left[..], &mut e.last_contact[..]);
         // First the ties that carry a visit, listed without branches (a visit
@@ -502,7 +482,7 @@ fn matching(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool, r
         c.visited.resize(m, 0);
         let mut n_visits = 0;
         for k in 0..m {
-            let hit = u16x2(word(words, k / 2))[k % 2] < visit * strength[k];
+            let hit = u16x2(words[k / 2])[k % 2] < visit * strength[k];
             c.visited[n_visits] = k as u32;
             n_visits += usize::from(hit);
         }
@@ -881,7 +861,7 @@ fn update_states(
     let (overload_hours, overload_loss) = (wi.overload_hours as f32, wi.overload_loss as f32);
     // Two words per slot: the health draw and the loneliness shock.
     fill_words(rng, &mut c.words, 2 * n);
-    let words = &c.words[..8 * n];
+    let words = &c.words[..2 * n];
     let mut o = *obs;
     // Three passes over the live elders, each touching few columns (one pass
     // over all of them keeps too many addresses to fit in registers):
@@ -917,7 +897,7 @@ fn update_states(
         // Death and base weekly probabilities: (worsening, acute onset, recovery).
         let [p_death, w1, w2, better] = m.health.by_state[row][st as usize & 3];
         acc.adl_at_risk += u32::from(st <= IADL_LIMITED);
-        let u = u24(word(words, 2 * i)) as f64;
+        let u = unit24(words[2 * i]) as f64;
         if u < p_death {
             bands.deaths[crate::metrics::band_of(age_weeks[i])] += 1.0;
             acc.deaths += 1;
@@ -960,7 +940,7 @@ fn update_states(
         let met_c = if cn > 0.0 { 1.0 - unmet_c } else { f32::from(last_contact[i] == wk) };
         let l = loneliness[i];
         // Shock with mean 0 and sd shock_sd: uniform on [−√3, √3] × shock_sd.
-        let shock = (2.0 * u24(word(words, 2 * i + 1)) - 1.0) * shock_scale;
+        let shock = (2.0 * unit24(words[2 * i + 1]) - 1.0) * shock_scale;
         let pull = base_pull + fall * met_c;
         let nl = l + rise * unmet_c * (1.0 - l) + pull * (loneliness_base[i] - l) + shock;
         let nl = nl.clamp(0.0, 1.0);

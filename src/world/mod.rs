@@ -301,7 +301,7 @@ pub struct Community {
     pub dropped: Vec<u32>,
     /// Random bytes drawn in bulk for a phase's per-elder or per-tie draws
     /// (scratch), reused.
-    pub words: Vec<u8>,
+    pub words: Vec<u32>,
 }
 
 impl Community {
@@ -356,4 +356,31 @@ pub struct World {
     pub streets: Vec<Street>,
     /// Weeks simulated so far.
     pub week: u32,
+}
+
+#[cfg(test)]
+mod grade_tests {
+    use super::*;
+
+    /// The branch-free `grade_of` follows the rule as stated: grade 1 if
+    /// semi-disabled or worse or severely lonely; else grade 2 if living alone
+    /// or moderately lonely; else grade 3.
+    #[test]
+    fn grade_of_follows_the_stated_rule() {
+        for state in [INDEPENDENT, IADL_LIMITED, SEMI_DISABLED, DISABLED] {
+            for alone in [false, true] {
+                for k in 0..=100 {
+                    let l = k as f32 / 100.0;
+                    let want = if state >= SEMI_DISABLED || l > 0.75 {
+                        1
+                    } else if alone || l > 0.45 {
+                        2
+                    } else {
+                        3
+                    };
+                    assert_eq!(grade_of(state, alone, l, 0.45, 0.75), want, "state {state}, alone {alone}, l {l}");
+                }
+            }
+        }
+    }
 }

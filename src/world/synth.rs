@@ -171,7 +171,7 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
         sw_list: Vec::with_capacity(slots),
         needy: Vec::with_capacity(slots),
         visited: Vec::with_capacity(edges.len() * 2 + slots * 4),
-        words: Vec::with_capacity(8 * slots + 4 * (edges.len() * 2 + slots * 4)),
+        words: Vec::with_capacity(2 * slots + edges.len() * 2 + slots * 4),
     }
 }
 
