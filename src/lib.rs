@@ -1,22 +1,26 @@
-//! carenet: an agent-based simulator of community mutual-aid elderly care.
+//! carenet: the command line of the agent-based simulator of community mutual-aid
+//! elderly care.
 //!
-//! The model core ([`world`], [`network`], [`step`], [`metrics`]) does no I/O, reads
-//! no clock and no global RNG. [`scenario`] turns TOML into a validated
-//! [`scenario::Scenario`]; [`experiment`] runs replications; [`output`] writes files.
-//! [`reference`] is the benchmark subset of the step (docs/reference-model.md).
+//! The work is done by three library crates, cut along the data flow:
+//! `carenet-model` (scenario, world, network, step, policy, metrics, experiment
+//! drivers: no I/O), `carenet-io` (scenario files, output files, sweep
+//! directories) and `carenet-plot` (plots and the HTML report). This crate holds
+//! the commands; its modules re-export the libraries' so that `carenet::step`
+//! and `carenet::output` name what they always named.
 
-// Columns are indexed by elder slot on purpose (struct of arrays).
-#![allow(clippy::needless_range_loop)]
+pub use carenet_io::output;
+pub use carenet_model::{experiment, metrics, network, numfmt, policy, reference, step, streams, world};
+pub use carenet_plot::{plot, report};
 
-pub mod experiment;
-pub mod metrics;
-pub mod network;
-pub mod output;
-pub mod plot;
-pub mod policy;
-pub mod reference;
-pub mod report;
-pub mod scenario;
-pub mod step;
-pub mod streams;
-pub mod world;
+pub mod reference_driver;
+
+/// The model's scenario module, with the loaders that read from disk.
+pub mod scenario {
+    pub use carenet_model::scenario::*;
+
+    /// The model's loader, reading files from disk.
+    pub mod load {
+        pub use carenet_io::scenario::{Disk, load_file, load_str};
+        pub use carenet_model::scenario::load::*;
+    }
+}

@@ -811,7 +811,8 @@ fn sweep_setup(common: &CommonArgs, design: &DesignArgs) -> Result<SweepSetup, F
 }
 
 fn cmd_sweep(args: SweepArgs) -> Result<(), Failure> {
-    use carenet::experiment::sweep::{self, Shard};
+    use carenet::experiment::sweep::Shard;
+    use carenet_io::sweep;
     let shard = match &args.shard {
         Some(s) => Some(Shard::parse(s, |k| std::env::var(k).ok()).map_err(sweep_failure)?),
         None => None,
@@ -852,13 +853,13 @@ fn cmd_sweep(args: SweepArgs) -> Result<(), Failure> {
 }
 
 fn cmd_merge(dir: &Path) -> Result<(), Failure> {
-    let out = carenet::experiment::sweep::merge(dir).map_err(sweep_failure)?;
+    let out = carenet_io::sweep::merge(dir).map_err(sweep_failure)?;
     println!("wrote {}", out.display());
     Ok(())
 }
 
 fn cmd_slurm_script(args: SlurmScriptArgs) -> Result<(), Failure> {
-    use carenet::experiment::sweep::{SlurmScript, shell_quote, slurm_script};
+    use carenet_io::sweep::{SlurmScript, shell_quote, slurm_script};
     if args.tasks == 0 || args.cpus_per_task == 0 {
         return Err(Failure::Input("error: --tasks and --cpus-per-task must be at least 1".into()));
     }
@@ -897,7 +898,8 @@ fn cmd_slurm_script(args: SlurmScriptArgs) -> Result<(), Failure> {
 }
 
 fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
-    use carenet::experiment::sensitivity::{Method, SensitivityConfig, SensitivityError, run_sensitivity, write_csv};
+    use carenet::experiment::sensitivity::{Method, SensitivityConfig, SensitivityError, run_sensitivity};
+    use carenet::output::write_sensitivity as write_csv;
     // Replications per design point: 2 unless asked (every point uses the same seeds).
     let (out, quiet) = (args.common.out.clone(), args.common.quiet);
     let common = CommonArgs { reps: Some(args.common.reps.unwrap_or(2)), ..args.common };
@@ -967,7 +969,8 @@ fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
 }
 
 fn cmd_city(args: CityArgs) -> Result<(), Failure> {
-    use carenet::experiment::city::{CityConfig, run_city, write_city};
+    use carenet::experiment::city::{CityConfig, run_city};
+    use carenet::output::write_city;
     let Setup { scenario, cfg, .. } = setup(&args.common)?;
     let dir = args.common.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name).join("city"));
     let n_streets = scenario.streets.len();
@@ -1010,7 +1013,7 @@ fn cmd_city(args: CityArgs) -> Result<(), Failure> {
 }
 
 fn cmd_reference(command: ReferenceCommand) -> Result<(), Failure> {
-    use carenet::reference::driver::{self, RefError, RunConfig, Source};
+    use carenet::reference_driver::{self as driver, RefError, RunConfig, Source};
     let failure = |e: RefError| match e {
         RefError::Input(m) => Failure::Input(m),
         RefError::Runtime(m) => Failure::Runtime(m),
@@ -1063,7 +1066,7 @@ fn cmd_reference(command: ReferenceCommand) -> Result<(), Failure> {
             } else {
                 let stdout = std::io::stdout();
                 let mut lock = stdout.lock();
-                carenet::reference::io::write_rows(&mut lock, "carenet", &report.rows)
+                carenet_io::reference::write_rows(&mut lock, "carenet", &report.rows)
                     .map_err(|e| Failure::Runtime(format!("writing stdout: {e}")))?;
                 eprintln!("{line}");
             }

@@ -22,8 +22,8 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use carenet::reference::driver::{RefError, Source, load};
-use carenet::reference::io::{Timing, write_timing};
+use carenet::reference_driver::{RefError, Source, load};
+use carenet_io::reference::{Timing, write_timing};
 
 #[derive(Parser)]
 #[command(name = "limit_kernel", about = "Memory-traffic limit of the reference model's weekly step (one thread)")]

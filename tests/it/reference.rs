@@ -4,12 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use carenet::reference::driver::{RunConfig, Source, run};
-use carenet::reference::io::{ROWS_HEADER, import_dir, read_params, write_rows};
 use carenet::reference::synth::synthesize;
 use carenet::reference::{RefParams, RefPopulation, RefWorld, WeekRow, grade_of, simulate};
+use carenet::reference_driver::{RunConfig, Source, run};
 use carenet::scenario::load::{load_default, load_str};
 use carenet::scenario::{Reference, Scenario};
+use carenet_io::reference::{ROWS_HEADER, import_dir, read_params, write_rows};
 
 /// An elder of a hand-made world: (community, state, lives alone, loneliness, baseline, willingness).
 type E = (u32, u8, bool, f32, f32, f32);

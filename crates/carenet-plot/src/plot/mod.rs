@@ -21,9 +21,9 @@
 //! is needed; SVG text names the generic `sans-serif` family and is rendered by the viewer.
 //!
 //! ```no_run
-//! let written = carenet::plot::plot_dir(std::path::Path::new("output/small"))?;
+//! let written = carenet_plot::plot::plot_dir(std::path::Path::new("output/small"))?;
 //! println!("{} files", written.len());
-//! # Ok::<(), carenet::plot::PlotError>(())
+//! # Ok::<(), carenet_plot::plot::PlotError>(())
 //! ```
 
 mod charts;
@@ -39,7 +39,7 @@ use std::sync::OnceLock;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::output::write_atomic;
+use carenet_io::output::write_atomic;
 
 /// Why plotting failed.
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +74,7 @@ pub enum PlotError {
 /// viewers map it to their own sans-serif face).
 pub(crate) const FONT: &str = "sans-serif";
 
-static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static DEJAVU_SANS: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
 
 /// Registers the embedded font once per process.
 fn ensure_font() -> Result<(), PlotError> {

@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::io::{self, Timing};
-use super::{RefParams, RefWorld, WeekRow, simulate, synth};
-use crate::experiment::in_pool;
-use crate::scenario::{Reference, Scenario};
+use carenet_io::reference::{self as io, Timing};
+use carenet_model::experiment::in_pool;
+use carenet_model::reference::{RefParams, RefWorld, WeekRow, simulate, synth};
+use carenet_model::scenario::{Reference, Scenario};
 
 /// A failure: bad input (exit code 2) or a runtime failure (exit code 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +128,7 @@ pub fn run(scenario: &Scenario, cfg: &RunConfig) -> Result<RunReport, RefError> 
     })
     .map_err(|e| RefError::Runtime(e.to_string()))??;
     if let Some(path) = &cfg.out {
-        crate::output::write_atomic(path, |w| io::write_rows(w, "carenet", &report.rows))
+        carenet_io::output::write_atomic(path, |w| io::write_rows(w, "carenet", &report.rows))
             .map_err(|e| RefError::Runtime(format!("writing {}: {e}", path.display())))?;
     }
     if let Some(path) = &cfg.timing {

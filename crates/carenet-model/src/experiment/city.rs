@@ -13,9 +13,9 @@
 //! (see `scenarios/zhengzhou.toml`).
 //!
 //! ```no_run
-//! use carenet::experiment::city::{CityConfig, run_city};
-//! use carenet::{policy::Package, scenario::load, step::Model};
-//! let s = load::load_file(std::path::Path::new("scenarios/zhengzhou.toml")).unwrap().scenario;
+//! use carenet_model::experiment::city::{CityConfig, run_city};
+//! use carenet_model::{policy::Package, step::Model};
+//! let s = carenet_model::scenario::load::load_default().scenario;
 //! let m = Model::new(s, Package::baseline());
 //! let city = run_city(&m, &CityConfig { seed: 1, rep: 0, weeks: 52, threads: None }, &|| {}).unwrap();
 //! println!("{} streets", city.streets.len());
@@ -111,30 +111,4 @@ pub fn run_city(m: &Model, cfg: &CityConfig, on_street_done: &(dyn Fn() + Sync))
     };
     let streets = super::in_pool(cfg.threads, work)?;
     Ok(CityResult { streets })
-}
-
-/// city.csv (`week` and every metric, all streets) and city_streets.csv
-/// (`street,week` and every metric).
-pub fn write_city(dir: &std::path::Path, res: &CityResult) -> std::io::Result<()> {
-    use crate::metrics::METRICS;
-    use crate::output::{fmt_f64, write_atomic};
-    let header: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
-    let header = header.join(",");
-    let row = |r: &WeekRecord| METRICS.iter().map(|m| fmt_f64((m.value)(r))).collect::<Vec<_>>().join(",");
-    write_atomic(&dir.join("city.csv"), |w| {
-        writeln!(w, "week,{header}")?;
-        for (week, r) in res.city_weekly().iter().enumerate() {
-            writeln!(w, "{week},{}", row(r))?;
-        }
-        Ok(())
-    })?;
-    write_atomic(&dir.join("city_streets.csv"), |w| {
-        writeln!(w, "street,week,{header}")?;
-        for s in &res.streets {
-            for (week, r) in s.weekly.iter().enumerate() {
-                writeln!(w, "{},{week},{}", s.name, row(r))?;
-            }
-        }
-        Ok(())
-    })
 }

@@ -16,8 +16,8 @@
 //! The core (this file) does no I/O and reads no clock.
 //!
 //! ```
-//! use carenet::reference::{RefParams, RefPopulation, RefWorld, simulate};
-//! use carenet::scenario::Reference;
+//! use carenet_model::reference::{RefParams, RefPopulation, RefWorld, simulate};
+//! use carenet_model::scenario::Reference;
 //! let pop = RefPopulation {
 //!     community: vec![0, 0],
 //!     state: vec![0, 0],
@@ -32,8 +32,6 @@
 //! assert_eq!(rows.len(), 4);
 //! ```
 
-pub mod driver;
-pub mod io;
 pub mod synth;
 
 use rand::rngs::ChaCha8Rng;

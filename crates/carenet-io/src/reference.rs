@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{RefPopulation, RefWorld, WeekRow};
 use crate::output::write_atomic;
-use crate::scenario::Reference;
-use crate::scenario::validate::reference_problems;
+use carenet_model::reference::{self as model_ref, RefPopulation, RefWorld, WeekRow};
+use carenet_model::scenario::Reference;
+use carenet_model::scenario::validate::reference_problems;
 
 pub const POPULATION_CSV: &str = "population.csv";
 pub const TIES_CSV: &str = "ties.csv";
@@ -180,8 +180,8 @@ pub fn read_population(path: &Path) -> Result<RefPopulation, String> {
             if id != pop.len() as u64 {
                 return Err(format!("`id` = {id}, expected {} (ids are 0, 1, 2, … in order)", pop.len()));
             }
-            if pop.len() >= super::MAX_ELDERS {
-                return Err(format!("more than {} elders", super::MAX_ELDERS));
+            if pop.len() >= model_ref::MAX_ELDERS {
+                return Err(format!("more than {} elders", model_ref::MAX_ELDERS));
             }
             let community: u32 = parse_int("community", f[1], "a community number (an integer ≥ 0)")?;
             if let Some(&last) = pop.community.last()
@@ -246,8 +246,8 @@ pub fn read_ties(path: &Path, community: &[u32]) -> Result<Vec<(u32, u32, f32)>,
             {
                 return Err(format!("tie ({a}, {b}) after ({pa}, {pb}): ties must be sorted by (a, b), each once"));
             }
-            if ties.len() >= super::MAX_ELDERS {
-                return Err(format!("more than {} ties", super::MAX_ELDERS));
+            if ties.len() >= model_ref::MAX_ELDERS {
+                return Err(format!("more than {} ties", model_ref::MAX_ELDERS));
             }
             let s = parse_unit("strength", f[2])?;
             Ok((a, b, s))

@@ -8,9 +8,9 @@
 //! [`render_report`] returns the same page as a string. Failures are [`ReportError`]s.
 //!
 //! ```no_run
-//! let path = carenet::report::write_report(std::path::Path::new("output/small"))?;
+//! let path = carenet_plot::report::write_report(std::path::Path::new("output/small"))?;
 //! assert!(path.ends_with("report.html"));
-//! # Ok::<(), carenet::report::ReportError>(())
+//! # Ok::<(), carenet_plot::report::ReportError>(())
 //! ```
 
 use std::fmt::Write as _;
@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::output::write_atomic;
 use crate::plot::data::{ClaimRow, CompareRow, SummaryEntry, read_claims, read_compare, read_summary};
 use crate::plot::{PlotError, plot_dir, plots_dir};
+use carenet_io::output::write_atomic;
 
 /// Why the report could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -9,7 +9,7 @@
 //! - [`stats`]: mean degree, clustering and giant-component share.
 //!
 //! ```
-//! use carenet::network::TieGraph;
+//! use carenet_model::network::TieGraph;
 //! let g = TieGraph::from_edges(3, &[(0, 1, 0.5), (1, 2, 0.9)], 10);
 //! assert_eq!(g.degree(1), 2);
 //! ```

@@ -12,7 +12,7 @@
 //! [`components`] splits a graph into connected components.
 //!
 //! ```
-//! use carenet::plot::layout::{LayoutConfig, force_layout};
+//! use carenet_plot::plot::layout::{LayoutConfig, force_layout};
 //! let pos = force_layout(3, &[(0, 1, 1.0), (1, 2, 0.5)], &[0, 0, 1], &LayoutConfig::default());
 //! assert_eq!(pos.len(), 3);
 //! assert!(pos.iter().all(|&(x, y)| (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)));

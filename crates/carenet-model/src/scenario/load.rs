@@ -1,6 +1,6 @@
 //! Loading scenario files: `extends`, deep merge, spans and diagnostics.
 //!
-//! Entry points: [`load_default`], [`load_file`], [`load_str`] return a
+//! Entry points: [`load_default`], [`load_file_from`], [`load_str_from`] return a
 //! [`LoadedScenario`] (the validated [`Scenario`] and the files it came from) or a
 //! [`ScenarioError`] whose diagnostics name file, line and column; [`template`]
 //! writes the commented starting file of `carenet init`.
@@ -25,18 +25,19 @@
 //!    set the value, or to the top of the file when the value is a default.
 //!
 //! ```
-//! use carenet::scenario::load::load_str;
+//! use carenet_model::scenario::load::{NoFiles, load_str_from};
+//! let load_str = |text, label| load_str_from(text, label, None, &NoFiles);
 //! let text = "extends = \"builtin:wutong\"\n[simulation]\nweeks = 104\n";
-//! let loaded = load_str(text, "example.toml", None).unwrap();
+//! let loaded = load_str(text, "example.toml").unwrap();
 //! assert_eq!(loaded.scenario.simulation.weeks, 104);
 //!
-//! let err = load_str("[simulation]\nweks = 104\n", "typo.toml", None).unwrap_err();
+//! let err = load_str("[simulation]\nweks = 104\n", "typo.toml").unwrap_err();
 //! assert!(err.to_string().starts_with("error: typo.toml:2:1: unknown key `simulation.weks`"));
 //! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
@@ -49,7 +50,7 @@ use super::types::{CommunityType, Scenario};
 use super::validate::{Problem, validate};
 
 /// The default scenario, Wutong Street, as shipped in `scenarios/wutong.toml`.
-pub const DEFAULT_TOML: &str = include_str!("../../scenarios/wutong.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../../../scenarios/wutong.toml");
 
 /// How the embedded default file is named in messages and [`LoadedScenario::label`].
 pub const BUILTIN_LABEL: &str = "<built-in wutong.toml>";
@@ -86,31 +87,59 @@ pub fn load_default() -> LoadedScenario {
         dir: None,
         key: Some(FileKey::Builtin(BUILTINS[0].to_string())),
     };
-    match load(top) {
+    match load(top, &NoFiles) {
         Ok(loaded) => loaded,
         Err(e) => panic!("the built-in scenario is broken:\n{e}"),
     }
 }
 
-/// Reads, merges and validates the scenario in `path`.
-pub fn load_file(path: &Path) -> Result<LoadedScenario, ScenarioError> {
+/// Where scenario files come from. The model reads no file itself: the caller
+/// supplies this (`carenet-io` reads the disk; [`NoFiles`] refuses every path).
+pub trait SourceFiles {
+    /// The file's bytes.
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// One name per file, whatever path reached it (detects `extends` cycles).
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
+}
+
+/// A [`SourceFiles`] with no files: `extends` of a path fails, built-ins work.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoFiles;
+
+impl SourceFiles for NoFiles {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        Err(io::Error::new(io::ErrorKind::Unsupported, format!("no files to read `{}` from", path.display())))
+    }
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        self.read(path).map(|_| PathBuf::new())
+    }
+}
+
+/// Reads, merges and validates the scenario in `path`, reading it and the
+/// files it extends through `files`.
+pub fn load_file_from(path: &Path, files: &dyn SourceFiles) -> Result<LoadedScenario, ScenarioError> {
     let label = path.display().to_string();
-    let text =
-        read_text(path).map_err(|why| Diagnostic::new(format!("cannot read the scenario: {why}")).in_file(&label))?;
+    let text = read_text(files, path)
+        .map_err(|why| Diagnostic::new(format!("cannot read the scenario: {why}")).in_file(&label))?;
     let top = Pending {
         label,
         text,
         path: Some(path.to_path_buf()),
         dir: Some(parent_dir(path)),
-        key: fs::canonicalize(path).ok().map(FileKey::Path),
+        key: files.canonicalize(path).ok().map(FileKey::Path),
     };
-    load(top)
+    load(top, files)
 }
 
 /// Merges and validates a scenario given as text. `label` names it in messages;
 /// a relative `extends` is resolved against `base_dir`, or against the current
-/// directory when `base_dir` is `None`.
-pub fn load_str(text: &str, label: &str, base_dir: Option<&Path>) -> Result<LoadedScenario, ScenarioError> {
+/// directory when `base_dir` is `None`, and read through `files`.
+pub fn load_str_from(
+    text: &str,
+    label: &str,
+    base_dir: Option<&Path>,
+    files: &dyn SourceFiles,
+) -> Result<LoadedScenario, ScenarioError> {
     let top = Pending {
         label: label.to_string(),
         text: text.to_string(),
@@ -118,7 +147,7 @@ pub fn load_str(text: &str, label: &str, base_dir: Option<&Path>) -> Result<Load
         dir: base_dir.map(Path::to_path_buf),
         key: None,
     };
-    load(top)
+    load(top, files)
 }
 
 /// The commented starting file written by `carenet init`: it extends the
@@ -189,7 +218,7 @@ struct Extends {
     offset: usize,
 }
 
-fn load(top: Pending) -> Result<LoadedScenario, ScenarioError> {
+fn load(top: Pending, source_files: &dyn SourceFiles) -> Result<LoadedScenario, ScenarioError> {
     let label = top.label.clone();
     let mut sources = Sources::default();
     let mut visited: Vec<(FileKey, String)> = Vec::new();
@@ -211,7 +240,7 @@ fn load(top: Pending) -> Result<LoadedScenario, ScenarioError> {
                     .note(format!("at most {MAX_EXTENDS_DEPTH} files may extend one another"))
                     .into());
             }
-            pending = Some(open_extends(&sources, &extends, next.dir.as_deref(), &visited)?);
+            pending = Some(open_extends(&sources, &extends, next.dir.as_deref(), &visited, source_files)?);
         }
     }
 
@@ -297,6 +326,7 @@ fn open_extends(
     extends: &Extends,
     dir: Option<&Path>,
     visited: &[(FileKey, String)],
+    files: &dyn SourceFiles,
 ) -> Result<Pending, ScenarioError> {
     let at = |message: String| sources.diagnostic_at(extends.file, extends.offset, message);
     let target = &extends.target;
@@ -315,7 +345,7 @@ fn open_extends(
         };
         let label = path.display().to_string();
         let canonical =
-            fs::canonicalize(&path).map_err(|e| at(format!("cannot read the extended file `{label}`: {e}")))?;
+            files.canonicalize(&path).map_err(|e| at(format!("cannot read the extended file `{label}`: {e}")))?;
         (FileKey::Path(canonical), label, Some(path))
     };
     if let Some(first) = visited.iter().position(|(k, _)| *k == key) {
@@ -327,7 +357,8 @@ fn open_extends(
     }
     let (text, dir) = match &path {
         Some(path) => {
-            let text = read_text(path).map_err(|why| at(format!("cannot read the extended file `{label}`: {why}")))?;
+            let text =
+                read_text(files, path).map_err(|why| at(format!("cannot read the extended file `{label}`: {why}")))?;
             (text, Some(parent_dir(path)))
         }
         None => (DEFAULT_TOML.to_string(), None),
@@ -341,8 +372,8 @@ fn parent_dir(path: &Path) -> PathBuf {
 }
 
 /// Reads a file as UTF-8, saying where the first invalid byte is.
-fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+fn read_text(files: &dyn SourceFiles, path: &Path) -> Result<String, String> {
+    let bytes = files.read(path).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&e.into_bytes()[..valid]).into_owned();

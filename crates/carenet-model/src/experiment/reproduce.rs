@@ -25,7 +25,7 @@ use crate::scenario::{CommunityType, Scenario};
 use crate::step::Model;
 
 /// The built-in claims file.
-pub const DEFAULT_CLAIMS: &str = include_str!("../../scenarios/claims.toml");
+pub const DEFAULT_CLAIMS: &str = include_str!("../../../../scenarios/claims.toml");
 
 /// A claims file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -5,7 +5,7 @@
 //! so that [`crate::scenario::load`] can point at the line that set it.
 //!
 //! ```
-//! use carenet::scenario::{Scenario, validate::validate};
+//! use carenet_model::scenario::{Scenario, validate::validate};
 //! let mut s = Scenario::default();
 //! s.health.mortality_slope = -0.1;
 //! let problems = validate(&s);

@@ -26,14 +26,12 @@
 //! `i % N == K` (Slurm array tasks `0..N`).
 //!
 //! ```
-//! use carenet::experiment::sweep::{Axis, grid_values};
+//! use carenet_model::experiment::sweep::{Axis, grid_values};
 //! let a = Axis::parse("ties.decay_weekly=0.002:0.006:0.002").unwrap();
 //! assert_eq!(grid_values(&a), vec![0.002, 0.004, 0.006]);
 //! ```
 
 use std::fmt::Write as _;
-use std::io;
-use std::path::{Path, PathBuf};
 
 use rand::RngExt;
 use rayon::prelude::*;
@@ -43,7 +41,7 @@ use super::compare::digest;
 use super::{PoolError, communities, run_replication};
 use crate::metrics::summary::{Group, summarise};
 use crate::metrics::{METRICS, WeekRecord};
-use crate::output::{fmt_f64, write_atomic};
+use crate::numfmt::fmt_f64;
 use crate::policy::Package;
 use crate::scenario::Scenario;
 use crate::scenario::path::{is_whole_number, set_numbers};
@@ -70,10 +68,6 @@ impl From<PoolError> for SweepError {
     fn from(e: PoolError) -> Self {
         SweepError::Runtime(e.to_string())
     }
-}
-
-fn io_err(what: &Path, e: io::Error) -> SweepError {
-    SweepError::Runtime(format!("{}: {e}", what.display()))
 }
 
 /// One grid axis: `KEY=LO:HI:STEP`.
@@ -186,7 +180,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 impl SweepPlan {
-    fn compute_hash(&self) -> String {
+    /// The hash of everything but the `hash` field (16 hex digits, FNV-1a).
+    pub fn compute_hash(&self) -> String {
         let mut copy = self.clone();
         copy.hash = String::new();
         let text = serde_json::to_string(&copy).unwrap_or_default();
@@ -269,57 +264,6 @@ pub fn plan(
     Ok((p, scenarios))
 }
 
-/// Path of the manifest in `dir`.
-pub fn plan_path(dir: &Path) -> PathBuf {
-    dir.join("sweep.json")
-}
-
-/// Path of cell `i`'s file in `dir`.
-pub fn cell_path(dir: &Path, i: usize) -> PathBuf {
-    dir.join("cells").join(format!("cell-{i:06}.csv"))
-}
-
-/// Reads `DIR/sweep.json`, checking its hash.
-pub fn read_plan(dir: &Path) -> Result<SweepPlan, SweepError> {
-    let path = plan_path(dir);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| SweepError::Input(format!("error: {}: {e} (not a sweep directory?)", path.display())))?;
-    let p: SweepPlan = serde_json::from_str(&text)
-        .map_err(|e| SweepError::Input(format!("error: {}: not a sweep manifest: {e}", path.display())))?;
-    if p.compute_hash() != p.hash {
-        return Err(SweepError::Input(format!("error: {}: edited by hand (its hash does not match)", path.display())));
-    }
-    Ok(p)
-}
-
-/// Makes `dir` hold `p`: writes `sweep.json`, or checks that the one there is
-/// the same sweep (same hash) and refuses otherwise.
-pub fn prepare_dir(dir: &Path, p: &SweepPlan) -> Result<(), SweepError> {
-    let path = plan_path(dir);
-    if path.exists() {
-        let old = read_plan(dir)?;
-        if old.hash != p.hash {
-            return Err(SweepError::Input(format!(
-                "error: {} holds a different sweep (hash {}, scenario `{}`, keys {}); this one is {} \
-                 (scenario `{}`, keys {}): choose another --out or remove the directory",
-                dir.display(),
-                old.hash,
-                old.scenario_name,
-                old.keys.join(","),
-                p.hash,
-                p.scenario_name,
-                p.keys.join(",")
-            )));
-        }
-        return Ok(());
-    }
-    write_atomic(&path, |w| {
-        serde_json::to_writer_pretty(&mut *w, p).map_err(io::Error::other)?;
-        writeln!(w)
-    })
-    .map_err(|e| io_err(&path, e))
-}
-
 /// The master seed of cell `i`'s replications.
 pub fn cell_seed(seed: u64, i: usize) -> u64 {
     crate::streams::rng(seed, u64::MAX - 1, i as u64, 0).random::<u64>()
@@ -369,24 +313,9 @@ impl Shard {
     }
 }
 
-fn cell_marker(hash: &str, i: usize) -> String {
+/// The first line of cell `i`'s file: names the sweep (its hash) and the cell.
+pub fn cell_marker(hash: &str, i: usize) -> String {
     format!("# carenet sweep {hash} cell {i}")
-}
-
-/// Whether cell `i` is finished in `dir` (its file exists with this plan's marker).
-pub fn cell_done(dir: &Path, p: &SweepPlan, i: usize) -> Result<bool, SweepError> {
-    let path = cell_path(dir, i);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            if text.lines().next() == Some(cell_marker(&p.hash, i).as_str()) {
-                Ok(true)
-            } else {
-                Err(SweepError::Input(format!("error: {}: belongs to another sweep or cell", path.display())))
-            }
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(io_err(&path, e)),
-    }
 }
 
 /// The rows of one cell from its replications' window totals.
@@ -412,23 +341,17 @@ pub fn cell_rows(p: &SweepPlan, i: usize, totals: &[[WeekRecord; 4]]) -> String 
     out
 }
 
-/// Runs the cells `todo` of `p` that are not finished yet (replications and
-/// cells in parallel), writing each cell's file once its replications are
-/// done. `on_rep_done` is called per replication. Returns the cells run.
+/// Runs the cells `pending` of `p` (replications and cells in parallel) and
+/// hands each finished cell's rows ([`cell_rows`]) to `on_cell_done`.
+/// `on_rep_done` is called per replication.
 pub fn run_cells(
-    dir: &Path,
     p: &SweepPlan,
     scenarios: &[Scenario],
-    todo: &[usize],
+    pending: &[usize],
     threads: Option<usize>,
     on_rep_done: &(dyn Fn() + Sync),
-) -> Result<Vec<usize>, SweepError> {
-    let mut pending = Vec::new();
-    for &i in todo {
-        if !cell_done(dir, p, i)? {
-            pending.push(i);
-        }
-    }
+    on_cell_done: &(dyn Fn(usize, String) -> Result<(), SweepError> + Sync),
+) -> Result<(), SweepError> {
     let work = || {
         pending.par_iter().try_for_each(|&i| {
             let model = Model::new(scenarios[i].clone(), Package::baseline());
@@ -443,17 +366,11 @@ pub fn run_cells(
                     d.window
                 })
                 .collect();
-            let path = cell_path(dir, i);
-            let body = cell_rows(p, i, &totals);
-            write_atomic(&path, |w| {
-                writeln!(w, "{}", cell_marker(&p.hash, i))?;
-                w.write_all(body.as_bytes())
-            })
-            .map_err(|e| io_err(&path, e))
+            on_cell_done(i, cell_rows(p, i, &totals))
         })
     };
     super::in_pool(threads, work)??;
-    Ok(pending)
+    Ok(())
 }
 
 /// Header of sweep.csv.
@@ -461,102 +378,7 @@ pub fn header(p: &SweepPlan) -> String {
     format!("cell,{},metric,mean,ci_low,ci_high,n", p.keys.join(","))
 }
 
-/// Checks that every cell of the sweep in `dir` is present and of the same
-/// sweep, and writes `DIR/sweep.csv`. Returns its path.
-pub fn merge(dir: &Path) -> Result<PathBuf, SweepError> {
-    let p = read_plan(dir)?;
-    let mut missing = Vec::new();
-    for i in 0..p.cells.len() {
-        if !cell_done(dir, &p, i)? {
-            missing.push(i);
-        }
-    }
-    if !missing.is_empty() {
-        let shown: Vec<String> = missing.iter().take(10).map(|i| i.to_string()).collect();
-        return Err(SweepError::Input(format!(
-            "error: {}: {} of {} cells missing ({}{}); run the remaining shards (or the sweep again) first",
-            dir.display(),
-            missing.len(),
-            p.cells.len(),
-            shown.join(", "),
-            if missing.len() > 10 { ", …" } else { "" }
-        )));
-    }
-    let out = dir.join("sweep.csv");
-    write_atomic(&out, |w| {
-        writeln!(w, "{}", header(&p))?;
-        for i in 0..p.cells.len() {
-            let text = std::fs::read_to_string(cell_path(dir, i))?;
-            let body = text.split_once('\n').map(|x| x.1).unwrap_or("");
-            w.write_all(body.as_bytes())?;
-        }
-        Ok(())
-    })
-    .map_err(|e| io_err(&out, e))?;
-    Ok(out)
-}
-
 /// Metric names a sweep reports (all of [`METRICS`]).
 pub fn metric_names() -> Vec<&'static str> {
     METRICS.iter().map(|m| m.name).collect()
-}
-
-/// What `slurm-script` prints.
-#[derive(Debug, Clone)]
-pub struct SlurmScript {
-    /// The sweep's arguments after `carenet sweep` (scenario, design, reps, …),
-    /// already shell-quoted, without `--out` and `--shard`.
-    pub sweep_args: Vec<String>,
-    pub out: PathBuf,
-    /// Array tasks.
-    pub tasks: usize,
-    /// The carenet binary to call.
-    pub carenet: String,
-    pub cpus_per_task: usize,
-    pub time: String,
-    pub job_name: String,
-}
-
-/// Quotes `s` for a POSIX shell.
-pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c)) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-/// A driver script: submits the sweep as an sbatch array of `tasks` shards and
-/// the merge as a job that runs after every shard succeeded.
-pub fn slurm_script(s: &SlurmScript) -> String {
-    let out = shell_quote(&s.out.display().to_string());
-    let bin = shell_quote(&s.carenet);
-    let args = s.sweep_args.join(" ");
-    let last = s.tasks.saturating_sub(1);
-    format!(
-        r#"#!/usr/bin/env bash
-# carenet sweep as a Slurm job array: {tasks} shards, then a merge job that
-# runs when every shard has succeeded. Submit with: bash THIS_FILE
-# Rerunning resubmits only the work left: finished cells are skipped.
-set -euo pipefail
-mkdir -p {out}/slurm
-array_job=$(sbatch --parsable --job-name={name} --array=0-{last} \
-    --cpus-per-task={cpus} --time={time} --output={out}/slurm/%x-%A_%a.out \
-    --wrap="{bin} sweep {args} --out {out} --threads {cpus} --shard slurm -q")
-array_job=${{array_job%%;*}}
-merge_job=$(sbatch --parsable --job-name={name}-merge --dependency=afterok:$array_job \
-    --cpus-per-task=1 --time=00:10:00 --output={out}/slurm/%x-%j.out \
-    --wrap="{bin} merge {out}")
-merge_job=${{merge_job%%;*}}
-echo "submitted array job $array_job ({tasks} tasks) and merge job $merge_job, results in: {out}/sweep.csv"
-"#,
-        tasks = s.tasks,
-        out = out,
-        name = shell_quote(&s.job_name),
-        last = last,
-        cpus = s.cpus_per_task,
-        time = shell_quote(&s.time),
-        bin = bin,
-        args = args,
-    )
 }

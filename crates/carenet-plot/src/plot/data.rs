@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::PlotError;
-use crate::metrics::summary::interval;
+use carenet_model::metrics::summary::interval;
 
 /// A CSV file held in memory.
 pub struct Table {

@@ -21,7 +21,7 @@
 //! window). Everything is deterministic in the seed, whatever the threads.
 //!
 //! ```
-//! use carenet::experiment::sensitivity::{saltelli_design, sobol_indices};
+//! use carenet_model::experiment::sensitivity::{saltelli_design, sobol_indices};
 //! // y = x0 + 2·x1 on the unit square: S = ST = (0.2, 0.8).
 //! let n = 4000;
 //! let xs = saltelli_design(2, n, 1);
@@ -349,27 +349,4 @@ pub fn run_sensitivity(
         }
     }
     Ok(rows)
-}
-
-/// sensitivity.csv: `method,metric,key,index,value,ci_low,ci_high`.
-pub fn write_csv(path: &std::path::Path, rows: &[SensitivityRow]) -> std::io::Result<()> {
-    use crate::output::fmt_f64;
-    crate::output::write_atomic(path, |w| {
-        writeln!(w, "method,metric,key,index,value,ci_low,ci_high")?;
-        for r in rows {
-            let e = &r.estimate;
-            writeln!(
-                w,
-                "{},{},{},{},{},{},{}",
-                r.method,
-                r.metric,
-                r.key,
-                r.index,
-                fmt_f64(e.value),
-                fmt_f64(e.ci_low),
-                fmt_f64(e.ci_high)
-            )?;
-        }
-        Ok(())
-    })
 }

@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::experiment::RunResult;
-use crate::metrics::summary::SummaryRow;
-use crate::metrics::{BAND_NAMES, METRICS, N_BANDS, STATE_NAMES_SHORT};
-use crate::scenario::Scenario;
+use carenet_model::experiment::RunResult;
+use carenet_model::metrics::WeekRecord;
+use carenet_model::metrics::summary::SummaryRow;
+use carenet_model::metrics::{BAND_NAMES, METRICS, N_BANDS, STATE_NAMES_SHORT};
+pub use carenet_model::numfmt::{fmt_f64, write_f64};
+use carenet_model::scenario::Scenario;
 
 /// Writes a file atomically: `write` fills a temporary file next to `path`,
 /// which is then renamed over `path`.
@@ -35,33 +37,6 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Resul
         let _ = fs::remove_file(&tmp);
     }
     result
-}
-
-/// Float format of every CSV: shortest round-trip representation; NaN and
-/// infinities (undefined ratios) are written as empty fields.
-pub fn fmt_f64(x: f64) -> String {
-    let mut s = String::new();
-    write_f64(&mut s, x);
-    s
-}
-
-/// Appends `x` in the shortest decimal form that reads back as `x`, without an
-/// exponent (as Rust's `Display` writes it), and nothing for NaN and
-/// infinities. The digits come from `ryu`, several times faster than `Display`
-/// on outputs of tens of megabytes; the two differ only in how they break an
-/// exact tie in the last digit (both strings read back as `x`).
-pub fn write_f64(out: &mut String, x: f64) {
-    if !x.is_finite() {
-        return;
-    }
-    let mut buf = ryu::Buffer::new();
-    let s = buf.format_finite(x);
-    if s.contains('e') {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{x}");
-    } else {
-        out.push_str(s.strip_suffix(".0").unwrap_or(s));
-    }
 }
 
 fn push_f64(line: &mut String, x: f64) {
@@ -101,8 +76,7 @@ pub fn write_timeseries(path: &Path, res: &RunResult) -> io::Result<()> {
 /// timeseries_types.csv: one row per (rep, week, community type and `all`),
 /// metrics as ratios of the summed records of the type's communities.
 pub fn write_timeseries_types(path: &Path, res: &RunResult) -> io::Result<()> {
-    use crate::metrics::WeekRecord;
-    use crate::metrics::summary::Group;
+    use carenet_model::metrics::summary::Group;
     write_atomic(path, |w| {
         let mut header = String::from("rep,week,community_type");
         for m in METRICS {
@@ -202,7 +176,7 @@ pub fn write_age_bands(path: &Path, res: &RunResult) -> io::Result<()> {
     write_atomic(path, |w| {
         writeln!(w, "rep,age_band,{},deaths,person_weeks", STATE_NAMES_SHORT.join(","))?;
         for (r, rep) in res.reps.iter().enumerate() {
-            let mut total = crate::metrics::AgeBands::default();
+            let mut total = carenet_model::metrics::AgeBands::default();
             for b in &rep.bands {
                 total.add(b);
             }
@@ -274,7 +248,7 @@ impl RunFiles {
 }
 
 /// compare.csv: `package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n`.
-pub fn write_compare(path: &Path, rows: &[crate::experiment::compare::CompareRow]) -> io::Result<()> {
+pub fn write_compare(path: &Path, rows: &[carenet_model::experiment::compare::CompareRow]) -> io::Result<()> {
     write_atomic(path, |w| {
         writeln!(w, "package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n")?;
         for r in rows {
@@ -302,12 +276,12 @@ pub fn write_compare(path: &Path, rows: &[crate::experiment::compare::CompareRow
 /// `with_package = false` the package column is left out (the run format).
 pub fn write_digest_timeseries(
     path: &Path,
-    res: &crate::experiment::compare::CompareResult,
+    res: &carenet_model::experiment::compare::CompareResult,
     packages: &[usize],
     groups: &[usize],
     with_package: bool,
 ) -> io::Result<()> {
-    use crate::metrics::summary::Group;
+    use carenet_model::metrics::summary::Group;
     write_atomic(path, |w| {
         let mut header =
             String::from(if with_package { "package,rep,week,community_type" } else { "rep,week,community_type" });
@@ -344,7 +318,7 @@ pub fn write_digest_timeseries(
 }
 
 /// claims.csv: `claim,section,statement,metric,expected,effect,ci_low,ci_high,verdict,robust_share`.
-pub fn write_claims_csv(path: &Path, results: &[crate::experiment::reproduce::ClaimResult]) -> io::Result<()> {
+pub fn write_claims_csv(path: &Path, results: &[carenet_model::experiment::reproduce::ClaimResult]) -> io::Result<()> {
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
         csv.write_record([
@@ -382,7 +356,7 @@ pub fn write_claims_csv(path: &Path, results: &[crate::experiment::reproduce::Cl
 /// claims.md: the same table in Markdown, with both statements.
 pub fn write_claims_md(
     path: &Path,
-    results: &[crate::experiment::reproduce::ClaimResult],
+    results: &[carenet_model::experiment::reproduce::ClaimResult],
     command: &str,
 ) -> io::Result<()> {
     write_atomic(path, |w| {
@@ -420,68 +394,51 @@ pub fn write_claims_md(
     })
 }
 
-#[cfg(test)]
-mod float_format_tests {
-    use super::write_f64;
-
-    fn check(x: f64) {
-        let mut s = String::new();
-        write_f64(&mut s, x);
-        let display = format!("{x}");
-        // Reads back exactly, as short as Display, the same form (sign, point, no exponent).
-        assert_eq!(s.parse::<f64>().unwrap().to_bits(), x.to_bits(), "{s} for bits {:#x}", x.to_bits());
-        assert_eq!(s.len(), display.len(), "{s} vs {display}");
-        assert!(!s.contains('e'));
-        assert_eq!(s.contains('.'), display.contains('.'), "{s} vs {display}");
-        // Digits differ only in an exact tie of the last one.
-        if s != display {
-            assert_eq!(s[..s.len() - 1], display[..display.len() - 1], "{s} vs {display}");
+/// sensitivity.csv: `method,metric,key,index,value,ci_low,ci_high`.
+pub fn write_sensitivity(
+    path: &Path,
+    rows: &[carenet_model::experiment::sensitivity::SensitivityRow],
+) -> std::io::Result<()> {
+    write_atomic(path, |w| {
+        writeln!(w, "method,metric,key,index,value,ci_low,ci_high")?;
+        for r in rows {
+            let e = &r.estimate;
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{}",
+                r.method,
+                r.metric,
+                r.key,
+                r.index,
+                fmt_f64(e.value),
+                fmt_f64(e.ci_low),
+                fmt_f64(e.ci_high)
+            )?;
         }
-    }
+        Ok(())
+    })
+}
 
-    /// The fast writer gives what `Display` gives (up to the last digit of an
-    /// exact tie), for special values, integers, the model's ranges and random
-    /// bit patterns.
-    #[test]
-    fn write_f64_matches_display() {
-        for x in [
-            0.0,
-            -0.0,
-            1.0,
-            -1.0,
-            0.1,
-            0.5,
-            1e-5,
-            1e-7,
-            123456.0,
-            1e15,
-            1e16,
-            1e21,
-            f64::MAX,
-            f64::MIN_POSITIVE,
-            5e-324,
-        ] {
-            check(x);
+/// city.csv (`week` and every metric, all streets) and city_streets.csv
+/// (`street,week` and every metric).
+pub fn write_city(dir: &Path, res: &carenet_model::experiment::city::CityResult) -> std::io::Result<()> {
+    let header: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
+    let header = header.join(",");
+    let row = |r: &WeekRecord| METRICS.iter().map(|m| fmt_f64((m.value)(r))).collect::<Vec<_>>().join(",");
+    write_atomic(&dir.join("city.csv"), |w| {
+        writeln!(w, "week,{header}")?;
+        for (week, r) in res.city_weekly().iter().enumerate() {
+            writeln!(w, "{week},{}", row(r))?;
         }
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..1_000_000 {
-            // splitmix64
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            let bits = f64::from_bits(z);
-            if bits.is_finite() {
-                check(bits);
+        Ok(())
+    })?;
+    write_atomic(&dir.join("city_streets.csv"), |w| {
+        writeln!(w, "street,week,{header}")?;
+        for s in &res.streets {
+            for (week, r) in s.weekly.iter().enumerate() {
+                writeln!(w, "{},{week},{}", s.name, row(r))?;
             }
-            let scaled = (z >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi((z % 12) as i32 - 4);
-            check(scaled);
-            check((z % 100_000) as f64 / 7.0);
         }
-        let mut empty = String::new();
-        write_f64(&mut empty, f64::NAN);
-        write_f64(&mut empty, f64::INFINITY);
-        assert!(empty.is_empty());
-    }
+        Ok(())
+    })
 }

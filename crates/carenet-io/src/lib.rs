@@ -1,0 +1,12 @@
+//! carenet-io: everything carenet reads from or writes to disk, around the pure
+//! `carenet-model`.
+//!
+//! - [`scenario`]: scenario files (and the files they `extends`) read from disk.
+//! - [`output`]: atomic writes and the CSV, JSON and Markdown output files.
+//! - [`sweep`]: a sweep's directory (plan, one file per finished cell, merge) and its Slurm script.
+//! - [`reference`]: the reference model's exported population, ties, parameters and rows.
+
+pub mod output;
+pub mod reference;
+pub mod scenario;
+pub mod sweep;
