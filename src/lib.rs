@@ -5,13 +5,16 @@
 //! `carenet-model` (scenario, world, network, step, policy, metrics, experiment
 //! drivers: no I/O), `carenet-io` (scenario files, output files, sweep
 //! directories) and `carenet-plot` (plots and the HTML report). This crate holds
-//! the commands; its modules re-export the libraries' so that `carenet::step`
-//! and `carenet::output` name what they always named.
+//! the commands ([`cli`]; `src/main.rs` only parses, calls and maps the exit
+//! code) and the reference-model driver; its other modules re-export the
+//! libraries' so that `carenet::step` and `carenet::output` name what they
+//! always named.
 
 pub use carenet_io::output;
 pub use carenet_model::{experiment, metrics, network, numfmt, policy, reference, step, streams, world};
 pub use carenet_plot::{plot, report};
 
+pub mod cli;
 pub mod reference_driver;
 
 /// The model's scenario module, with the loaders that read from disk.

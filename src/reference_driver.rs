@@ -1,6 +1,7 @@
 //! The `carenet reference` commands as library functions: [`export`] and [`run`]
-//! (the binary only parses flags and prints). [`load`] is shared with the limit
-//! kernel (`benches/peers/kernel.rs`), so both step the same population.
+//! (`crate::cli::reference` only turns flags into a [`RefRunConfig`] and prints).
+//! [`load`] is shared with the limit kernel (`benches/peers/kernel.rs`), so both
+//! step the same population.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,12 +18,21 @@ pub enum RefError {
     Runtime(String),
 }
 
+impl RefError {
+    /// The exit code: 2 for bad input, 1 for a runtime failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RefError::Input(_) => 2,
+            RefError::Runtime(_) => 1,
+        }
+    }
+}
+
+/// The error line, with exactly one `error: ` prefix.
 impl std::fmt::Display for RefError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RefError::Input(m) => f.write_str(m),
-            RefError::Runtime(m) => write!(f, "error: {m}"),
-        }
+        let (RefError::Input(m) | RefError::Runtime(m)) = self;
+        f.write_str(&crate::cli::error_text(m))
     }
 }
 
@@ -42,9 +52,9 @@ pub const MAX_ROWS: u64 = 10_000_000;
 pub fn load(scenario: &Scenario, source: &Source) -> Result<(RefWorld, Reference), RefError> {
     match source {
         Source::Input(dir) => io::import_dir(dir).map_err(RefError::Input),
-        Source::Elders(n) => synth::synthesize(scenario, *n)
-            .map(|w| (w, scenario.reference.clone()))
-            .map_err(|m| RefError::Input(format!("error: {m}"))),
+        Source::Elders(n) => {
+            synth::synthesize(scenario, *n).map(|w| (w, scenario.reference.clone())).map_err(RefError::Input)
+        }
     }
 }
 
@@ -63,9 +73,10 @@ pub fn export(scenario: &Scenario, elders: usize, out: &std::path::Path) -> Resu
     Ok(Exported { elders: world.n_elders(), ties: world.n_ties(), communities: world.n_communities() })
 }
 
-/// The settings of `carenet reference run`.
+/// The settings of `carenet reference run` (not to be confused with the step's
+/// [`carenet_model::experiment::RunConfig`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunConfig {
+pub struct RefRunConfig {
     pub source: Source,
     pub weeks: u32,
     /// First seed; replication r uses seed + r.
@@ -90,15 +101,15 @@ pub struct RunReport {
 
 /// `carenet reference run`: loads or synthesises the population, runs every seed
 /// from the same start and writes `--out` and `--timing` if given.
-pub fn run(scenario: &Scenario, cfg: &RunConfig) -> Result<RunReport, RefError> {
+pub fn run(scenario: &Scenario, cfg: &RefRunConfig) -> Result<RunReport, RefError> {
     if cfg.weeks == 0 || cfg.seeds == 0 {
-        return Err(RefError::Input("error: --weeks and --seeds must be at least 1".into()));
+        return Err(RefError::Input("--weeks and --seeds must be at least 1".into()));
     }
     if u64::from(cfg.weeks) * u64::from(cfg.seeds) > MAX_ROWS {
-        return Err(RefError::Input(format!("error: --weeks × --seeds must be at most {MAX_ROWS} rows")));
+        return Err(RefError::Input(format!("--weeks × --seeds must be at most {MAX_ROWS} rows")));
     }
     if cfg.threads == Some(0) {
-        return Err(RefError::Input("error: --threads must be at least 1".into()));
+        return Err(RefError::Input("--threads must be at least 1".into()));
     }
     let report = in_pool(cfg.threads, || -> Result<RunReport, RefError> {
         let t0 = Instant::now();

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use carenet::reference_driver::{RefError, Source, load};
+use carenet::reference_driver::{Source, load};
 use carenet_io::reference::{Timing, write_timing};
 
 #[derive(Parser)]
@@ -145,13 +145,9 @@ fn main() -> ExitCode {
     let t0 = Instant::now();
     let world = match load(&scenario.scenario, &source) {
         Ok((w, _)) => w,
-        Err(RefError::Input(m)) => {
-            eprintln!("{m}");
-            return ExitCode::from(2);
-        }
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(1);
+            return ExitCode::from(e.exit_code());
         }
     };
     let mut k = match Kernel::new(&world) {

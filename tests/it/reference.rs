@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use carenet::reference::synth::synthesize;
 use carenet::reference::{RefParams, RefPopulation, RefWorld, WeekRow, grade_of, simulate};
-use carenet::reference_driver::{RunConfig, Source, run};
+use carenet::reference_driver::{RefRunConfig, Source, run};
 use carenet::scenario::load::{load_default, load_str};
 use carenet::scenario::{Reference, Scenario};
 use carenet_io::reference::{ROWS_HEADER, import_dir, read_params, write_rows};
@@ -533,7 +533,7 @@ fn the_reference_table_is_checked_like_any_other() {
 #[test]
 fn the_driver_runs_every_seed_from_the_same_start() {
     let s = small_scenario();
-    let cfg = |seeds| RunConfig {
+    let cfg = |seeds| RefRunConfig {
         source: Source::Elders(1000),
         weeks: 6,
         seed: 40,
@@ -550,5 +550,5 @@ fn the_driver_runs_every_seed_from_the_same_start() {
     let mut buf = Vec::new();
     write_rows(&mut buf, "carenet", &one.rows).unwrap();
     assert_eq!(String::from_utf8(buf).unwrap().lines().count(), 7);
-    assert!(run(&s, &RunConfig { weeks: 0, ..cfg(1) }).is_err());
+    assert!(run(&s, &RefRunConfig { weeks: 0, ..cfg(1) }).is_err());
 }

@@ -1,0 +1,295 @@
+//! The command line: every subcommand and its flags. The scenario and the run
+//! settings are one struct, [`CommonArgs`], flattened into each command that
+//! runs the model, so the flags are spelled and documented once.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "carenet", version, about = "Agent-based simulator of community mutual-aid elderly care")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run a scenario (the built-in Wutong Street default if none is given).
+    Run(RunArgs),
+    /// Compare policy packages with the baseline (common random numbers, paired intervals, costs).
+    Compare(CompareArgs),
+    /// Check the study's claims (scenarios/claims.toml): effect, 95% CI, verdict, robustness.
+    Reproduce(ReproduceArgs),
+    /// Check a scenario file without running it.
+    Validate {
+        /// Scenario file.
+        scenario: PathBuf,
+    },
+    /// Write a commented scenario template to FILE.
+    Init {
+        /// File to create (refuses to overwrite).
+        file: PathBuf,
+    },
+    /// Draw the plots of an output directory into DIR/plots/ (SVG and PNG).
+    Plot {
+        /// Output directory of a run (or of compare, reproduce).
+        dir: PathBuf,
+    },
+    /// Write DIR/report.html: one self-contained page with the scenario, tables and plots.
+    Report {
+        /// Output directory of a run (or of compare, reproduce).
+        dir: PathBuf,
+    },
+    /// Sweep numeric parameters over a grid or a Latin hypercube (resumable, shardable).
+    Sweep(SweepArgs),
+    /// Check that every cell of a (sharded) sweep is present and write DIR/sweep.csv.
+    Merge {
+        /// Output directory of the sweep.
+        dir: PathBuf,
+    },
+    /// Print an sbatch script: the sweep as a Slurm job array plus the dependent merge job.
+    SlurmScript(SlurmScriptArgs),
+    /// Global sensitivity analysis: Morris elementary effects or Sobol indices, with plots.
+    Sensitivity(SensitivityArgs),
+    /// One replication of a whole city, street by street in bounded memory (city.csv, city_streets.csv).
+    City(CityArgs),
+    /// The reference model, a benchmark subset of the step (docs/reference-model.md).
+    Reference {
+        #[command(subcommand)]
+        command: ReferenceCommand,
+    },
+}
+
+/// The scenario and the run settings, shared by every command that runs the model.
+#[derive(Args, Clone, Debug, Default)]
+pub struct CommonArgs {
+    /// Scenario file (default: the built-in scenarios/wutong.toml).
+    pub scenario: Option<PathBuf>,
+    /// Replications (default: the scenario's simulation.reps).
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// Master seed (default: the scenario's simulation.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Weeks to simulate (default: the scenario's simulation.weeks).
+    #[arg(long)]
+    pub weeks: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory (default: output/<scenario name>/ for run, else
+    /// output/<scenario name>/<command>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No table on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Policy package to run (default: baseline).
+    #[arg(long, default_value = "baseline")]
+    pub package: String,
+    /// Do not draw the plots (DIR/plots/) or write DIR/report.html.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Packages to compare with the baseline, comma-separated (default: every package of the scenario).
+    #[arg(long)]
+    pub packages: Option<String>,
+    /// Do not draw the plots (DIR/plots/) or write DIR/report.html.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+#[derive(Args)]
+pub struct ReproduceArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The old spelling of the SCENARIO argument (deprecated; still accepted).
+    #[arg(long = "scenario", value_name = "FILE", hide = true, conflicts_with = "scenario")]
+    pub scenario_flag: Option<PathBuf>,
+    /// Claims file (default: the built-in scenarios/claims.toml).
+    #[arg(long)]
+    pub claims: Option<PathBuf>,
+    /// Latin-hypercube draws of the scenario's [uncertainty] ranges (0 = no robustness check).
+    #[arg(long, default_value_t = 0)]
+    pub robust: usize,
+    /// Replications per variant in each robustness draw.
+    #[arg(long, default_value_t = 4)]
+    pub robust_reps: u32,
+    /// Do not draw the plots or write report.html.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+/// The cells of a sweep: a grid or a Latin hypercube.
+#[derive(Args)]
+pub struct DesignArgs {
+    /// A grid axis (repeat for more): every combination of the axes' values is a cell.
+    #[arg(long, value_name = "KEY=LO:HI:STEP")]
+    pub grid: Vec<String>,
+    /// N Latin-hypercube cells over the --vary ranges.
+    #[arg(long, value_name = "N", conflicts_with = "grid")]
+    pub lhs: Option<usize>,
+    /// A range for --lhs (repeat for more).
+    #[arg(long, value_name = "KEY=LO:HI", requires = "lhs")]
+    pub vary: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub design: DesignArgs,
+    /// Run only shard K of N (0 ≤ K < N: cells i with i % N == K), or `slurm` to read
+    /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; `carenet merge DIR` joins the shards.
+    #[arg(long, value_name = "K/N|slurm")]
+    pub shard: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SlurmScriptArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub design: DesignArgs,
+    /// Array tasks (shards).
+    #[arg(long, default_value_t = 10)]
+    pub tasks: usize,
+    /// CPUs per array task (its --threads).
+    #[arg(long, default_value_t = 4)]
+    pub cpus_per_task: usize,
+    /// Time limit per array task (sbatch --time).
+    #[arg(long, default_value = "02:00:00")]
+    pub time: String,
+    /// The carenet binary the jobs call (default: this one).
+    #[arg(long)]
+    pub carenet: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// morris (elementary effects: mu*, sigma) or sobol (first-order and total indices, Saltelli sampling).
+    #[arg(long, value_parser = ["morris", "sobol"])]
+    pub method: String,
+    /// A factor and its range (repeat; default: the scenario's [uncertainty] table).
+    #[arg(long, value_name = "KEY=LO:HI")]
+    pub vary: Vec<String>,
+    /// Morris trajectories (default 10) or Sobol base samples N (default 64; N·(k+2) points).
+    #[arg(long)]
+    pub samples: Option<usize>,
+    /// Output metrics, comma-separated.
+    #[arg(long, default_value = "isolation_rate,unmet_help_rate,loneliness_mean,grade1_underserved_rate")]
+    pub metrics: String,
+    /// Bootstrap resamples for the intervals.
+    #[arg(long, default_value_t = 500)]
+    pub bootstrap: usize,
+    /// Do not draw the plots (DIR/plots/).
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+#[derive(Args)]
+pub struct CityArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Replication number (its random streams).
+    #[arg(long, default_value_t = 0)]
+    pub rep: u32,
+}
+
+#[derive(Subcommand)]
+pub enum ReferenceCommand {
+    /// Synthesise N elders and write DIR/population.csv, ties.csv, params.json.
+    Export(RefExportArgs),
+    /// Run the reference model: one row per (seed, week).
+    Run(RefRunArgs),
+}
+
+#[derive(Args)]
+pub struct RefExportArgs {
+    /// Scenario file (default: the built-in scenarios/wutong.toml): its first street and [reference].
+    pub scenario: Option<PathBuf>,
+    /// Elders to synthesise.
+    #[arg(long)]
+    pub elders: usize,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args)]
+pub struct RefRunArgs {
+    /// Scenario file (default: the built-in scenarios/wutong.toml).
+    pub scenario: Option<PathBuf>,
+    /// An exported directory (population.csv, ties.csv, params.json).
+    #[arg(long, required_unless_present = "elders", conflicts_with = "elders")]
+    pub input: Option<PathBuf>,
+    /// Elders to synthesise in process from the scenario.
+    #[arg(long)]
+    pub elders: Option<usize>,
+    /// Weeks to simulate.
+    #[arg(long)]
+    pub weeks: u32,
+    /// First seed (default: the scenario's simulation.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Replications, with seeds S, S+1, …, from the same starting population.
+    #[arg(long, default_value_t = 1)]
+    pub seeds: u32,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// CSV of the weekly rows (default: printed on stdout).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// JSON of setup and step times.
+    #[arg(long)]
+    pub timing: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    fn reproduce(args: &[&str]) -> Result<ReproduceArgs, clap::Error> {
+        let cli = Cli::try_parse_from(
+            std::iter::once("carenet").chain(std::iter::once("reproduce")).chain(args.iter().copied()),
+        )?;
+        match cli.command {
+            Command::Reproduce(a) => Ok(a),
+            _ => unreachable!("parsed as reproduce"),
+        }
+    }
+
+    #[test]
+    fn reproduce_takes_the_scenario_like_run_and_keeps_the_old_flag() {
+        let a = reproduce(&["s.toml", "--reps", "3"]).unwrap();
+        assert_eq!(a.common.scenario, Some(PathBuf::from("s.toml")));
+        assert_eq!(a.common.reps, Some(3));
+        assert_eq!(a.scenario_flag, None);
+        let old = reproduce(&["--scenario", "s.toml"]).unwrap();
+        assert_eq!(old.common.scenario, None);
+        assert_eq!(old.scenario_flag, Some(PathBuf::from("s.toml")));
+        assert!(reproduce(&["a.toml", "--scenario", "b.toml"]).is_err(), "both spellings at once");
+    }
+}

@@ -1,0 +1,188 @@
+//! What the commands that run the model share: the scenario with the flags
+//! applied, the output folder, the manifest, the plots and the progress bar.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use carenet_io::output::{self, Manifest};
+use carenet_io::scenario::load_file;
+use carenet_model::experiment::RunConfig;
+use carenet_model::scenario::Scenario;
+use carenet_model::scenario::load::{LoadedScenario, load_default};
+use carenet_model::scenario::validate::validate;
+
+use super::Failure;
+use super::args::CommonArgs;
+
+/// The scenario file at `path`, or the built-in default; a bad file is bad input.
+pub fn load_scenario(path: Option<&Path>) -> Result<LoadedScenario, Failure> {
+    match path {
+        None => Ok(load_default()),
+        Some(p) => load_file(p).map_err(Failure::input),
+    }
+}
+
+/// Where `command` writes when no `--out` is given: output/<scenario name>/
+/// for `run`, output/<scenario name>/<command>/ for the others.
+pub fn default_dir(scenario_name: &str, command: &str) -> PathBuf {
+    let dir = PathBuf::from("output").join(scenario_name);
+    if command == "run" { dir } else { dir.join(command) }
+}
+
+/// A loaded scenario with the command-line overrides applied and re-validated.
+pub struct Setup {
+    pub scenario: Scenario,
+    pub context: Context,
+}
+
+/// Everything of a [`Setup`] but the scenario (which a model may take over).
+pub struct Context {
+    /// The scenario file and its `extends` chain (none for the built-in scenario).
+    pub files: Vec<PathBuf>,
+    /// Replications, seed, weeks and threads, after the flags.
+    pub cfg: RunConfig,
+    /// The output directory: `--out`, or [`default_dir`].
+    pub dir: PathBuf,
+}
+
+/// `--reps`/`--weeks`: absent or at least 1.
+fn positive(name: &str, v: Option<u32>) -> Result<Option<u32>, Failure> {
+    match v {
+        Some(0) => Err(Failure::Input(format!("--{name} must be at least 1"))),
+        other => Ok(other),
+    }
+}
+
+/// Loads `args.scenario`, applies `--reps`, `--weeks`, `--seed` and checks the
+/// result again; `command` names the default output folder.
+pub fn setup(args: &CommonArgs, command: &str) -> Result<Setup, Failure> {
+    let loaded = load_scenario(args.scenario.as_deref())?;
+    let reps = positive("reps", args.reps)?.unwrap_or(loaded.scenario.simulation.reps);
+    let weeks = positive("weeks", args.weeks)?.unwrap_or(loaded.scenario.simulation.weeks);
+    if args.threads == Some(0) {
+        return Err(Failure::Input("--threads must be at least 1".into()));
+    }
+    let seed = args.seed.unwrap_or(loaded.scenario.simulation.seed);
+    let LoadedScenario { mut scenario, files, .. } = loaded;
+    scenario.simulation.reps = reps;
+    scenario.simulation.weeks = weeks;
+    scenario.simulation.seed = seed;
+    // A shorter run summarises all of its weeks.
+    scenario.metrics.summary_window = scenario.metrics.summary_window.min(weeks);
+    // The flags change the scenario: check it again, naming the flag.
+    let problems = validate(&scenario);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "error: command line: {} {} (from --reps/--weeks/--seed)\n  allowed: {}",
+                    p.path, p.message, p.allowed
+                )
+            })
+            .collect();
+        return Err(Failure::Input(lines.join("\n")));
+    }
+    let dir = args.out.clone().unwrap_or_else(|| default_dir(&scenario.name, command));
+    let cfg = RunConfig { reps, seed, weeks, threads: args.threads };
+    Ok(Setup { scenario, context: Context { files, cfg, dir } })
+}
+
+/// What a command ran, for its manifest.json.
+pub struct Ran<'a> {
+    /// The command (for `reproduce`, the whole command line that repeats it).
+    pub command: &'a str,
+    /// Policy packages run (the baseline first for compare).
+    pub packages: Vec<String>,
+    /// Elder-weeks simulated (NaN when not counted).
+    pub elder_weeks: f64,
+    pub wall_seconds: f64,
+    /// The files written, relative to the output directory.
+    pub files: Vec<&'a str>,
+}
+
+impl Context {
+    /// Writes DIR/manifest.json for `ran` on `scenario` (the one that was run).
+    pub fn write_manifest(&self, scenario: &Scenario, ran: Ran<'_>) -> Result<(), Failure> {
+        let manifest = Manifest {
+            carenet_version: env!("CARGO_PKG_VERSION"),
+            command: ran.command,
+            scenario_name: &scenario.name,
+            scenario_files: self.files.iter().map(|p| p.display().to_string()).collect(),
+            packages: ran.packages,
+            seed: self.cfg.seed,
+            reps: self.cfg.reps,
+            weeks: self.cfg.weeks,
+            threads: self.cfg.threads,
+            elder_weeks: ran.elder_weeks,
+            wall_seconds: ran.wall_seconds,
+            elder_weeks_per_second: ran.elder_weeks / ran.wall_seconds.max(1e-9),
+            files: ran.files,
+            scenario,
+        };
+        let path = self.dir.join("manifest.json");
+        output::write_manifest(&path, &manifest).map_err(|e| Failure::writing(&path, e))
+    }
+
+    /// Draws DIR/plots/ and, with `report`, writes DIR/report.html (unless `skip`).
+    pub fn draw(&self, skip: bool, report: bool) -> Result<(), Failure> {
+        if skip {
+            return Ok(());
+        }
+        carenet_plot::plot::plot_dir(&self.dir).map_err(Failure::runtime)?;
+        if report {
+            carenet_plot::report::write_report(&self.dir).map_err(Failure::runtime)?;
+        }
+        Ok(())
+    }
+}
+
+/// A progress bar on stderr when it is a terminal, hidden otherwise.
+pub fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
+    if std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(&format!(
+                "{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{elapsed}}"
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_folder_is_the_scenario_s_then_the_command_s() {
+        assert_eq!(default_dir("wutong", "run"), Path::new("output/wutong"));
+        assert_eq!(default_dir("wutong", "compare"), Path::new("output/wutong/compare"));
+        assert_eq!(default_dir("small", "sweep"), Path::new("output/small/sweep"));
+    }
+
+    #[test]
+    fn flags_override_the_scenario_and_are_checked() {
+        let args = CommonArgs { reps: Some(3), weeks: Some(20), seed: Some(9), ..CommonArgs::default() };
+        let s = setup(&args, "compare").unwrap();
+        assert_eq!((s.context.cfg.reps, s.context.cfg.weeks, s.context.cfg.seed), (3, 20, 9));
+        assert_eq!(s.scenario.simulation.reps, 3);
+        assert!(s.scenario.metrics.summary_window <= 20);
+        assert_eq!(s.context.dir, default_dir(&s.scenario.name, "compare"));
+        assert!(s.context.files.is_empty(), "the built-in scenario is no file");
+        let out = CommonArgs { out: Some("here".into()), ..CommonArgs::default() };
+        assert_eq!(setup(&out, "run").unwrap().context.dir, Path::new("here"));
+        for bad in [
+            CommonArgs { reps: Some(0), ..CommonArgs::default() },
+            CommonArgs { weeks: Some(0), ..CommonArgs::default() },
+            CommonArgs { threads: Some(0), ..CommonArgs::default() },
+        ] {
+            let e = setup(&bad, "run").err().expect("rejected");
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.message().ends_with("must be at least 1"), "{e}");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The `carenet` commands as library code. `main` parses the flags into [`Cli`],
+//! calls [`execute`] and maps a [`Failure`] to its exit code; everything else is
+//! here:
+//!
+//! - [`args`]: the flags, with the scenario and run settings in one shared struct;
+//! - [`context`]: the loaded scenario with the flags applied ([`context::Setup`],
+//!   including the output folder, computed once), the manifest, progress bars;
+//! - [`table`]: every table printed on stdout;
+//! - one module per group of commands: [`run`] (`run`, `compare`),
+//!   [`reproduce`], [`sweep`] (`sweep`, `merge`, `slurm-script`), [`analysis`]
+//!   (`sensitivity`, `city`), [`reference`], [`files`] (`validate`, `init`,
+//!   `plot`, `report`).
+
+pub mod analysis;
+pub mod args;
+pub mod context;
+pub mod files;
+pub mod reference;
+pub mod reproduce;
+pub mod run;
+pub mod sweep;
+pub mod table;
+
+use std::borrow::Cow;
+use std::io::Write;
+
+pub use args::{Cli, Command};
+
+/// The prefix of every error line.
+pub const ERROR_PREFIX: &str = "error: ";
+
+/// Why a command failed, and so its exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Bad input: exit code 2.
+    Input(String),
+    /// Runtime failure: exit code 1.
+    Runtime(String),
+}
+
+impl Failure {
+    /// Bad input from anything that displays.
+    pub fn input(e: impl std::fmt::Display) -> Failure {
+        Failure::Input(e.to_string())
+    }
+
+    /// A runtime failure from anything that displays.
+    pub fn runtime(e: impl std::fmt::Display) -> Failure {
+        Failure::Runtime(e.to_string())
+    }
+
+    /// `writing PATH: why`, a runtime failure.
+    pub fn writing(path: &std::path::Path, e: impl std::fmt::Display) -> Failure {
+        Failure::Runtime(format!("writing {}: {e}", path.display()))
+    }
+
+    /// The process exit code: 2 for bad input, 1 for a runtime failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Input(_) => 2,
+            Failure::Runtime(_) => 1,
+        }
+    }
+
+    /// The message as given (with or without the `error: ` prefix).
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Input(m) | Failure::Runtime(m) => m,
+        }
+    }
+}
+
+/// The text printed on stderr: the message with exactly one `error: ` prefix.
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&error_text(self.message()))
+    }
+}
+
+/// `message` as an error line: prefixed with `error: ` unless it already is.
+///
+/// The libraries' messages do not agree (scenario diagnostics, sweep and
+/// reference-file errors carry the prefix, others do not): this is the one
+/// place that decides, so no message is printed as `error: error: …`.
+pub fn error_text(message: &str) -> Cow<'_, str> {
+    if message.starts_with(ERROR_PREFIX) {
+        Cow::Borrowed(message)
+    } else {
+        Cow::Owned(format!("{ERROR_PREFIX}{message}"))
+    }
+}
+
+/// Runs `command`, writing what it reports to `out` (stdout for the binary).
+pub fn execute(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
+    match command {
+        Command::Run(a) => run::run(a, out),
+        Command::Compare(a) => run::compare(a, out),
+        Command::Reproduce(a) => reproduce::reproduce(a, out),
+        Command::Validate { scenario } => files::validate(&scenario, out),
+        Command::Init { file } => files::init(&file, out),
+        Command::Plot { dir } => files::plot(&dir, out),
+        Command::Report { dir } => files::report(&dir, out),
+        Command::Sweep(a) => sweep::sweep(a, out),
+        Command::Merge { dir } => sweep::merge(&dir, out),
+        Command::SlurmScript(a) => sweep::slurm_script(a, out),
+        Command::Sensitivity(a) => analysis::sensitivity(a, out),
+        Command::City(a) => analysis::city(a, out),
+        Command::Reference { command } => reference::reference(command, out),
+    }
+}
+
+/// A failed write to `out` (stdout): a runtime failure.
+pub(crate) fn stdout_failure(e: std::io::Error) -> Failure {
+    Failure::Runtime(format!("writing stdout: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_print_exactly_one_prefix() {
+        let plain = Failure::Runtime("writing out/x.csv: disk full".into());
+        assert_eq!(plain.to_string(), "error: writing out/x.csv: disk full");
+        let prefixed = Failure::Input("error: a.toml:3:1: unknown key `x`".into());
+        assert_eq!(prefixed.to_string(), "error: a.toml:3:1: unknown key `x`");
+        // Several diagnostics, each its own error line, are left as they are.
+        let two = Failure::Input("error: a\nerror: b".into());
+        assert_eq!(two.to_string(), "error: a\nerror: b");
+    }
+
+    #[test]
+    fn exit_codes_are_2_for_input_and_1_for_runtime() {
+        assert_eq!(Failure::input("x").exit_code(), 2);
+        assert_eq!(Failure::runtime("x").exit_code(), 1);
+        assert_eq!(Failure::writing(std::path::Path::new("d/f"), "no").message(), "writing d/f: no");
+    }
+}

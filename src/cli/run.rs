@@ -1,0 +1,161 @@
+//! `carenet run` and `carenet compare`.
+
+use std::io::Write;
+use std::time::Instant;
+
+use carenet_io::output::{self, RunFiles};
+use carenet_model::experiment::compare::{compare_rows, run_compare};
+use carenet_model::experiment::run as run_model;
+use carenet_model::metrics::WeekRecord;
+use carenet_model::metrics::summary::{summarise, window_totals};
+use carenet_model::policy::Package;
+use carenet_model::step::Model;
+
+use super::args::{CompareArgs, RunArgs};
+use super::context::{Ran, Setup, progress, setup};
+use super::{Failure, stdout_failure, table};
+
+/// `carenet run`: replications of one package; the files of docs/outputs.md.
+pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let Setup { scenario, context: ctx } = setup(&args.common, "run")?;
+    let package = Package::resolve(&scenario, &args.package).map_err(Failure::input)?;
+    let model = Model::new(scenario, package);
+    let cfg = &ctx.cfg;
+
+    let bar = progress(u64::from(cfg.reps), "replications");
+    let t0 = Instant::now();
+    let tick = || bar.inc(1);
+    let res = run_model(&model, cfg, &tick).map_err(Failure::runtime)?;
+    let wall = t0.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let kinds: Vec<_> = res.communities.iter().map(|c| c.kind).collect();
+    let window = model.scenario.metrics.summary_window;
+    let totals = window_totals(res.reps.len(), cfg.weeks, window, &kinds, |r, w, c| *res.record(r, w, c));
+    let rows = summarise(&model.package.name, &totals);
+
+    let files = RunFiles::in_dir(&ctx.dir);
+    // The two time series are most of the output: with more than one thread,
+    // timeseries.csv is written beside the others.
+    let write_rest = || -> Result<(), Failure> {
+        output::write_summary(&files.summary, &rows).map_err(|e| Failure::writing(&files.summary, e))?;
+        output::write_age_bands(&files.age_bands, &res).map_err(|e| Failure::writing(&files.age_bands, e))?;
+        output::write_timeseries_types(&files.timeseries_types, &res)
+            .map_err(|e| Failure::writing(&files.timeseries_types, e))?;
+        output::write_networks(&files.network_nodes, &files.network_edges, &res)
+            .map_err(|e| Failure::writing(&files.network_nodes, e))
+    };
+    let write_series =
+        || output::write_timeseries(&files.timeseries, &res).map_err(|e| Failure::writing(&files.timeseries, e));
+    let threads = cfg.threads.unwrap_or_else(rayon::current_num_threads);
+    if threads > 1 {
+        let (series, rest) = std::thread::scope(|sc| {
+            let h = sc.spawn(write_series);
+            let rest = write_rest();
+            (h.join().unwrap_or_else(|_| Err(Failure::Runtime("writing timeseries.csv failed".into()))), rest)
+        });
+        series?;
+        rest?;
+    } else {
+        write_series()?;
+        write_rest()?;
+    }
+    let elder_weeks = res.elder_weeks();
+    ctx.write_manifest(
+        &model.scenario,
+        Ran {
+            command: "run",
+            packages: vec![model.package.name.clone()],
+            elder_weeks,
+            wall_seconds: wall,
+            files: vec![
+                "timeseries.csv",
+                "timeseries_types.csv",
+                "summary.csv",
+                "age_bands.csv",
+                "network_nodes.csv",
+                "network_edges.csv",
+            ],
+        },
+    )?;
+    ctx.draw(args.no_plots, true)?;
+
+    if !args.common.quiet {
+        out.write_all(table::summary(&model.package.name, &rows, cfg.reps, cfg.weeks, window).as_bytes())
+            .map_err(stdout_failure)?;
+    }
+    writeln!(
+        out,
+        "{} replications × {} weeks, {:.1} M elder-weeks in {:.2} s; wrote {}",
+        cfg.reps,
+        cfg.weeks,
+        elder_weeks / 1e6,
+        wall,
+        ctx.dir.display()
+    )
+    .map_err(stdout_failure)
+}
+
+/// `carenet compare`: the baseline and the packages asked for (default: all
+/// the scenario defines) on common random numbers.
+pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let Setup { scenario, context: ctx } = setup(&args.common, "compare")?;
+    let cfg = &ctx.cfg;
+    let names: Vec<String> = match &args.packages {
+        Some(list) => list.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+        None => scenario.packages.keys().cloned().collect(),
+    };
+    let mut packages = vec![Package::resolve(&scenario, "baseline").map_err(Failure::input)?];
+    for n in names.iter().filter(|n| n.as_str() != "baseline") {
+        packages.push(Package::resolve(&scenario, n).map_err(Failure::input)?);
+    }
+    let window = scenario.metrics.summary_window;
+    let bar = progress((packages.len() * cfg.reps as usize) as u64, "package replications");
+    let t0 = Instant::now();
+    let tick = || bar.inc(1);
+    let res = run_compare(&scenario, &packages, cfg, window, &tick).map_err(Failure::runtime)?;
+    let wall = t0.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let rows = compare_rows(&res);
+    let mut summary = Vec::new();
+    for (p, name) in res.packages.iter().enumerate() {
+        let totals: Vec<[WeekRecord; 4]> = res.digests[p].iter().map(|d| d.window).collect();
+        summary.extend(summarise(name, &totals));
+    }
+    let files = RunFiles::in_dir(&ctx.dir);
+    let compare_csv = ctx.dir.join("compare.csv");
+    let compare_ts = ctx.dir.join("compare_timeseries.csv");
+    output::write_compare(&compare_csv, &rows).map_err(|e| Failure::writing(&compare_csv, e))?;
+    output::write_summary(&files.summary, &summary).map_err(|e| Failure::writing(&files.summary, e))?;
+    let all_packages: Vec<usize> = (0..res.packages.len()).collect();
+    output::write_digest_timeseries(&compare_ts, &res, &all_packages, &[3], true)
+        .map_err(|e| Failure::writing(&compare_ts, e))?;
+    output::write_digest_timeseries(&files.timeseries_types, &res, &[0], &[0, 1, 2, 3], false)
+        .map_err(|e| Failure::writing(&files.timeseries_types, e))?;
+    ctx.write_manifest(
+        &scenario,
+        Ran {
+            command: "compare",
+            packages: res.packages.clone(),
+            elder_weeks: res.elder_weeks,
+            wall_seconds: wall,
+            files: vec!["compare.csv", "compare_timeseries.csv", "summary.csv", "timeseries_types.csv"],
+        },
+    )?;
+    ctx.draw(args.no_plots, true)?;
+    if !args.common.quiet {
+        out.write_all(table::compare(&rows, cfg.reps).as_bytes()).map_err(stdout_failure)?;
+    }
+    writeln!(
+        out,
+        "{} packages × {} replications × {} weeks (common random numbers), {:.1} M elder-weeks in {:.2} s; wrote {}",
+        res.packages.len(),
+        cfg.reps,
+        cfg.weeks,
+        res.elder_weeks / 1e6,
+        wall,
+        ctx.dir.display()
+    )
+    .map_err(stdout_failure)
+}

@@ -1,0 +1,246 @@
+//! Every table the commands print on stdout, as text. Each function returns the
+//! whole table, lines ended by `\n`.
+
+use std::fmt::Write;
+
+use carenet_model::experiment::compare::CompareRow;
+use carenet_model::experiment::reproduce::ClaimResult;
+use carenet_model::experiment::sensitivity::SensitivityRow;
+use carenet_model::metrics::summary::{Group, Interval, SummaryRow};
+use carenet_model::metrics::{WeekRecord, metric};
+
+/// The metrics shown by `run` and `city`, in order.
+pub const SHOWN: &[&str] = &[
+    "elders",
+    "isolation_rate",
+    "few_ties_rate",
+    "loneliness_mean",
+    "unmet_help_rate",
+    "unmet_companionship_rate",
+    "grade1_underserved_rate",
+    "mutual_aid_share",
+    "grade1_share",
+    "grade2_share",
+    "grade3_share",
+    "mean_degree",
+    "clustering",
+];
+
+// Writing to a String cannot fail: the `fmt::Result`s below are ignored.
+
+/// `run`: one row per shown metric, one column per group: mean (95% CI).
+pub fn summary(package: &str, rows: &[SummaryRow], reps: u32, weeks: u32, window: u32) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "{package}, last {window} of {weeks} weeks, mean (95% CI over {reps} replications){}",
+        if reps < 2 { "; one replication gives no interval" } else { "" }
+    );
+    let _ = write!(t, "{:<26}", "metric");
+    for g in Group::ALL {
+        let _ = write!(t, " {:>26}", g.as_str());
+    }
+    t.push('\n');
+    for name in SHOWN {
+        let _ = write!(t, "{name:<26}");
+        for g in Group::ALL {
+            let cell = rows.iter().find(|r| r.metric == *name && r.group == g).map(|r| {
+                let i = &r.interval;
+                let p = if i.mean.abs() >= 100.0 { 0 } else { 3 };
+                if i.ci_low.is_finite() {
+                    format!("{:.p$} ({:.p$}–{:.p$})", i.mean, i.ci_low, i.ci_high)
+                } else {
+                    format!("{:.p$}", i.mean)
+                }
+            });
+            let _ = write!(t, " {:>26}", cell.unwrap_or_else(|| "—".into()));
+        }
+        t.push('\n');
+    }
+    t
+}
+
+/// A change and its interval, scaled, with `precision` decimals: `+m (+lo…+hi)`.
+fn change(i: &Interval, scale: f64, precision: usize) -> String {
+    let p = precision;
+    if i.ci_low.is_finite() {
+        format!("{:+.p$} ({:+.p$}…{:+.p$})", i.mean * scale, i.ci_low * scale, i.ci_high * scale)
+    } else if i.mean.is_finite() {
+        format!("{:.p$}", i.mean * scale)
+    } else {
+        "—".into()
+    }
+}
+
+/// `compare`: one row per package, sorted by the effect on unmet help.
+pub fn compare(rows: &[CompareRow], reps: u32) -> String {
+    let find = |p: &str, m: &str| rows.iter().find(|r| r.package == p && r.metric == m && r.group == Group::All);
+    let mut packages: Vec<&str> = Vec::new();
+    for r in rows {
+        if !packages.contains(&r.package.as_str()) {
+            packages.push(&r.package);
+        }
+    }
+    let effect = |p: &str| find(p, "unmet_help_rate").map(|r| r.diff.mean).unwrap_or(0.0);
+    packages.sort_by(|a, b| effect(a).total_cmp(&effect(b)));
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "change against baseline, all communities, last year; mean (95% CI, paired over {reps} replications)"
+    );
+    let _ = writeln!(
+        t,
+        "{:<20} {:>30} {:>30} {:>30} {:>14} {:>22}",
+        "package",
+        "unmet help rate (pts)",
+        "isolation rate (pts)",
+        "grade-1 underserved (pts)",
+        "cost/yr (¥)",
+        "¥ per unmet hour averted"
+    );
+    for p in packages {
+        let points = |m: &str| find(p, m).map(|r| change(&r.diff, 100.0, 2)).unwrap_or_default();
+        let cost = find(p, "cost_total_yuan").map(|r| format!("{:.0}", r.value.mean)).unwrap_or_default();
+        let per_hour = find(p, "cost_per_unmet_hour_averted")
+            .map(|r| if r.value.mean.is_finite() { format!("{:.1}", r.value.mean) } else { "—".into() })
+            .unwrap_or_default();
+        let _ = writeln!(
+            t,
+            "{:<20} {:>30} {:>30} {:>30} {:>14} {:>22}",
+            p,
+            points("unmet_help_rate"),
+            points("isolation_rate"),
+            points("grade1_underserved_rate"),
+            cost,
+            per_hour
+        );
+    }
+    t
+}
+
+/// `reproduce`: one row per claim: effect, 95% CI, verdict, robust share.
+pub fn claims(results: &[ClaimResult]) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "{:<5} {:<9} {:<26} {:>9} {:>24} {:<13} {:>7}",
+        "claim", "expected", "metric", "effect", "95% CI", "verdict", "robust"
+    );
+    for r in results {
+        let _ = writeln!(
+            t,
+            "{:<5} {:<9} {:<26} {:>+9.4} {:>24} {:<13} {:>7}",
+            r.claim.id,
+            r.claim.expected,
+            r.claim.metric,
+            r.effect.mean,
+            format!("{:+.4} … {:+.4}", r.effect.ci_low, r.effect.ci_high),
+            r.verdict.as_str(),
+            if r.robust_share.is_finite() { format!("{:.2}", r.robust_share) } else { "—".into() }
+        );
+    }
+    t
+}
+
+/// `sensitivity`: one row per (metric, factor, index): value and bootstrap CI.
+pub fn sensitivity(rows: &[SensitivityRow]) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "{:<26} {:<34} {:<12} {:>12} {:>26}", "metric", "key", "index", "value", "95% bootstrap CI");
+    for r in rows {
+        let e = &r.estimate;
+        let _ = writeln!(
+            t,
+            "{:<26} {:<34} {:<12} {:>12.4} {:>26}",
+            r.metric,
+            r.key,
+            r.index,
+            e.value,
+            format!("{:.4} … {:.4}", e.ci_low, e.ci_high)
+        );
+    }
+    t
+}
+
+/// `city`: the shown metrics of the whole city over its last weeks (`last`: their sum).
+pub fn city(scenario_name: &str, window: u32, weeks: u32, rep: u32, last: &WeekRecord) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "{scenario_name}, all streets, last {window} of {weeks} weeks (replication {rep})");
+    for name in SHOWN {
+        if let Some(m) = metric(name) {
+            let _ = writeln!(t, "{name:<26} {:>14.4}", (m.value)(last));
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carenet_model::experiment::sensitivity::Estimate;
+
+    fn interval(mean: f64, ci_low: f64, ci_high: f64) -> Interval {
+        Interval { mean, sd: 0.0, ci_low, ci_high, n: 2 }
+    }
+
+    #[test]
+    fn summary_cells_are_mean_and_interval_or_a_dash() {
+        let rows = vec![
+            SummaryRow {
+                package: "p".into(),
+                metric: "elders",
+                group: Group::All,
+                interval: interval(1500.0, 1490.0, 1510.0),
+            },
+            SummaryRow {
+                package: "p".into(),
+                metric: "isolation_rate",
+                group: Group::All,
+                interval: interval(0.25, f64::NAN, f64::NAN),
+            },
+        ];
+        let t = summary("p", &rows, 1, 52, 26);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(
+            lines[0],
+            "p, last 26 of 52 weeks, mean (95% CI over 1 replications); one replication gives no interval"
+        );
+        assert_eq!(lines.len(), 2 + SHOWN.len());
+        assert!(lines[2].starts_with("elders") && lines[2].contains("1500 (1490–1510)"), "{}", lines[2]);
+        assert!(lines[3].contains("0.250") && !lines[3].contains('('), "{}", lines[3]);
+        assert!(lines[4].trim_end().ends_with('—'), "no row: a dash: {}", lines[4]);
+    }
+
+    #[test]
+    fn compare_rows_are_sorted_by_the_effect_on_unmet_help() {
+        let row = |package: &str, metric: &'static str, diff: f64| CompareRow {
+            package: package.into(),
+            metric,
+            group: Group::All,
+            value: interval(diff, f64::NAN, f64::NAN),
+            diff: interval(diff, diff - 0.01, diff + 0.01),
+        };
+        let rows = vec![row("small", "unmet_help_rate", -0.01), row("large", "unmet_help_rate", -0.05)];
+        let t = compare(&rows, 4);
+        let lines: Vec<&str> = t.lines().collect();
+        assert!(lines[0].ends_with("paired over 4 replications)"));
+        assert!(lines[2].starts_with("large") && lines[3].starts_with("small"), "{t}");
+        assert!(lines[2].contains("-5.00 (-6.00…-4.00)"), "{}", lines[2]);
+    }
+
+    #[test]
+    fn sensitivity_and_city_tables_have_a_row_each() {
+        let rows = vec![SensitivityRow {
+            method: "morris",
+            metric: "isolation_rate",
+            key: "ties.decay_weekly".into(),
+            index: "mu_star",
+            estimate: Estimate { value: 0.5, ci_low: 0.25, ci_high: 0.75 },
+        }];
+        let t = sensitivity(&rows);
+        assert_eq!(t.lines().count(), 2);
+        assert!(t.lines().nth(1).unwrap().ends_with("0.2500 … 0.7500"));
+        let c = city("zz", 4, 8, 0, &WeekRecord::default());
+        assert_eq!(c.lines().next(), Some("zz, all streets, last 4 of 8 weeks (replication 0)"));
+        assert_eq!(c.lines().count(), 1 + SHOWN.len());
+    }
+}
