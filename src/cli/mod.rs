@@ -130,6 +130,24 @@ mod tests {
     }
 
     #[test]
+    fn commands_write_their_report_to_the_given_output() {
+        let small = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/examples/small.toml");
+        let mut out = Vec::new();
+        execute(Command::Validate { scenario: small.clone() }, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with(&format!("{}: ok (scenario `", small.display())), "{text}");
+        assert_eq!(text.lines().count(), 1);
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("t.toml");
+        let mut out = Vec::new();
+        execute(Command::Init { file: file.clone() }, &mut out).unwrap();
+        assert!(file.exists());
+        let again = execute(Command::Init { file }, &mut Vec::new()).unwrap_err();
+        assert_eq!(again.exit_code(), 2);
+        assert!(again.to_string().starts_with("error: ") && again.to_string().contains("never overwrites"));
+    }
+
+    #[test]
     fn exit_codes_are_2_for_input_and_1_for_runtime() {
         assert_eq!(Failure::input("x").exit_code(), 2);
         assert_eq!(Failure::runtime("x").exit_code(), 1);

@@ -250,3 +250,58 @@ fn run_accepts_a_package() {
     let o = carenet(&["run", &small(), "--package", "nope"], tmp.path());
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// stderr of a failed command: exactly one `error: ` prefix per message.
+fn single_error(o: &Output, code: i32, what: &str) {
+    assert_eq!(o.status.code(), Some(code), "{what}: {}", text(o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("error: "), "{what}: {err}");
+    assert_eq!(err.matches("error:").count(), 1, "{what}: {err}");
+}
+
+#[test]
+fn errors_print_a_single_error_prefix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("plain_file");
+    std::fs::write(&file, "x").unwrap();
+    let under_file = file.join("sub");
+    let under = under_file.to_str().unwrap();
+    // Runtime failures (exit 1): outputs that cannot be written, a directory that is a file.
+    let small = small();
+    let runtime: [(&str, Vec<&str>); 5] = [
+        ("run", vec!["run", &small, "--reps", "1", "--weeks", "4", "--no-plots", "--out", under]),
+        (
+            "sweep",
+            vec![
+                "sweep",
+                &small,
+                "--grid",
+                "ties.decay_weekly=0.002:0.004:0.002",
+                "--reps",
+                "1",
+                "--weeks",
+                "4",
+                "--out",
+                under,
+            ],
+        ),
+        ("reference export", vec!["reference", "export", "--elders", "50", "--out", under]),
+        ("reference run", vec!["reference", "run", "--elders", "50", "--weeks", "2", "--out", under]),
+        ("plot", vec!["plot", file.to_str().unwrap()]),
+    ];
+    for (what, args) in &runtime {
+        single_error(&carenet(args, tmp.path()), 1, what);
+    }
+    // Bad input (exit 2): messages from the CLI, the model and the I/O crate.
+    let input: [(&str, Vec<&str>); 6] = [
+        ("reps", vec!["run", "--reps", "0"]),
+        ("package", vec!["run", &small, "--package", "nope", "--weeks", "2"]),
+        ("scenario file", vec!["validate", "missing.toml"]),
+        ("grid key", vec!["sweep", &small, "--grid", "ties.nope=1:2:1"]),
+        ("merge", vec!["merge", "not-a-sweep"]),
+        ("reference weeks", vec!["reference", "run", "--elders", "50", "--weeks", "0"]),
+    ];
+    for (what, args) in &input {
+        single_error(&carenet(args, tmp.path()), 2, what);
+    }
+}

@@ -135,3 +135,31 @@ fn parameters_are_read_and_set_by_dotted_key() {
         set_number(&s, key, *hi).unwrap_or_else(|e| panic!("{key} high: {e}"));
     }
 }
+
+#[test]
+fn reproduce_takes_the_scenario_as_its_first_argument() {
+    let tmp = tempfile::tempdir().unwrap();
+    let go = |args: &[&str], out: &str| {
+        let mut all = vec!["reproduce"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--reps", "2", "--weeks", "20", "--seed", "4", "--no-plots", "-q", "--out", out]);
+        let o = carenet(&all, tmp.path());
+        assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        o
+    };
+    let small = small();
+    let new = go(&[&small], "positional");
+    let old = go(&["--scenario", &small], "flag");
+    let csv = |d: &str| std::fs::read(tmp.path().join(d).join("claims.csv")).unwrap();
+    assert_eq!(csv("positional"), csv("flag"), "both spellings run the same scenario");
+    assert!(String::from_utf8_lossy(&old.stderr).contains("deprecated"));
+    assert!(!String::from_utf8_lossy(&new.stderr).contains("deprecated"));
+    // The recorded command uses the positional form, and reruns the same claims.
+    let md = std::fs::read_to_string(tmp.path().join("flag/claims.md")).unwrap();
+    assert!(md.contains(&format!("carenet reproduce {small} --reps 2 --seed 4 --weeks 20")), "{md}");
+    let manifest = std::fs::read_to_string(tmp.path().join("positional/manifest.json")).unwrap();
+    assert!(manifest.contains(&format!("\"command\": \"carenet reproduce {small} --reps 2")), "{manifest}");
+    // Both spellings at once: bad input.
+    let both = carenet(&["reproduce", &small, "--scenario", &small], tmp.path());
+    assert_eq!(both.status.code(), Some(2), "one spelling at a time");
+}
