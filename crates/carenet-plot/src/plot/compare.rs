@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::charts::{
     CENTER, CENTER_TOP, LEFT_CENTER, LEFT_TOP, Mark, RIGHT_CENTER, legend, text_style, titled, xy_chart,
 };
-use super::data::{ClaimRow, CompareRow};
+use super::data::{ClaimRow, CompareCsvRow};
 use super::style::*;
 use super::{DrawResult, Figure, padded_range, tick, trim};
 
@@ -44,7 +44,7 @@ pub(crate) struct Forest {
 }
 
 /// Packages of compare.csv in order of first appearance, the baseline left out.
-fn packages(rows: &[CompareRow]) -> Vec<String> {
+fn packages(rows: &[CompareCsvRow]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in rows {
         if r.package != "baseline" && !out.contains(&r.package) {
@@ -54,12 +54,12 @@ fn packages(rows: &[CompareRow]) -> Vec<String> {
     out
 }
 
-fn find<'a>(rows: &'a [CompareRow], package: &str, metric: &str) -> Option<&'a CompareRow> {
+fn find<'a>(rows: &'a [CompareCsvRow], package: &str, metric: &str) -> Option<&'a CompareCsvRow> {
     rows.iter().find(|r| r.package == package && r.metric == metric && r.group == "all" && r.diff.is_finite())
 }
 
 impl Forest {
-    pub fn new(rows: &[CompareRow]) -> Forest {
+    pub fn new(rows: &[CompareCsvRow]) -> Forest {
         let packages = packages(rows);
         let mut panels = Vec::new();
         for (metric, title) in FOREST_METRICS {
@@ -206,7 +206,7 @@ pub(crate) struct CostEffectPlane {
 
 impl CostEffectPlane {
     /// `None` unless compare.csv has both an unmet-hours metric and `cost_total_yuan`.
-    pub fn new(rows: &[CompareRow]) -> Option<CostEffectPlane> {
+    pub fn new(rows: &[CompareCsvRow]) -> Option<CostEffectPlane> {
         let hours_metric = UNMET_HOURS_METRICS.into_iter().find(|m| rows.iter().any(|r| r.metric == *m))?;
         let mut points = Vec::new();
         for p in packages(rows) {

@@ -3,7 +3,7 @@
 //! - [`Table`]: a CSV file as a header and string records, looked up by column name.
 //! - [`timeseries_bands`] and [`grade_shares`]: `timeseries_types.csv` aggregated across
 //!   replications ([`Band`], [`BandPoint`], [`GradeShares`]).
-//! - [`read_summary`] ([`SummaryEntry`]), [`read_compare`] ([`CompareRow`]), [`read_claims`]
+//! - [`read_summary`] ([`SummaryEntry`]), [`read_compare`] ([`CompareCsvRow`]), [`read_claims`]
 //!   ([`ClaimRow`]), [`read_networks`] ([`NetworkSnapshot`]).
 //!
 //! A missing file is `Ok(None)`; a missing optional column reads as undefined (NaN or empty);
@@ -179,9 +179,11 @@ pub fn read_summary(path: &Path) -> Result<Option<Vec<SummaryEntry>>, PlotError>
     Ok(Some(rows))
 }
 
-/// One row of `compare.csv`: a package's value and its paired difference from the baseline.
+/// One row of `compare.csv` as read back (text fields; the model writes it from
+/// `carenet_model::experiment::compare::CompareRow`): a package's value and its
+/// paired difference from the baseline.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CompareRow {
+pub struct CompareCsvRow {
     pub package: String,
     pub metric: String,
     pub group: String,
@@ -197,14 +199,14 @@ pub struct CompareRow {
 
 /// Reads `compare.csv`
 /// (`package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n`).
-pub fn read_compare(path: &Path) -> Result<Option<Vec<CompareRow>>, PlotError> {
+pub fn read_compare(path: &Path) -> Result<Option<Vec<CompareCsvRow>>, PlotError> {
     let Some(t) = Table::read(path)? else { return Ok(None) };
     let (package, metric) = (t.require("package")?, t.require("metric")?);
     let c = |name: &str| t.col(name);
     let rows = t
         .rows
         .iter()
-        .map(|r| CompareRow {
+        .map(|r| CompareCsvRow {
             package: text(r, Some(package)),
             metric: text(r, Some(metric)),
             group: match c("community_type") {

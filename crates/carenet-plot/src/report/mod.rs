@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::plot::data::{ClaimRow, CompareRow, SummaryEntry, read_claims, read_compare, read_summary};
+use crate::plot::data::{ClaimRow, CompareCsvRow, SummaryEntry, read_claims, read_compare, read_summary};
 use crate::plot::{PlotError, plot_dir, plots_dir};
 use carenet_io::output::write_atomic;
 
@@ -530,7 +530,7 @@ fn is_ratio(metric: &str) -> bool {
     metric.starts_with("cost_per_")
 }
 
-fn compare_table(h: &mut String, rows: &[&CompareRow], with_type: bool) {
+fn compare_table(h: &mut String, rows: &[&CompareCsvRow], with_type: bool) {
     h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">metric</th><th scope=\"col\" class=\"l\">package</th>");
     if with_type {
         h.push_str("<th scope=\"col\" class=\"l\">community type</th>");
@@ -539,7 +539,7 @@ fn compare_table(h: &mut String, rows: &[&CompareRow], with_type: bool) {
         "<th scope=\"col\">value</th><th scope=\"col\">difference from baseline</th><th scope=\"col\">n</th></tr></thead>\n<tbody>\n",
     );
     for (metric, label) in COMPARE_METRICS {
-        let of: Vec<&&CompareRow> = rows.iter().filter(|r| r.metric == *metric).collect();
+        let of: Vec<&&CompareCsvRow> = rows.iter().filter(|r| r.metric == *metric).collect();
         for (k, r) in of.iter().enumerate() {
             let kind = kind_of(&r.metric);
             let first = if k == 0 { " class=\"first\"" } else { "" };
@@ -573,7 +573,7 @@ fn compare_table(h: &mut String, rows: &[&CompareRow], with_type: bool) {
     h.push_str("</tbody></table></div>\n");
 }
 
-fn compare_section(h: &mut String, rows: &[CompareRow]) {
+fn compare_section(h: &mut String, rows: &[CompareCsvRow]) {
     h.push_str("<section id=\"compare\">\n<h2>Packages compared</h2>\n");
     h.push_str(
         "<p>Every package runs with the baseline's random numbers, so each difference is paired \
@@ -582,9 +582,9 @@ fn compare_section(h: &mut String, rows: &[CompareRow]) {
          <span class=\"higher\">orange</span>: above zero. Costs per unit averted are ratios of the \
          paired differences. <code>compare.csv</code> has every metric.</p>\n",
     );
-    let all: Vec<&CompareRow> = rows.iter().filter(|r| r.group == "all").collect();
+    let all: Vec<&CompareCsvRow> = rows.iter().filter(|r| r.group == "all").collect();
     compare_table(h, &all, false);
-    let by_type: Vec<&CompareRow> = rows.iter().filter(|r| r.group != "all").collect();
+    let by_type: Vec<&CompareCsvRow> = rows.iter().filter(|r| r.group != "all").collect();
     if !by_type.is_empty() {
         h.push_str("<details><summary>By community type, and the gap between types</summary>\n");
         compare_table(h, &by_type, true);
