@@ -15,7 +15,7 @@ use super::args::{CompareArgs, RunArgs};
 use super::context::{Ran, Setup, progress, setup};
 use super::{Failure, stdout_failure, table};
 
-/// `carenet run`: replications of one package; the files of docs/outputs.md.
+/// `carenet run`: replications of one package; the files of README.md's output table.
 pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let Setup { scenario, context: ctx } = setup(&args.common, "run")?;
     let package = Package::resolve(&scenario, &args.package).map_err(Failure::input)?;
