@@ -1,6 +1,9 @@
 //! The command line: every subcommand and its flags. The scenario and the run
 //! settings are one struct, [`CommonArgs`], flattened into each command that
 //! runs the model, so the flags are spelled and documented once.
+//!
+//! The doc comments are the `--help` text, written for the terminal, not rustdoc.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 

@@ -22,8 +22,8 @@ pub fn load_scenario(path: Option<&Path>) -> Result<LoadedScenario, Failure> {
     }
 }
 
-/// Where `command` writes when no `--out` is given: output/<scenario name>/
-/// for `run`, output/<scenario name>/<command>/ for the others.
+/// Where `command` writes when no `--out` is given: `output/<scenario name>/`
+/// for `run`, `output/<scenario name>/<command>/` for the others.
 pub fn default_dir(scenario_name: &str, command: &str) -> PathBuf {
     let dir = PathBuf::from("output").join(scenario_name);
     if command == "run" { dir } else { dir.join(command) }

@@ -8,7 +8,7 @@
 //! - [`table`]: every table printed on stdout;
 //! - one module per group of commands: [`run`] (`run`, `compare`),
 //!   [`reproduce`], [`sweep`] (`sweep`, `merge`, `slurm-script`), [`analysis`]
-//!   (`sensitivity`, `city`), [`reference`], [`files`] (`validate`, `init`,
+//!   (`sensitivity`, `city`), [`reference`](mod@reference), [`files`] (`validate`, `init`,
 //!   `plot`, `report`).
 
 pub mod analysis;
