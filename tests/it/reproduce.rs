@@ -35,7 +35,6 @@ fn small_reproduce_writes_every_claim() {
     let o = carenet(
         &[
             "reproduce",
-            "--scenario",
             &small(),
             "--reps",
             "3",
