@@ -20,17 +20,7 @@ const SEEDS: usize = 20;
 /// Chance that the test fails for two engines that run the same model.
 const FAMILY_ALPHA: f64 = 0.01;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-fn carenet(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_carenet")).args(args).current_dir(dir).output().expect("run carenet")
-}
+use crate::support::{carenet, repo, text};
 
 /// The Mesa peer's Python: CARENET_PEERS_PYTHON, else the venv of benches/peers/setup.
 fn python() -> PathBuf {

@@ -10,7 +10,7 @@ use carenet::scenario::{CommunityType, Scenario};
 use proptest::prelude::*;
 
 fn scenarios_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+    crate::support::repo().join("scenarios")
 }
 
 /// Loads `input` as `bad.toml` (extending the built-in scenario when it says
