@@ -3,7 +3,8 @@
 //! distribution: the engines use different random generators, so the test
 //! compares means over seeds, not rows.
 //!
-//! Needs the Mesa venv: `benches/peers/setup` (scripts/test runs it), or
+//! Compiled with the `mesa` feature only (scripts/test turns it on). Needs the
+//! Mesa venv: `benches/peers/setup` (scripts/test runs it), or
 //! CARENET_PEERS_PYTHON naming a Python that imports mesa. Without it the test
 //! fails, it does not skip.
 
