@@ -10,4 +10,5 @@ mod mechanisms;
 mod network;
 mod policy;
 mod reference;
+mod scenario;
 mod support;

@@ -330,14 +330,14 @@ fn results_do_not_depend_on_the_thread_count_or_repeat() {
 
 #[test]
 fn the_reference_table_is_checked_like_any_other() {
-    let err = load_str("[reference]\nrsie = 0.1\n", "bad.toml").unwrap_err().to_string();
+    let err = load_str("[reference]\nrsie = 0.1\n", "bad.toml", None).unwrap_err().to_string();
     assert!(err.starts_with("error: bad.toml:2:1: unknown key `reference.rsie`"), "{err}");
     assert!(err.contains("did you mean `rise`?"), "{err}");
-    let err = load_str("[reference]\ndeath = [0.1, 0.1, 2.0, 0.1]\n", "bad.toml").unwrap_err().to_string();
+    let err = load_str("[reference]\ndeath = [0.1, 0.1, 2.0, 0.1]\n", "bad.toml", None).unwrap_err().to_string();
     assert!(err.contains("bad.toml:2:") && err.contains("reference.death[2]"), "{err}");
-    let err = load_str("[reference]\nneed_hours = [1.0, 2.0]\n", "bad.toml").unwrap_err().to_string();
+    let err = load_str("[reference]\nneed_hours = [1.0, 2.0]\n", "bad.toml", None).unwrap_err().to_string();
     assert!(err.contains("bad.toml:2:"), "{err}");
-    let ok = load_str("[reference]\nrise = 0.1\n", "ok.toml").unwrap();
+    let ok = load_str("[reference]\nrise = 0.1\n", "ok.toml", None).unwrap();
     assert_eq!(ok.scenario.reference, Reference { rise: 0.1, ..Reference::default() });
     assert_eq!(load_default().scenario.reference, Reference::default());
 }

@@ -2,6 +2,8 @@
 //! The root package's integration tests include this file too (tests/it/main.rs).
 #![allow(dead_code)]
 
+use std::path::Path;
+
 use carenet_model::experiment::{RunConfig, RunResult, run};
 use carenet_model::metrics::WeekRecord;
 use carenet_model::metrics::summary::{Group, window_totals};
@@ -79,8 +81,9 @@ pub fn run_package(
     run(&m, &RunConfig { reps, seed, weeks, threads: Some(2) }, &|| {}).expect("thread pool")
 }
 
-/// Loads a scenario given as text, labelled `label` in messages. It may extend the
-/// built-in scenario (`extends = "builtin:wutong"`) but reads no file.
-pub fn load_str(text: &str, label: &str) -> Result<LoadedScenario, ScenarioError> {
-    load_str_from(text, label, None, &NoFiles)
+/// Loads a scenario given as text, labelled `label` in messages: `carenet-io`'s
+/// `load_str` without the disk. It may extend the built-in scenario
+/// (`extends = "builtin:wutong"`); extending a file is an error.
+pub fn load_str(text: &str, label: &str, base_dir: Option<&Path>) -> Result<LoadedScenario, ScenarioError> {
+    load_str_from(text, label, base_dir, &NoFiles)
 }
