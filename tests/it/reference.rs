@@ -1,7 +1,7 @@
 //! The reference model's files and commands: `carenet reference export` and `run`, the
 //! driver, bad input files. The model itself is tested in crates/carenet-model/tests/model/reference.rs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use carenet::reference::synth::synthesize;
@@ -9,19 +9,12 @@ use carenet::reference_driver::{RunConfig, Source, run};
 use carenet::scenario::{Reference, Scenario};
 use carenet_io::reference::{ROWS_HEADER, import_dir, read_params, write_rows};
 
-use crate::support::{carenet, small_scenario, text};
-
-fn export(dir: &Path, n: usize) -> PathBuf {
-    let out = dir.join("export");
-    let o = carenet(&["reference", "export", "--elders", &n.to_string(), "--out", out.to_str().unwrap()], dir);
-    assert!(o.status.success(), "{}", text(&o));
-    out
-}
+use crate::support::{carenet, reference_export, small_scenario, text};
 
 #[test]
 fn export_writes_the_three_files() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = export(tmp.path(), 2100);
+    let out = reference_export(tmp.path(), 2100);
     let pop = std::fs::read_to_string(out.join("population.csv")).unwrap();
     assert_eq!(pop.lines().next(), Some("id,community,state,lives_alone,loneliness,loneliness_base,willingness"));
     assert_eq!(pop.lines().count(), 2101);
@@ -44,7 +37,7 @@ fn export_writes_the_three_files() {
 #[test]
 fn exported_input_runs_exactly_like_the_synthesis() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = export(tmp.path(), 2500);
+    let out = reference_export(tmp.path(), 2500);
     let a = tmp.path().join("a.csv");
     let b = tmp.path().join("b.csv");
     let mut args = vec!["reference", "run", "--input", out.to_str().unwrap(), "--weeks", "15", "--seed", "5"];
@@ -136,7 +129,7 @@ fn run_with(tmp: &Path, export: &Path, file: &str, content: &str) -> Output {
 #[test]
 fn bad_input_files_exit_2_naming_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = export(tmp.path(), 1200);
+    let out = reference_export(tmp.path(), 1200);
     let pop = std::fs::read_to_string(out.join("population.csv")).unwrap();
     let mut lines: Vec<String> = pop.lines().map(String::from).collect();
     lines[2] = "1,0,7,0,0.5,0.5,0.5".into();

@@ -31,6 +31,18 @@ pub fn small() -> String {
     repo().join("scenarios/examples/small.toml").display().to_string()
 }
 
+/// `carenet reference export --elders N --out DIR/export`: the exported population,
+/// ties and parameters; returns the directory.
+pub fn reference_export(dir: &Path, elders: usize) -> PathBuf {
+    let out = dir.join("export");
+    let o = carenet(&["reference", "export", "--elders", &elders.to_string(), "--out", out.to_str().unwrap()], dir);
+    assert!(o.status.success(), "carenet reference export: {}", text(&o));
+    for f in ["population.csv", "ties.csv", "params.json"] {
+        assert!(out.join(f).is_file(), "export wrote no {f}");
+    }
+    out
+}
+
 /// What a command printed: stdout, then stderr.
 pub fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
