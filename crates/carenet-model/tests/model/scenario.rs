@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use carenet_model::scenario::load::{DEFAULT_TOML, load_default, template};
 use carenet_model::scenario::Scenario;
+use carenet_model::scenario::load::{DEFAULT_TOML, load_default, template};
 use proptest::prelude::*;
 
 use crate::support::load_str;
