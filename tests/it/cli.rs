@@ -1,24 +1,10 @@
 //! The `carenet` command line: files written, exit codes, determinism across
 //! thread counts.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
-fn carenet(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_carenet")).args(args).current_dir(dir).output().expect("run carenet")
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn small() -> String {
-    repo().join("scenarios/examples/small.toml").display().to_string()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use crate::support::{carenet, repo, small, text};
 
 #[test]
 fn same_seed_same_bytes_whatever_the_thread_count() {

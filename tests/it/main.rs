@@ -1,15 +1,20 @@
-//! Integration tests: one binary, a module per area.
+//! Integration tests of the `carenet` command line and the I/O and plot crates: one
+//! binary, a module per area. The model's own tests (no CLI, plot or I/O code) are in
+//! crates/carenet-model/tests/model/. Tests that need software beyond Rust are behind
+//! features that scripts/test turns on: `chromium` (the report in headless Chromium) and
+//! `mesa` (the Mesa peer of the reference model, benches/peers/.venv).
 #![allow(clippy::needless_range_loop, clippy::field_reassign_with_default)]
 
 mod cli;
-mod engine;
-mod mechanisms;
-mod network;
+/// The model's test helpers, shared with crates/carenet-model/tests/model/.
+#[path = "../../crates/carenet-model/tests/model/support.rs"]
+mod model_support;
+#[cfg(feature = "mesa")]
 mod peers;
 mod plot;
-mod policy;
 mod reference;
 mod reproduce;
 mod scenario;
+mod snapshots;
 mod support;
 mod sweep;

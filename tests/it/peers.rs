@@ -3,7 +3,8 @@
 //! distribution: the engines use different random generators, so the test
 //! compares means over seeds, not rows.
 //!
-//! Needs the Mesa venv: `benches/peers/setup` (scripts/test runs it), or
+//! Compiled with the `mesa` feature only (scripts/test turns it on). Needs the
+//! Mesa venv: `benches/peers/setup` (scripts/test runs it), or
 //! CARENET_PEERS_PYTHON naming a Python that imports mesa. Without it the test
 //! fails, it does not skip.
 
@@ -20,17 +21,7 @@ const SEEDS: usize = 20;
 /// Chance that the test fails for two engines that run the same model.
 const FAMILY_ALPHA: f64 = 0.01;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-fn carenet(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_carenet")).args(args).current_dir(dir).output().expect("run carenet")
-}
+use crate::support::{carenet, reference_export, repo, text};
 
 /// The Mesa peer's Python: CARENET_PEERS_PYTHON, else the venv of benches/peers/setup.
 fn python() -> PathBuf {
@@ -55,16 +46,6 @@ fn mesa(args: &[&str], dir: &Path) -> Output {
         .current_dir(dir)
         .output()
         .expect("run the Mesa peer")
-}
-
-fn export(dir: &Path) -> PathBuf {
-    let pop = dir.join("pop");
-    let o = carenet(&["reference", "export", "--elders", ELDERS, "--out", pop.to_str().unwrap()], dir);
-    assert!(o.status.success(), "carenet reference export: {}", text(&o));
-    for f in ["population.csv", "ties.csv", "params.json"] {
-        assert!(pop.join(f).is_file(), "export wrote no {f}");
-    }
-    pop
 }
 
 /// One output row of either engine.
@@ -156,7 +137,7 @@ fn carenet_and_mesa_agree_on_the_reference_model() {
     python(); // fails early, with the setup hint, when the venv is missing
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let pop = export(dir);
+    let pop = reference_export(dir, ELDERS.parse().unwrap());
     let pop = pop.to_str().unwrap();
     let weeks = WEEKS.to_string();
     let seeds = SEEDS.to_string();
@@ -274,7 +255,7 @@ fn carenet_and_mesa_agree_on_the_reference_model() {
 #[test]
 fn mesa_peer_matches_its_plain_python_twin() {
     let tmp = tempfile::tempdir().unwrap();
-    let pop = export(tmp.path());
+    let pop = reference_export(tmp.path(), ELDERS.parse().unwrap());
     let o = Command::new(python())
         .arg(repo().join("benches/peers/mesa/check.py"))
         .args(["--input", pop.to_str().unwrap(), "--weeks", "20", "--seed", "3", "--seeds", "2"])

@@ -1,23 +1,11 @@
 //! `carenet plot` and `carenet report`: every plot kind from a small run and from fixtures of
 //! compare.csv and claims.csv; PNGs decode, have their size and are not blank; SVGs are
-//! well-formed and deterministic; report.html is self-contained and renders in headless
-//! Chromium.
+//! well-formed and deterministic; report.html is self-contained and, with the `chromium`
+//! feature (scripts/test turns it on), renders in headless Chromium.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-fn carenet(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_carenet")).args(args).current_dir(dir).output().expect("run carenet")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-fn small() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/examples/small.toml").display().to_string()
-}
+use crate::support::{carenet, small, text};
 
 /// Runs the small scenario (3 replications, 60 weeks) into `out`.
 fn small_run(out: &Path, extra: &[&str]) {
@@ -212,73 +200,23 @@ fn plot_and_report_fail_with_exit_1_on_nothing_to_draw() {
     assert!(text(&o).contains("claims.csv: no column `claim`"), "{}", text(&o));
 }
 
-/// Chromium: `CHROMIUM` or Debian's /usr/bin/chromium (scripts/test installs it).
-fn chromium() -> PathBuf {
-    let path = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    assert!(
-        path.exists(),
-        "headless Chromium not found at {} (set CHROMIUM): scripts/test installs it \
-         (apt-get install --no-install-recommends chromium)",
-        path.display()
-    );
-    path
-}
-
-/// What headless Chromium printed.
-struct ChromiumOutput {
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs headless Chromium on `url` with `args` (profile and output files in `work`), killing it
-/// after two minutes. Its output goes to files: a pipe that nobody reads would fill and block it.
-fn run_chromium(work: &Path, name: &str, args: &[&str], url: &str) -> ChromiumOutput {
-    let (out_path, err_path) = (work.join(format!("{name}.stdout")), work.join(format!("{name}.stderr")));
-    let mut child = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", work.join(format!("{name}-profile")).display()))
-        .args(args)
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .expect("start chromium");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while child.try_wait().expect("wait for chromium").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish within two minutes");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    ChromiumOutput {
-        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
-        stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
-    }
-}
-
-#[test]
-fn report_is_self_contained_and_renders_in_chromium() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("small");
+/// Runs the small scenario without plots into `tmp/small`, adds the compare and claims
+/// fixtures and writes the report; returns the directory.
+fn small_report(tmp: &Path) -> std::path::PathBuf {
+    let out = tmp.join("small");
     small_run(&out, &["--no-plots"]);
     assert!(!out.join("plots").exists(), "--no-plots drew plots");
     std::fs::write(out.join("compare.csv"), COMPARE_CSV).unwrap();
     std::fs::write(out.join("claims.csv"), CLAIMS_CSV).unwrap();
-    let o = carenet(&["report", out.to_str().unwrap()], tmp.path());
+    let o = carenet(&["report", out.to_str().unwrap()], tmp);
     assert!(o.status.success(), "{}", text(&o));
+    out
+}
+
+#[test]
+fn report_is_self_contained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = small_report(tmp.path());
     // The report drew the missing plots.
     for (name, _, _) in RUN_PLOTS.iter().chain(FIXTURE_PLOTS) {
         assert!(out.join("plots").join(format!("{name}.svg")).exists(), "report did not draw {name}");
@@ -310,16 +248,89 @@ fn report_is_self_contained_and_renders_in_chromium() {
     let o = carenet(&["report", out.to_str().unwrap()], tmp.path());
     assert!(o.status.success(), "{}", text(&o));
     assert!(html == std::fs::read_to_string(out.join("report.html")).unwrap(), "report differs on rewrite");
+}
 
-    // Chromium opens it: the DOM has the title, the screenshot is not blank.
-    let url = format!("file://{}", out.join("report.html").display());
-    let dom = run_chromium(tmp.path(), "dom", &["--dump-dom"], &url);
-    assert!(dom.stdout.contains("carenet report: small"), "chromium --dump-dom: {}{}", dom.stdout, dom.stderr);
-    let shot = tmp.path().join("shot.png");
-    let screenshot = format!("--screenshot={}", shot.display());
-    let o = run_chromium(tmp.path(), "shot", &[&screenshot, "--window-size=1200,1600"], &url);
-    assert!(shot.exists(), "chromium wrote no screenshot: {}", o.stderr);
-    let img = decode_png(&shot);
-    assert_eq!((img.width, img.height), (1200, 1600));
-    assert_not_blank(&shot, &img, 50, 0.02);
+/// Headless Chromium: it needs the browser, so it is behind the `chromium` feature.
+#[cfg(feature = "chromium")]
+mod chromium {
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use super::{assert_not_blank, decode_png, small_report};
+
+    /// Chromium: `CHROMIUM` or Debian's /usr/bin/chromium (scripts/test installs it).
+    fn chromium() -> PathBuf {
+        let path =
+            std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+        assert!(
+            path.exists(),
+            "headless Chromium not found at {} (set CHROMIUM): scripts/test installs it \
+             (apt-get install --no-install-recommends chromium)",
+            path.display()
+        );
+        path
+    }
+
+    /// What headless Chromium printed.
+    struct ChromiumOutput {
+        stdout: String,
+        stderr: String,
+    }
+
+    /// Runs headless Chromium on `url` with `args` (profile and output files in `work`), killing it
+    /// after two minutes. Its output goes to files: a pipe that nobody reads would fill and block it.
+    fn run_chromium(work: &Path, name: &str, args: &[&str], url: &str) -> ChromiumOutput {
+        let (out_path, err_path) = (work.join(format!("{name}.stdout")), work.join(format!("{name}.stderr")));
+        let mut child = Command::new(chromium())
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+            ])
+            .arg(format!("--user-data-dir={}", work.join(format!("{name}-profile")).display()))
+            .args(args)
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&out_path).unwrap())
+            .stderr(std::fs::File::create(&err_path).unwrap())
+            .spawn()
+            .expect("start chromium");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while child.try_wait().expect("wait for chromium").is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("chromium did not finish within two minutes");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        ChromiumOutput {
+            stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
+            stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn report_renders_in_chromium() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = small_report(tmp.path());
+        // Chromium opens it: the DOM has the title, the screenshot is not blank.
+        let url = format!("file://{}", out.join("report.html").display());
+        let dom = run_chromium(tmp.path(), "dom", &["--dump-dom"], &url);
+        assert!(dom.stdout.contains("carenet report: small"), "chromium --dump-dom: {}{}", dom.stdout, dom.stderr);
+        let shot = tmp.path().join("shot.png");
+        let screenshot = format!("--screenshot={}", shot.display());
+        let o = run_chromium(tmp.path(), "shot", &[&screenshot, "--window-size=1200,1600"], &url);
+        assert!(shot.exists(), "chromium wrote no screenshot: {}", o.stderr);
+        let img = decode_png(&shot);
+        assert_eq!((img.width, img.height), (1200, 1600));
+        assert_not_blank(&shot, &img, 50, 0.02);
+    }
 }

@@ -1,32 +1,10 @@
-//! `reproduce`: the claims file, a small run, errors, Latin hypercube, key paths.
+//! `reproduce`: a small run and its errors (the claims file, the Latin hypercube and key
+//! paths are tested in crates/carenet-model/tests/model/experiments.rs).
 
-use std::path::PathBuf;
-use std::process::Command;
-
-use carenet::experiment::reproduce::{Claims, DEFAULT_CLAIMS, latin_hypercube};
+use carenet::experiment::reproduce::{Claims, DEFAULT_CLAIMS};
 use carenet::scenario::load::load_default;
-use carenet::scenario::path::{PathError, get_number, set_number};
 
-fn carenet(args: &[&str], dir: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_carenet")).args(args).current_dir(dir).output().expect("run carenet")
-}
-
-fn small() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/examples/small.toml").display().to_string()
-}
-
-#[test]
-fn claims_file_parses_and_every_variant_exists() {
-    let s = load_default().scenario;
-    let claims = Claims::parse(DEFAULT_CLAIMS, "claims.toml", &s).unwrap();
-    let ids: Vec<&str> = claims.claims.iter().map(|c| c.id.as_str()).collect();
-    for id in ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10"] {
-        assert!(ids.contains(&id), "claim {id} missing");
-    }
-    for c in &claims.claims {
-        assert!(!c.statement_zh.is_empty() && !c.statement_en.is_empty() && !c.section.is_empty());
-    }
-}
+use crate::support::{carenet, small};
 
 #[test]
 fn small_reproduce_writes_every_claim() {
@@ -99,40 +77,6 @@ fn unknown_metric_is_a_clear_error() {
     assert!(Claims::parse(&bad_pkg, "x", &s).unwrap_err().to_string().contains("student_credit"));
     let bad_key = DEFAULT_CLAIMS.replacen("case_management.grade_priority", "case_management.grade_prio", 1);
     assert!(Claims::parse(&bad_key, "x", &s).unwrap_err().to_string().contains("grade_prio"));
-}
-
-#[test]
-fn latin_hypercube_puts_one_point_in_each_stratum() {
-    let ranges = vec![("a".to_string(), [0.0, 1.0]), ("b".to_string(), [10.0, 20.0])];
-    let k = 8;
-    let draws = latin_hypercube(&ranges, k, 3);
-    assert_eq!(draws.len(), k);
-    for (dim, (_, [lo, hi])) in ranges.iter().enumerate() {
-        let mut strata: Vec<usize> =
-            draws.iter().map(|d| (((d[dim].1 - lo) / (hi - lo)) * k as f64) as usize).collect();
-        strata.sort();
-        assert_eq!(strata, (0..k).collect::<Vec<_>>());
-    }
-    assert_eq!(latin_hypercube(&ranges, k, 3), draws, "deterministic in the seed");
-}
-
-#[test]
-fn parameters_are_read_and_set_by_dotted_key() {
-    let s = load_default().scenario;
-    assert_eq!(get_number(&s, "health.mortality_slope").unwrap(), s.health.mortality_slope);
-    assert_eq!(get_number(&s, "street[0].community[2].elders").unwrap(), s.streets[0].communities[2].elders as f64);
-    let t = set_number(&s, "community_types.village.network.kin_degree", 4.5).unwrap();
-    assert_eq!(t.community_types.village.network.kin_degree, 4.5);
-    assert_eq!(t.community_types.commercial_estate, s.community_types.commercial_estate);
-    assert!(matches!(set_number(&s, "ties.visit_weekly", 1.5), Err(PathError::OutOfRange { .. })));
-    assert!(matches!(set_number(&s, "street[0].students", 2.5), Err(PathError::OutOfRange { .. })));
-    let e = set_number(&s, "ties.visit_weekyl", 0.2).unwrap_err().to_string();
-    assert!(e.contains("visit_weekly"), "{e}");
-    // Every [uncertainty] range names a parameter and both ends are valid values.
-    for (key, [lo, hi]) in &s.uncertainty {
-        set_number(&s, key, *lo).unwrap_or_else(|e| panic!("{key} low: {e}"));
-        set_number(&s, key, *hi).unwrap_or_else(|e| panic!("{key} high: {e}"));
-    }
 }
 
 #[test]

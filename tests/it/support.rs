@@ -1,71 +1,49 @@
-//! Shared helpers for the integration tests.
+//! The test context, written once: the `carenet` binary, the repository's files, and
+//! the model helpers of crates/carenet-model/tests/model/support.rs.
 
-use carenet::experiment::{RunConfig, RunResult, run};
-use carenet::metrics::WeekRecord;
-use carenet::metrics::summary::{Group, window_totals};
-use carenet::policy::Levers;
-use carenet::scenario::{Community, CommunityType, Scenario, Street};
-use carenet::step::Model;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
-/// The default scenario shrunk to one street of three small communities (one
-/// per type), for fast tests.
-pub fn small_scenario(elders: u32) -> Scenario {
-    let mut s = Scenario::default();
-    s.name = "small".into();
-    s.simulation.weeks = 104;
-    s.simulation.reps = 4;
-    let per_type = [CommunityType::CommercialEstate, CommunityType::Village, CommunityType::VillageToResidence];
-    s.streets = vec![Street {
-        name: "test_street".into(),
-        contract_budget: 250_000.0,
-        students: 40,
-        student_recruits: 16,
-        count: 1,
-        communities: per_type
-            .iter()
-            .enumerate()
-            .map(|(k, &kind)| Community { name: format!("c{k}"), kind, elders })
-            .collect(),
-    }];
-    s
+pub use crate::model_support::*;
+
+/// Runs the `carenet` binary with `args` in `dir`.
+pub fn carenet(args: &[&str], dir: &Path) -> Output {
+    carenet_env(args, dir, &[])
 }
 
-/// Runs `s` with `levers` and returns the result.
-pub fn run_model(s: &Scenario, levers: Levers, reps: u32, weeks: u32, seed: u64) -> RunResult {
-    let m = Model::with_levers(s.clone(), levers);
-    run(&m, &RunConfig { reps, seed, weeks, threads: Some(2) }, &|| {}).expect("thread pool")
-}
-
-/// Per-replication totals over the last `window` weeks for `group`.
-pub fn totals(res: &RunResult, window: u32, group: Group) -> Vec<WeekRecord> {
-    let kinds: Vec<_> = res.communities.iter().map(|c| c.kind).collect();
-    let g = Group::ALL.iter().position(|x| *x == group).unwrap();
-    window_totals(res.reps.len(), res.weeks, window, &kinds, |r, w, c| *res.record(r, w, c))
-        .into_iter()
-        .map(|t| t[g])
-        .collect()
-}
-
-/// Mean over replications of a metric (by name) on the last `window` weeks, all communities.
-pub fn mean_metric(res: &RunResult, window: u32, metric: &str) -> f64 {
-    let m = carenet::metrics::metric(metric).unwrap_or_else(|| panic!("no metric {metric}"));
-    let t = totals(res, window, Group::All);
-    t.iter().map(|r| (m.value)(r)).sum::<f64>() / t.len() as f64
-}
-
-/// Sum of all records of a run (every week, community and replication).
-pub fn grand_total(res: &RunResult) -> WeekRecord {
-    let mut acc = WeekRecord::default();
-    for rep in &res.reps {
-        for r in &rep.records {
-            acc.add(r);
-        }
+/// Runs the `carenet` binary with `args` in `dir`, with extra environment variables.
+pub fn carenet_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_carenet"));
+    c.args(args).current_dir(dir);
+    for (k, v) in env {
+        c.env(k, v);
     }
-    acc
+    c.output().expect("run carenet")
 }
 
-/// Runs `s` with a policy package.
-pub fn run_package(s: &Scenario, package: carenet::policy::Package, reps: u32, weeks: u32, seed: u64) -> RunResult {
-    let m = Model::new(s.clone(), package);
-    run(&m, &RunConfig { reps, seed, weeks, threads: Some(2) }, &|| {}).expect("thread pool")
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The path of scenarios/examples/small.toml (one street, 450 elders).
+pub fn small() -> String {
+    repo().join("scenarios/examples/small.toml").display().to_string()
+}
+
+/// `carenet reference export --elders N --out DIR/export`: the exported population,
+/// ties and parameters; returns the directory.
+pub fn reference_export(dir: &Path, elders: usize) -> PathBuf {
+    let out = dir.join("export");
+    let o = carenet(&["reference", "export", "--elders", &elders.to_string(), "--out", out.to_str().unwrap()], dir);
+    assert!(o.status.success(), "carenet reference export: {}", text(&o));
+    for f in ["population.csv", "ties.csv", "params.json"] {
+        assert!(out.join(f).is_file(), "export wrote no {f}");
+    }
+    out
+}
+
+/// What a command printed: stdout, then stderr.
+pub fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }

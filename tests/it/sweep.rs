@@ -2,28 +2,9 @@
 //! input errors naming the key, resuming, shards merged byte-identically.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn carenet(args: &[&str], dir: &Path) -> Output {
-    carenet_env(args, dir, &[])
-}
-
-fn carenet_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_carenet"));
-    c.args(args).current_dir(dir);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run carenet")
-}
-
-fn small() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/examples/small.toml").display().to_string()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use crate::support::{carenet, carenet_env, small, text};
 
 const GRID: [&str; 4] =
     ["--grid", "ties.decay_weekly=0.002:0.006:0.002", "--grid", "mutual_aid.ask_probability=0.3:0.9:0.6"];
@@ -225,62 +206,6 @@ fn slurm_script_submits_an_array_and_a_dependent_merge() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
-mod sensitivity_methods {
-    use carenet::experiment::sensitivity::{morris_design, morris_indices, saltelli_design, sobol_indices};
-    use std::f64::consts::PI;
-
-    /// Ishigami (a = 7, b = 0.1) on [-π, π]³, the unit cube mapped onto it.
-    fn ishigami(u: &[f64]) -> f64 {
-        let x: Vec<f64> = u.iter().map(|v| -PI + 2.0 * PI * v).collect();
-        x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin()
-    }
-
-    #[test]
-    fn sobol_indices_match_the_ishigami_function() {
-        // Analytic values (Ishigami & Homma 1990; Sobol' & Levitan 1999).
-        let first = [0.3139, 0.4424, 0.0];
-        let total = [0.5576, 0.4424, 0.2437];
-        let n = 20_000;
-        let xs = saltelli_design(3, n, 11);
-        let ys: Vec<f64> = xs.iter().map(|x| ishigami(x)).collect();
-        let s = sobol_indices(&ys, 3, n, 100, 11);
-        for i in 0..3 {
-            assert!((s[i].first.value - first[i]).abs() < 0.04, "S{i} = {:?}, expected {}", s[i].first, first[i]);
-            assert!((s[i].total.value - total[i]).abs() < 0.04, "ST{i} = {:?}, expected {}", s[i].total, total[i]);
-            for (e, truth) in [(s[i].first, first[i]), (s[i].total, total[i])] {
-                assert!(e.ci_low < e.value && e.value < e.ci_high, "{e:?}");
-                assert!(e.ci_low - 0.02 < truth && truth < e.ci_high + 0.02, "interval {e:?} far from {truth}");
-            }
-        }
-    }
-
-    #[test]
-    fn morris_effects_of_a_known_function() {
-        // y = 2·x0 − 3·x1 + 0·x2 + x3²: elementary effects are exactly 2, −3 and 0 (σ = 0);
-        // x3's vary with where the step starts (on the 4-level grid: 1/3… 5/3, mean over levels).
-        let (k, r) = (4, 40);
-        let xs = morris_design(k, r, 3);
-        assert_eq!(xs.len(), r * (k + 1));
-        let ys: Vec<f64> = xs.iter().map(|x| 2.0 * x[0] - 3.0 * x[1] + x[3] * x[3]).collect();
-        let m = morris_indices(&xs, &ys, k, r, 100, 3);
-        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
-        assert!(
-            close(m[0].mu_star.value, 2.0) && close(m[0].mu.value, 2.0) && close(m[0].sigma.value, 0.0),
-            "{:?}",
-            m[0]
-        );
-        assert!(
-            close(m[1].mu_star.value, 3.0) && close(m[1].mu.value, -3.0) && close(m[1].sigma.value, 0.0),
-            "{:?}",
-            m[1]
-        );
-        assert!(close(m[2].mu_star.value, 0.0), "{:?}", m[2]);
-        // (b² − a²)/(b − a) = a + b with |b − a| = 2/3: a + b is 2/3 (0↔2/3) or 4/3 (1/3↔1).
-        assert!(m[3].mu_star.value > 0.6 && m[3].mu_star.value < 1.4 && m[3].sigma.value > 0.1, "{:?}", m[3]);
-        assert!(m[3].mu_star.ci_low <= m[3].mu_star.value && m[3].mu_star.value <= m[3].mu_star.ci_high);
-    }
-}
-
 #[test]
 fn sensitivity_writes_indices_and_plots() {
     let tmp = tempfile::tempdir().unwrap();
@@ -313,67 +238,33 @@ fn sensitivity_writes_indices_and_plots() {
 }
 
 mod city {
-    use carenet::experiment::city::{CityConfig, run_city};
-    use carenet::experiment::run_replication;
-    use carenet::metrics::WeekRecord;
-    use carenet::policy::Package;
-    use carenet::step::Model;
-
-    #[test]
-    fn street_count_expands_and_streets_run_alone_match_the_whole_world() {
-        let mut s = crate::support::small_scenario(40);
-        s.streets[0].count = 3;
-        s.expand_street_counts();
-        let names: Vec<&str> = s.streets.iter().map(|x| x.name.as_str()).collect();
-        assert_eq!(names, ["test_street-001", "test_street-002", "test_street-003"]);
-        assert!(carenet::scenario::validate::validate(&s).is_empty());
-        let m = Model::new(s, Package::baseline());
-        let weeks = 20;
-        let whole = run_replication(&m, 9, 1, weeks);
-        let city =
-            |threads| run_city(&m, &CityConfig { seed: 9, rep: 1, weeks, threads: Some(threads) }, &|| {}).unwrap();
-        let (one, two) = (city(1), city(2));
-        for (a, b) in one.streets.iter().zip(&two.streets) {
-            assert_eq!(a.weekly, b.weekly, "depends on threads");
-        }
-        for (si, st) in one.streets.iter().enumerate() {
-            for w in 0..weeks as usize {
-                let mut acc = WeekRecord::default();
-                for c in 0..3 {
-                    acc.add(&whole.records[w * 9 + si * 3 + c]);
-                }
-                acc.weeks = 1.0;
-                assert_eq!(st.weekly[w], acc, "street {si} week {w}");
-            }
-        }
-        assert_ne!(one.streets[0].weekly, one.streets[1].weekly, "copies have their own streams");
-    }
+    use crate::support::{carenet, small, text};
 
     #[test]
     fn city_command_writes_streamed_totals_and_checks_count() {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("town.toml");
-        let small = super::small();
-        let text = std::fs::read_to_string(&small).unwrap().replace(
+        let small = small();
+        let scenario = std::fs::read_to_string(&small).unwrap().replace(
             "extends = \"../wutong.toml\"",
             &format!(
                 "extends = \"{}\"",
                 std::path::Path::new(&small).parent().unwrap().join("../wutong.toml").display()
             ),
         );
-        std::fs::write(&file, text.replace("student_recruits = 3\n", "student_recruits = 3\ncount = 2\n")).unwrap();
+        std::fs::write(&file, scenario.replace("student_recruits = 3\n", "student_recruits = 3\ncount = 2\n")).unwrap();
         let f = file.to_str().unwrap();
-        let o = super::carenet(&["city", f, "--weeks", "6", "--out", "c", "-q"], tmp.path());
-        assert!(o.status.success(), "{}", super::text(&o));
+        let o = carenet(&["city", f, "--weeks", "6", "--out", "c", "-q"], tmp.path());
+        assert!(o.status.success(), "{}", text(&o));
         let streets = std::fs::read_to_string(tmp.path().join("c/city_streets.csv")).unwrap();
         assert_eq!(streets.lines().count(), 1 + 2 * 6);
         assert!(streets.contains("\nsmall-002,5,"), "{streets}");
         let city = std::fs::read_to_string(tmp.path().join("c/city.csv")).unwrap();
         assert_eq!(city.lines().count(), 1 + 6);
         std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace("count = 2", "count = 0")).unwrap();
-        let o = super::carenet(&["validate", f], tmp.path());
-        assert_eq!(o.status.code(), Some(2), "{}", super::text(&o));
-        assert!(super::text(&o).contains("street[0].count"), "{}", super::text(&o));
+        let o = carenet(&["validate", f], tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("street[0].count"), "{}", text(&o));
     }
 
     #[test]

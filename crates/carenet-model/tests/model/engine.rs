@@ -1,12 +1,12 @@
 //! The weekly step: invariants over random scenarios, and one test per
 //! mechanism showing that it moves what it should.
 
-use carenet::metrics::*;
-use carenet::policy::Levers;
-use carenet::scenario::{CommunityType, Scenario};
-use carenet::step::{Model, step_week};
-use carenet::world::synth::build_world;
-use carenet::world::{World, grade_of};
+use carenet_model::metrics::*;
+use carenet_model::policy::Levers;
+use carenet_model::scenario::{CommunityType, Scenario};
+use carenet_model::step::{Model, step_week};
+use carenet_model::world::synth::build_world;
+use carenet_model::world::{World, grade_of};
 use proptest::prelude::*;
 
 use crate::support::*;
@@ -93,14 +93,14 @@ fn check_week(w: &World, m: &Model, recs: &[WeekRecord]) -> Result<(), String> {
         for (ci, c) in st.communities.iter().enumerate() {
             let e = &c.elders;
             for i in 0..e.len() {
-                if e.alive[i] && e.pair_kind[i] == carenet::world::PAIR_STUDENT {
+                if e.alive[i] && e.pair_kind[i] == carenet_model::world::PAIR_STUDENT {
                     let stu = &st.students[e.pair_id[i] as usize];
                     if !stu.enrolled || stu.community != ci as u32 || stu.elder != i as u32 {
                         return Err(format!("elder {i} of community {ci} has a stale student pair"));
                     }
                 }
                 if e.alive[i]
-                    && e.pair_kind[i] == carenet::world::PAIR_PARTY
+                    && e.pair_kind[i] == carenet_model::world::PAIR_PARTY
                     && c.party[e.pair_id[i] as usize].elder != i as u32
                 {
                     return Err(format!("elder {i} of community {ci} has a stale party pair"));

@@ -1,10 +1,10 @@
 //! One test per mechanism of the weekly step: switching the mechanism off (or
 //! turning it up) moves the quantity it acts on, with the same seeds.
 
-use carenet::policy::Levers;
-use carenet::scenario::{CommunityType, Scenario};
-use carenet::step::{Model, calendar};
-use carenet::world::synth::build_world;
+use carenet_model::policy::Levers;
+use carenet_model::scenario::{CommunityType, Scenario};
+use carenet_model::step::{Model, calendar};
+use carenet_model::world::synth::build_world;
 
 use crate::support::*;
 
@@ -34,7 +34,7 @@ fn lever_effect(levers: Levers, name: &str) -> (f64, f64) {
     (metric_of(&s, Levers::default(), name), metric_of(&s, levers, name))
 }
 
-fn each_type(s: &mut Scenario, f: impl Fn(&mut carenet::scenario::TypeParams)) {
+fn each_type(s: &mut Scenario, f: impl Fn(&mut carenet_model::scenario::TypeParams)) {
     for kind in CommunityType::ALL {
         f(match kind {
             CommunityType::CommercialEstate => &mut s.community_types.commercial_estate,
@@ -94,14 +94,14 @@ fn students_visit_only_in_term() {
         (0..res.communities.len())
             .map(|c| {
                 let r = res.record(0, w, c);
-                r.help_by[carenet::metrics::STUDENT] + r.comp_by[carenet::metrics::STUDENT]
+                r.help_by[carenet_model::metrics::STUDENT] + r.comp_by[carenet_model::metrics::STUDENT]
             })
             .sum()
     };
     for w in 0..60u32 {
         let y = woy(w);
-        let in_term = carenet::step::in_term_range(y, s.students.spring_term)
-            || carenet::step::in_term_range(y, s.students.autumn_term);
+        let in_term = carenet_model::step::in_term_range(y, s.students.spring_term)
+            || carenet_model::step::in_term_range(y, s.students.autumn_term);
         if in_term {
             assert!(student_hours(w as usize) > 0.0, "no student hours in term week {y}");
         } else {
@@ -117,7 +117,7 @@ fn students_graduate_and_are_recruited_yearly() {
     let m = Model::with_levers(s.clone(), Levers::default());
     let mut w = build_world(&m.scenario, 1, 0);
     let st = &mut w.streets[0];
-    let enrolled = |st: &carenet::world::Street| st.students.iter().filter(|x| x.enrolled).count();
+    let enrolled = |st: &carenet_model::world::Street| st.students.iter().filter(|x| x.enrolled).count();
     let start = enrolled(st);
     let mut after_graduation = 0;
     for week in 0..52 {
@@ -195,15 +195,15 @@ fn grade1_share_of_paired(priority: bool, weeks: u32) -> f64 {
     let m = Model::with_levers(s, Levers::default());
     let mut w = build_world(&m.scenario, 17, 0);
     let nc = m.n_communities();
-    let mut recs = vec![carenet::metrics::WeekRecord::default(); nc];
-    let mut bands = vec![carenet::metrics::AgeBands::default(); nc];
+    let mut recs = vec![carenet_model::metrics::WeekRecord::default(); nc];
+    let mut bands = vec![carenet_model::metrics::AgeBands::default(); nc];
     for _ in 0..weeks {
-        carenet::step::step_week(&mut w, &m, &mut recs, &mut bands);
+        carenet_model::step::step_week(&mut w, &m, &mut recs, &mut bands);
     }
     let (mut g1, mut all) = (0.0, 0.0);
     for c in &w.streets[0].communities {
         for i in 0..c.elders.len() {
-            if c.elders.alive[i] && c.elders.pair_kind[i] != carenet::world::PAIR_NONE {
+            if c.elders.alive[i] && c.elders.pair_kind[i] != carenet_model::world::PAIR_NONE {
                 all += 1.0;
                 if c.elders.grade[i] == 1 {
                     g1 += 1.0;

@@ -1,13 +1,13 @@
 //! Network generators, the CSR view and its statistics.
 
-use carenet::network::stats::{NetStats, StatsScratch, petgraph_stats};
-use carenet::network::{TieGraph, generate};
-use carenet::scenario::{CommunityType, Scenario};
+use carenet_model::network::stats::{NetStats, StatsScratch, petgraph_stats};
+use carenet_model::network::{TieGraph, generate};
+use carenet_model::scenario::{CommunityType, Scenario};
 use proptest::prelude::*;
 
 fn stats_of(kind: CommunityType, n: usize, seed: u64) -> NetStats {
     let s = Scenario::default();
-    let mut rng = carenet::streams::rng(seed, 0, 0, 7);
+    let mut rng = carenet_model::streams::rng(seed, 0, 0, 7);
     let g = generate::generate(kind, n, &s.community_types.get(kind).network, &mut rng);
     petgraph_stats(&g.graph)
 }
@@ -53,9 +53,9 @@ fn neighbour_tie_ordering_village_resettlement_estate() {
 fn ordering_survives_tie_dynamics() {
     let s = crate::support::small_scenario(600);
     let res = crate::support::run_model(&s, Default::default(), 2, 260, 11);
-    use carenet::metrics::summary::Group;
+    use carenet_model::metrics::summary::Group;
     let by = |t: CommunityType, name: &str| {
-        let m = carenet::metrics::metric(name).unwrap();
+        let m = carenet_model::metrics::metric(name).unwrap();
         let tot = crate::support::totals(&res, 52, Group::Type(t));
         tot.iter().map(|r| (m.value)(r)).sum::<f64>() / tot.len() as f64
     };
@@ -74,12 +74,12 @@ fn ordering_survives_tie_dynamics() {
 fn resettlement_scatters_clusters_across_buildings() {
     let s = Scenario::default();
     let share_same_building = |kind: CommunityType| {
-        let mut rng = carenet::streams::rng(3, 0, 0, 1);
+        let mut rng = carenet_model::streams::rng(3, 0, 0, 1);
         let g = generate::generate(kind, 1000, &s.community_types.get(kind).network, &mut rng);
         let (mut same, mut all) = (0, 0);
         for i in 0..1000 {
             for j in (i + 1)..1000 {
-                if g.cluster[i] != carenet::network::NONE && g.cluster[i] == g.cluster[j] {
+                if g.cluster[i] != carenet_model::network::NONE && g.cluster[i] == g.cluster[j] {
                     all += 1;
                     if g.building[i] == g.building[j] {
                         same += 1;
@@ -100,7 +100,7 @@ fn resettlement_scatters_clusters_across_buildings() {
 fn csr_stats_match_petgraph() {
     let s = Scenario::default();
     for kind in CommunityType::ALL {
-        let mut rng = carenet::streams::rng(5, 0, 0, 2);
+        let mut rng = carenet_model::streams::rng(5, 0, 0, 2);
         let g = generate::generate(kind, 500, &s.community_types.get(kind).network, &mut rng);
         let tg = TieGraph::from_edges(500, &g.edges(), 0);
         tg.check_consistency().unwrap();

@@ -3,15 +3,15 @@
 
 use std::sync::OnceLock;
 
-use carenet::experiment::RunConfig;
-use carenet::experiment::compare::{CompareResult, CompareRow, compare_rows, run_compare, unpaired_interval};
-use carenet::metrics::summary::Group;
-use carenet::metrics::{AgeBands, WeekRecord};
-use carenet::policy::Package;
-use carenet::scenario::Scenario;
-use carenet::scenario::load::load_default;
-use carenet::step::{Model, step_week};
-use carenet::world::synth::build_world;
+use carenet_model::experiment::RunConfig;
+use carenet_model::experiment::compare::{CompareResult, CompareRow, compare_rows, run_compare, unpaired_interval};
+use carenet_model::metrics::summary::Group;
+use carenet_model::metrics::{AgeBands, WeekRecord};
+use carenet_model::policy::Package;
+use carenet_model::scenario::Scenario;
+use carenet_model::scenario::load::load_default;
+use carenet_model::step::{Model, step_week};
+use carenet_model::world::synth::build_world;
 
 const REPS: u32 = 6;
 const WEEKS: u32 = 104;
@@ -103,7 +103,7 @@ fn the_baseline_costs_nothing() {
 
 #[test]
 fn a_package_costs_the_sum_of_its_levers() {
-    use carenet::experiment::compare::LEVER_COST_METRICS;
+    use carenet_model::experiment::compare::LEVER_COST_METRICS;
     let (res, _) = default_compare();
     for package in &res.packages {
         let total = row(package, "cost_total_yuan").value.mean;
@@ -112,7 +112,7 @@ fn a_package_costs_the_sum_of_its_levers() {
     }
     // Each lever alone costs something, and only its own lever.
     let s = load_default().scenario;
-    for (k, lever) in carenet::scenario::defaults::LEVER_NAMES.iter().enumerate() {
+    for (k, lever) in carenet_model::scenario::defaults::LEVER_NAMES.iter().enumerate() {
         assert!(row(lever, LEVER_COST_METRICS[k]).value.mean > 0.0, "{lever} costs nothing");
         for (j, m) in LEVER_COST_METRICS.iter().enumerate() {
             if j != k {
@@ -135,7 +135,7 @@ fn a_package_costs_the_sum_of_its_levers() {
 fn common_random_numbers_narrow_the_interval() {
     let (res, _) = default_compare();
     let p = res.packages.iter().position(|x| x == "care_subsidy").unwrap();
-    let m = carenet::metrics::metric("unmet_help_rate").unwrap();
+    let m = carenet_model::metrics::metric("unmet_help_rate").unwrap();
     let all = 3;
     let pk: Vec<f64> = res.digests[p].iter().map(|d| (m.value)(&d.window[all])).collect();
     let base: Vec<f64> = res.digests[0].iter().map(|d| (m.value)(&d.window[all])).collect();
@@ -203,7 +203,7 @@ fn lever_windows_and_budget_caps() {
     capped.policies.counselling.annual_budget_cap = planned_year / 5.0;
     let full = crate::support::run_package(&crate::support::small_scenario(300), package.clone(), 1, 52, 3);
     let cut = crate::support::run_package(&capped, package, 1, 52, 3);
-    let cost = |r: &carenet::experiment::RunResult| crate::support::grand_total(r).lever_yuan[3];
+    let cost = |r: &carenet_model::experiment::RunResult| crate::support::grand_total(r).lever_yuan[3];
     assert!(cost(&cut) <= planned_year / 5.0 * 1.2, "capped cost {} above cap", cost(&cut));
     assert!(cost(&cut) < cost(&full) / 3.0);
 }
@@ -215,7 +215,7 @@ fn unknown_package_and_lever_are_named() {
     assert!(e.to_string().contains("study_package") && e.to_string().contains("baseline"), "{e}");
     let mut bad = s.clone();
     bad.packages.insert("mine".into(), vec!["care_subsidyy".into()]);
-    let problems = carenet::scenario::validate::validate(&bad);
+    let problems = carenet_model::scenario::validate::validate(&bad);
     assert!(
         problems.iter().any(|p| p.path == "packages.mine[0]" && p.message.contains("care_subsidy")),
         "{problems:?}"

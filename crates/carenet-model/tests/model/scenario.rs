@@ -1,0 +1,534 @@
+//! Scenario text: the built-in scenario and the template, merging, `extends` of the
+//! built-in, and what a user sees for a bad file. Most tests go through [`check`] (expect an
+//! error) or [`check_ok`]. Files on disk (the shipped scenarios, `extends` of a file) are
+//! tested in tests/it/scenario.rs.
+
+use std::collections::BTreeMap;
+
+use carenet_model::scenario::Scenario;
+use carenet_model::scenario::load::{DEFAULT_TOML, load_default, template};
+use proptest::prelude::*;
+
+use crate::support::load_str;
+
+/// Loads `input` as `bad.toml` (extending the built-in scenario when it says
+/// so) and checks that the error message starts with `expect`.
+#[track_caller]
+fn check(input: &str, expect: &str) {
+    match load_str(input, "bad.toml", None) {
+        Ok(_) => panic!("expected an error starting with\n{expect}\nbut the scenario loaded"),
+        Err(e) => {
+            let got = e.to_string();
+            assert!(got.starts_with(expect), "expected a message starting with\n{expect}\ngot\n{got}");
+        }
+    }
+}
+
+/// Loads `input`, which must be valid.
+#[track_caller]
+fn check_ok(input: &str) -> Scenario {
+    match load_str(input, "good.toml", None) {
+        Ok(loaded) => loaded.scenario,
+        Err(e) => panic!("expected the scenario to load, got\n{e}"),
+    }
+}
+
+/// Every leaf of a TOML value by key path (`street[0].community[1].elders`).
+fn leaves(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, String>) {
+    match value {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                leaves(&path, v, out);
+            }
+        }
+        toml::Value::Array(items) if items.iter().any(toml::Value::is_table) => {
+            for (i, v) in items.iter().enumerate() {
+                leaves(&format!("{prefix}[{i}]"), v, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
+fn leaves_of(value: &toml::Value) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    leaves("", value, &mut out);
+    out
+}
+
+fn as_toml(s: &Scenario) -> toml::Value {
+    toml::Value::try_from(s).expect("a scenario serialises")
+}
+
+/// Lines saying where two scenarios differ.
+fn differences(got: &Scenario, want: &Scenario) -> Vec<String> {
+    let (got, want) = (leaves_of(&as_toml(got)), leaves_of(&as_toml(want)));
+    let mut out = Vec::new();
+    for (path, w) in &want {
+        match got.get(path) {
+            Some(g) if g == w => {}
+            Some(g) => out.push(format!("{path}: file has {g}, defaults.rs has {w}")),
+            None => out.push(format!("{path}: missing from the file, defaults.rs has {w}")),
+        }
+    }
+    out.extend(got.keys().filter(|p| !want.contains_key(*p)).map(|p| format!("{p}: not in defaults.rs")));
+    out
+}
+
+// ---------------------------------------------------------------------------
+// The shipped scenarios.
+
+#[test]
+fn wutong_toml_is_the_default() {
+    let loaded = load_default();
+    let diff = differences(&loaded.scenario, &Scenario::default());
+    assert!(diff.is_empty(), "scenarios/wutong.toml and defaults.rs disagree:\n{}", diff.join("\n"));
+    assert_eq!(loaded.scenario, Scenario::default());
+}
+
+#[test]
+fn wutong_toml_states_every_key() {
+    let written: toml::Value = toml::from_str(DEFAULT_TOML).expect("wutong.toml is valid TOML");
+    let written = leaves_of(&written);
+    let missing: Vec<String> =
+        leaves_of(&as_toml(&Scenario::default())).into_keys().filter(|k| !written.contains_key(k)).collect();
+    assert!(missing.is_empty(), "keys not stated in scenarios/wutong.toml: {}", missing.join(", "));
+}
+
+#[test]
+fn wutong_toml_comments_every_key() {
+    // Every `key = value` line is preceded by a comment, except inside
+    // [[street.community]] tables, which share one comment.
+    let mut previous = "";
+    let mut in_community = false;
+    for (n, line) in DEFAULT_TOML.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_community = t == "[[street.community]]";
+        } else if !t.is_empty() && !t.starts_with('#') && !in_community {
+            assert!(previous.starts_with('#'), "wutong.toml line {}: `{t}` has no comment", n + 1);
+        }
+        previous = t;
+    }
+}
+
+#[test]
+fn template_loads_as_the_default() {
+    let text = template();
+    assert!(text.contains("extends = \"builtin:wutong\""));
+    assert!(text.contains("# weeks = 260") || text.contains("# weeks ="));
+    assert!(text.contains("\n[health]\n") && text.contains("\n# [[street]]\n"));
+    assert_eq!(check_ok(&text), Scenario::default());
+}
+
+#[test]
+fn uncommenting_a_template_key_changes_it() {
+    let text = template().replacen("# reps = ", "reps = ", 1).replace("reps = 20", "reps = 3");
+    assert_eq!(check_ok(&text).simulation.reps, 3);
+}
+
+// ---------------------------------------------------------------------------
+// Merging and `extends`.
+
+#[test]
+fn an_empty_file_is_the_default() {
+    assert_eq!(check_ok(""), Scenario::default());
+    assert_eq!(check_ok("# nothing\n\n"), Scenario::default());
+}
+
+#[test]
+fn a_partial_type_table_keeps_that_types_defaults() {
+    let s = check_ok("[community_types.village]\nawareness = 0.9\n");
+    let mut village = Scenario::default().community_types.village;
+    village.awareness = 0.9;
+    assert_eq!(s.community_types.village, village);
+    assert_eq!(s.community_types.commercial_estate, Scenario::default().community_types.commercial_estate);
+}
+
+#[test]
+fn extends_builtin_is_the_default() {
+    assert_eq!(check_ok("extends = \"builtin:wutong\"\n"), Scenario::default());
+    check(
+        "extends = \"builtin:wutang\"\n",
+        "error: bad.toml:1:11: unknown built-in scenario `builtin:wutang`\n  allowed: builtin:wutong",
+    );
+}
+
+#[test]
+fn extends_must_be_a_string() {
+    check("extends = 5\n", "error: bad.toml:1:11: `extends` must be a string");
+}
+
+#[test]
+fn a_value_from_the_defaults_is_reported_at_the_top_of_the_file() {
+    // summary_window = 52 comes from the defaults; weeks = 10 makes it too long.
+    check(
+        "[simulation]\nweeks = 10\n",
+        "error: bad.toml:1:1: metrics.summary_window = 52 is longer than the simulation \
+         (simulation.weeks = 10)\n  allowed: weeks from 1 to simulation.weeks (10)\n  \
+         this value is not set in any file: it comes from the built-in defaults",
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Diagnostics.
+
+#[test]
+fn unknown_key_suggests_the_closest() {
+    check(
+        "[simulation]\nweeks = 10\n\n[loneliness]\nrise_weekyl = 0.1\n",
+        "error: bad.toml:5:1: unknown key `loneliness.rise_weekyl`\n  did you mean `rise_weekly`?\n  \
+         allowed keys: severe_threshold, moderate_threshold, rise_weekly,",
+    );
+    check("nmae = \"x\"\n", "error: bad.toml:1:1: unknown key `nmae`\n  did you mean `name`?");
+    check("[healht]\n", "error: bad.toml:1:2: unknown key `healht`\n  did you mean `health`?");
+    check("[ties]\n  zzz = 1\n", "error: bad.toml:2:3: unknown key `ties.zzz`\n  allowed keys: visit_weekly,");
+}
+
+#[test]
+fn unknown_top_level_key_lists_extends() {
+    let err = load_str("colour = 1\n", "bad.toml", None).expect_err("unknown").to_string();
+    assert!(err.contains("allowed keys: name, description, simulation,") && err.contains(", extends"), "{err}");
+}
+
+#[test]
+fn unknown_key_inside_a_community() {
+    check(
+        "[[street]]\nname = \"s\"\n[[street.community]]\nname = \"a\"\ntype = \"village\"\nelders = 5\nelder = 6\n",
+        "error: bad.toml:7:1: unknown key `street[0].community[0].elder`\n  did you mean `elders`?\n  \
+         allowed keys: name, type, elders",
+    );
+}
+
+#[test]
+fn unknown_community_type_lists_the_types() {
+    check(
+        "[[street]]\n[[street.community]]\nname = \"a\"\ntype = \"villages\"\nelders = 5\n",
+        "error: bad.toml:4:8: street[0].community[0].type = \"villages\" is not an allowed value\n  \
+         did you mean `village`?\n  allowed: commercial_estate, village, village_to_residence",
+    );
+}
+
+#[test]
+fn missing_community_keys_are_named() {
+    check(
+        "[[street]]\n[[street.community]]\nname = \"a\"\n",
+        "error: bad.toml:2:1: street[0].community[0] is missing the required key `type`\n  \
+         each [[street.community]] needs `name`, `type` and `elders`\n\
+         error: bad.toml:2:1: street[0].community[0] is missing the required key `elders`",
+    );
+}
+
+#[test]
+fn wrong_type_says_what_was_found_and_expected() {
+    check(
+        "[simulation]\nweeks = \"ten\"\n",
+        "error: bad.toml:2:9: simulation.weeks has the wrong type\n  found: the string \"ten\"\n  \
+         expected: an integer from 0 to 4294967295",
+    );
+    check(
+        "[simulation]\nweeks = 10.5\n",
+        "error: bad.toml:2:9: simulation.weeks has the wrong type\n  found: the float 10.5",
+    );
+    check(
+        "[simulation]\nweeks = 1e300\n",
+        "error: bad.toml:2:9: simulation.weeks has the wrong type\n  found: the float 1e300",
+    );
+    check(
+        "[ties]\nvisit_weekly = true\n",
+        "error: bad.toml:2:16: ties.visit_weekly has the wrong type\n  found: the boolean true\n  \
+         expected: a number",
+    );
+    check(
+        "health = 3\n",
+        "error: bad.toml:1:10: health has the wrong type\n  found: the integer 3\n  expected: a table",
+    );
+    check(
+        "simulation = [1, 2, 3, 4]\n",
+        "error: bad.toml:1:14: simulation has the wrong type\n  found: an array\n  expected: a table",
+    );
+    check("[[health]]\n", "error: bad.toml:1:1: health has the wrong type\n  found: an array\n  expected: a table");
+    check(
+        "[case_management]\ngrade_priority = 1\n",
+        "error: bad.toml:2:18: case_management.grade_priority has the wrong type\n  found: the integer 1\n  \
+         expected: true or false",
+    );
+    check(
+        "[simulation]\nweeks = 1979-05-27\n",
+        "error: bad.toml:2:9: simulation.weeks has the wrong type\n  found: a date-time",
+    );
+    check(
+        "[[street]]\n[[street.community]]\nname = \"a\"\ntype = 1\nelders = 5\n",
+        "error: bad.toml:4:8: street[0].community[0].type has the wrong type\n  found: the integer 1\n  \
+         expected: a string: one of commercial_estate, village, village_to_residence",
+    );
+}
+
+#[test]
+fn integers_are_accepted_where_numbers_are_expected() {
+    assert_eq!(check_ok("[population]\nmax_initial_age = 95\n").population.max_initial_age, 95.0);
+}
+
+#[test]
+fn wrong_array_length() {
+    check(
+        "[population]\nage_mix = [0.5, 0.5]\n",
+        "error: bad.toml:2:11: population.age_mix has 2 elements\n  expected: an array of exactly 3 elements",
+    );
+    check(
+        "[population]\nage_mix = [0.5, \"a\", 0.2]\n",
+        "error: bad.toml:2:17: population.age_mix[1] has the wrong type\n  found: the string \"a\"",
+    );
+}
+
+#[test]
+fn out_of_range_probability() {
+    check(
+        "[ties]\nvisit_weekly = 1.5\n",
+        "error: bad.toml:2:16: ties.visit_weekly = 1.5 is out of range\n  allowed: a probability from 0 to 1",
+    );
+    check(
+        "[health]\nmortality_slope = -0.1\n",
+        "error: bad.toml:2:19: health.mortality_slope = -0.1 is out of range\n  allowed: a number ≥ 0",
+    );
+    check(
+        "[health]\nsemi_to_disabled = { annual_at_60 = 1.0, age_slope = 0.05 }\n",
+        "error: bad.toml:2:37: health.semi_to_disabled.annual_at_60 = 1 is out of range\n  \
+         allowed: an annual probability from 0 up to, but not including, 1",
+    );
+}
+
+#[test]
+fn nan_and_infinity_are_rejected() {
+    check(
+        "[ties]\nvisit_weekly = nan\n",
+        "error: bad.toml:2:16: ties.visit_weekly = NaN is not a number\n  allowed: a probability from 0 to 1",
+    );
+    check("[ties]\nvisit_hours = inf\n", "error: bad.toml:2:15: ties.visit_hours = inf is not finite");
+    check(
+        "[paid_services]\nprice_per_hour = -inf\n",
+        "error: bad.toml:2:18: paid_services.price_per_hour = -inf is not finite",
+    );
+    check(
+        "[health.iadl_to_semi]\nage_slope = -nan\n",
+        "error: bad.toml:2:13: health.iadl_to_semi.age_slope = NaN is not a number",
+    );
+    check(
+        "[paid_services]\nprice_per_hour = 1e999\n",
+        "error: bad.toml:2:18: paid_services.price_per_hour = inf is not finite",
+    );
+}
+
+#[test]
+fn negative_elders() {
+    check(
+        "[[street]]\nname = \"s\"\n[[street.community]]\nname = \"a\"\ntype = \"village\"\nelders = -5\n",
+        "error: bad.toml:6:10: street[0].community[0].elders = -5 is out of range\n  \
+         allowed: an integer from 0 to 4294967295",
+    );
+}
+
+#[test]
+fn zero_elders() {
+    check(
+        "[[street]]\nname = \"s\"\n[[street.community]]\nname = \"a\"\ntype = \"village\"\nelders = 0\n",
+        "error: bad.toml:6:10: street[0].community[0].elders = 0 is out of range\n  allowed: an integer from 1 to",
+    );
+}
+
+#[test]
+fn huge_integers() {
+    check(
+        "[simulation]\nseed = 99999999999999999999999999999999999999999999\n",
+        "error: bad.toml:2:8: simulation.seed = 99999999999999999999999999999999999999999999 is out of range\n  \
+         allowed: a number that fits in 64 bits",
+    );
+    check(
+        "[simulation]\nweeks = 4294967296\n",
+        "error: bad.toml:2:9: simulation.weeks = 4294967296 is out of range\n  allowed: an integer from 0 to 4294967295",
+    );
+    check("[simulation]\nweeks = 4294967295\n", "error: bad.toml:2:9: simulation.weeks = 4294967295 is out of range");
+    assert_eq!(check_ok("[simulation]\nseed = 18446744073709551615\n").simulation.seed, u64::MAX);
+    assert_eq!(check_ok("[simulation]\nseed = 0xff\n").simulation.seed, 255);
+}
+
+#[test]
+fn mix_must_sum_to_one() {
+    check(
+        "[population]\nage_mix = [0.5, 0.3, 0.3]\n",
+        "error: bad.toml:2:11: population.age_mix sums to 1.1, not 1\n  \
+         allowed: shares from 0 to 1 that sum to 1 (within 1e-6)",
+    );
+    check(
+        "[community_types.village]\nincome_mix = [1.2, -0.1, -0.1]\n",
+        "error: bad.toml:2:15: community_types.village.income_mix[0] = 1.2 is out of range\n  allowed: a share from 0 to 1\n\
+         error: bad.toml:2:20: community_types.village.income_mix[1] = -0.1 is out of range",
+    );
+    check_ok("[population]\nage_mix = [0.5, 0.3, 0.2000000001]\n");
+}
+
+#[test]
+fn cross_field_rules() {
+    check(
+        "[loneliness]\nmoderate_threshold = 0.8\n",
+        "error: bad.toml:2:22: loneliness.moderate_threshold = 0.8 is not below loneliness.severe_threshold (0.75)",
+    );
+    check(
+        "[[street]]\nname = \"s\"\n[[street.community]]\nname = \"a\"\ntype = \"village\"\nelders = 5\n\
+         [[street.community]]\nname = \"a\"\ntype = \"village\"\nelders = 6\n",
+        "error: bad.toml:8:8: street[0].community[1].name = \"a\" is used by another community of this street",
+    );
+    check(
+        "[students]\nspring_term = [30, 9]\n",
+        "error: bad.toml:2:15: students.spring_term = [30, 9] ends before it starts",
+    );
+    check(
+        "[students]\ngraduation_week = 53\n",
+        "error: bad.toml:2:19: students.graduation_week = 53 is out of range\n  allowed: a week of the year, from 1 to 52",
+    );
+    check("street = []\n", "error: bad.toml:1:10: street is empty");
+    check("[[street]]\ncommunity = []\n", "error: bad.toml:2:13: street[0].community is empty");
+    check("name = \"../x\"\n", "error: bad.toml:1:8: name = \"../x\" cannot name an output directory");
+}
+
+#[test]
+fn every_problem_is_reported_in_file_order() {
+    let text = "[ties]\nvisit_weekly = 2.0\nbogus = 1\n[simulation]\nreps = 0\nweeks = \"x\"\n";
+    let err = load_str(text, "bad.toml", None).expect_err("bad");
+    let headers: Vec<String> =
+        err.diagnostics().iter().map(|d| format!("{}:{}", d.position.map_or(0, |p| p.line), d.message)).collect();
+    // Range problems in the values that could be read are reported too.
+    assert_eq!(
+        headers,
+        [
+            "2:ties.visit_weekly = 2 is out of range",
+            "3:unknown key `ties.bogus`",
+            "5:simulation.reps = 0 is out of range",
+            "6:simulation.weeks has the wrong type"
+        ]
+    );
+
+    let text = "[ties]\nvisit_weekly = 2.0\n[simulation]\nreps = 0\n[students]\nhours_per_week = -1\n";
+    let err = load_str(text, "bad.toml", None).expect_err("bad");
+    let lines: Vec<usize> = err.diagnostics().iter().filter_map(|d| d.position.map(|p| p.line)).collect();
+    assert_eq!(lines, [2, 4, 6]);
+}
+
+#[test]
+fn diagnostics_are_capped() {
+    let text: String = (0..40).map(|i| format!("unknown_{i} = 1\n")).collect();
+    let err = load_str(&text, "bad.toml", None).expect_err("bad");
+    assert_eq!(err.diagnostics().len(), 20);
+    assert_eq!(err.omitted(), 20);
+    let text: String =
+        (0..30).map(|i| format!("[[street.community]]\nname = \"c{i}\"\ntype = \"village\"\nelders = 0\n")).collect();
+    let err = load_str(&format!("[[street]]\n{text}"), "bad.toml", None).expect_err("bad");
+    assert_eq!(err.diagnostics().len(), 20);
+    assert!(err.to_string().ends_with("… and 10 more problems"), "{err}");
+}
+
+#[test]
+fn syntax_errors_have_a_location() {
+    check("[simulation]\nweeks = = 3\n", "error: bad.toml:2:9: invalid TOML:");
+    check("a = 1\na = 2\n", "error: bad.toml:2:1: invalid TOML: duplicate key");
+    check("[simulation\n", "error: bad.toml:1:");
+    check("name = \"unterminated\n", "error: bad.toml:1:");
+}
+
+#[test]
+fn garbage_and_deep_nesting_are_errors_not_panics() {
+    check("\u{0}\u{1}\u{ff}garbage", "error: bad.toml:1:");
+    check(&format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000)), "error: bad.toml:1:");
+    check(&format!("a = {}1{}", "{b=".repeat(10_000), "}".repeat(10_000)), "error: bad.toml:");
+    check(&format!("{} = 1\n", vec!["a"; 10_000].join(".")), "error: bad.toml");
+    check(&format!("[{}]\n", vec!["a"; 10_000].join(".")), "error: bad.toml");
+}
+
+// ---------------------------------------------------------------------------
+// No input panics.
+
+/// Small edits that make TOML interesting: signs, special floats, brackets.
+const TOKENS: &[&str] = &[
+    "-",
+    "-5",
+    "0",
+    "nan",
+    "inf",
+    "-inf",
+    "1e999",
+    "99999999999999999999",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "{",
+    "}",
+    "\"",
+    "'",
+    "=",
+    ".",
+    ",",
+    "\n",
+    "#",
+    " ",
+    "[[street]]\n",
+    "[[street.community]]\n",
+    "type = \"x\"\n",
+    "elders = 0\n",
+    "extends = \"builtin:wutong\"\n",
+    "extends = \"x.toml\"\n",
+    "é",
+    "\u{0}",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = load_str(&text, "fuzz.toml", None);
+    }
+
+    #[test]
+    fn random_toml_like_text_never_panics(text in "[a-z_\\[\\]\\.=\"0-9 \\n{},#-]{0,300}") {
+        let _ = load_str(&text, "fuzz.toml", None);
+    }
+
+    #[test]
+    fn mutations_of_wutong_never_panic(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0..TOKENS.len(), 0usize..3), 1..6)
+    ) {
+        let mut text = DEFAULT_TOML.to_string();
+        for (at, token, kind) in edits {
+            let mut i = at.index(text.len() + 1);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            match kind {
+                0 => text.insert_str(i, TOKENS[token]),
+                1 => {
+                    let mut end = (i + TOKENS[token].len()).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    text.replace_range(i..end, TOKENS[token]);
+                }
+                _ => {
+                    let mut end = (i + 8).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    text.replace_range(i..end, "");
+                }
+            }
+        }
+        match load_str(&text, "mutant.toml", None) {
+            Ok(loaded) => prop_assert!(carenet_model::scenario::validate::validate(&loaded.scenario).is_empty()),
+            Err(e) => prop_assert!(!e.diagnostics().is_empty()),
+        }
+    }
+}
