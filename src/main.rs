@@ -41,6 +41,10 @@ enum Command {
         /// File to create (refuses to overwrite).
         file: PathBuf,
     },
+    /// Describe a parameter: meaning, unit, default, allowed values, source.
+    Explain(ExplainArgs),
+    /// Print the JSON Schema of scenario files (scenarios/carenet.schema.json).
+    Schema,
     /// Draw the plots of an output directory into DIR/plots/ (SVG and PNG).
     Plot {
         /// Output directory of a run (or of compare, reproduce).
@@ -81,7 +85,7 @@ enum ReferenceCommand {
 
 #[derive(Args)]
 struct RefExportArgs {
-    /// Scenario file (default: the built-in scenarios/wutong.toml): its first street and [reference].
+    /// Scenario file (default: the built-in scenarios/wutong.toml): its first street, and the reference parameters derived from it.
     scenario: Option<PathBuf>,
     /// Elders to synthesise.
     #[arg(long)]
@@ -274,6 +278,11 @@ fn main() -> ExitCode {
         Command::Reproduce(args) => cmd_reproduce(args),
         Command::Validate { scenario } => cmd_validate(&scenario),
         Command::Init { file } => cmd_init(&file),
+        Command::Explain(args) => cmd_explain(&args),
+        Command::Schema => {
+            print!("{}", carenet::scenario::generate::schema());
+            Ok(())
+        }
         Command::Plot { dir } => cmd_plot(&dir),
         Command::Report { dir } => cmd_report(&dir),
         Command::Sweep(args) => cmd_sweep(args),
@@ -331,6 +340,39 @@ fn cmd_init(path: &Path) -> Result<(), Failure> {
     output::write_atomic(path, |w| w.write_all(load::template().as_bytes()))
         .map_err(|e| Failure::Runtime(format!("writing {}: {e}", path.display())))?;
     println!("wrote {} (edit it, then: carenet run {})", path.display(), path.display());
+    // The template's `#:schema` directive names the schema beside it.
+    let schema = path.with_file_name(carenet::scenario::generate::SCHEMA_FILE);
+    if !schema.exists() {
+        output::write_atomic(&schema, |w| w.write_all(carenet::scenario::generate::schema().as_bytes()))
+            .map_err(|e| Failure::Runtime(format!("writing {}: {e}", schema.display())))?;
+        println!("wrote {} (lets editors check and complete the scenario)", schema.display());
+    }
+    Ok(())
+}
+
+/// `carenet explain`: one key, or the whole registry as Markdown or TOML.
+#[derive(Args)]
+struct ExplainArgs {
+    /// Dotted key, e.g. ties.decay_weekly or community_types.village.awareness.
+    #[arg(required_unless_present_any = ["markdown", "toml"])]
+    key: Option<String>,
+    /// Print docs/parameters.md (every parameter) instead.
+    #[arg(long, conflicts_with_all = ["key", "toml"])]
+    markdown: bool,
+    /// Print scenarios/wutong.toml (every parameter with its default) instead.
+    #[arg(long, conflicts_with = "key")]
+    toml: bool,
+}
+
+fn cmd_explain(args: &ExplainArgs) -> Result<(), Failure> {
+    use carenet::scenario::generate;
+    if args.markdown {
+        print!("{}", generate::markdown());
+    } else if args.toml {
+        print!("{}", generate::scenario_toml());
+    } else if let Some(key) = &args.key {
+        print!("{}", generate::explain(key).map_err(Failure::Input)?);
+    }
     Ok(())
 }
 
