@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use carenet::reference::Reference;
 use carenet::reference::synth::synthesize;
 use carenet::reference::{RefParams, RefPopulation, RefWorld, WeekRow, grade_of, simulate};
 use carenet::reference_driver::{RunConfig, Source, run};
+use carenet::scenario::Scenario;
 use carenet::scenario::load::{load_default, load_str};
-use carenet::scenario::{Reference, Scenario};
 use carenet_io::reference::{ROWS_HEADER, import_dir, read_params, write_rows};
 
 /// An elder of a hand-made world: (community, state, lives alone, loneliness, baseline, willingness).
@@ -517,17 +518,13 @@ fn bad_input_files_exit_2_naming_file_and_line() {
 }
 
 #[test]
-fn the_reference_table_is_checked_like_any_other() {
-    let err = load_str("[reference]\nrsie = 0.1\n", "bad.toml", None).unwrap_err().to_string();
-    assert!(err.starts_with("error: bad.toml:2:1: unknown key `reference.rsie`"), "{err}");
-    assert!(err.contains("did you mean `rise`?"), "{err}");
-    let err = load_str("[reference]\ndeath = [0.1, 0.1, 2.0, 0.1]\n", "bad.toml", None).unwrap_err().to_string();
-    assert!(err.contains("bad.toml:2:") && err.contains("reference.death[2]"), "{err}");
-    let err = load_str("[reference]\nneed_hours = [1.0, 2.0]\n", "bad.toml", None).unwrap_err().to_string();
-    assert!(err.contains("bad.toml:2:"), "{err}");
-    let ok = load_str("[reference]\nrise = 0.1\n", "ok.toml", None).unwrap();
-    assert_eq!(ok.scenario.reference, Reference { rise: 0.1, ..Reference::default() });
-    assert_eq!(load_default().scenario.reference, Reference::default());
+fn the_reference_parameters_come_from_the_scenario() {
+    // No `[reference]` table: the parameters are derived from the care-model keys.
+    let err = load_str("[reference]\nrise = 0.1\n", "bad.toml", None).unwrap_err().to_string();
+    assert!(err.starts_with("error: bad.toml:1:2: unknown key `reference`"), "{err}");
+    let s = load_str("[loneliness]\nrise_weekly = 0.1\n", "ok.toml", None).unwrap().scenario;
+    assert_eq!(Reference::derive(&s), Reference { rise: 0.1, ..Reference::default() });
+    assert_eq!(Reference::derive(&load_default().scenario), Reference::default());
 }
 
 #[test]

@@ -142,3 +142,50 @@ impl Default for Reference {
         Reference::derive(&Scenario::default())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_comes_from_the_scenario() {
+        let mut s = Scenario::default();
+        s.needs.help_probability = [0.1, 0.2, 0.3, 0.5];
+        s.needs.help_hours = [1.0, 2.0, 4.0, 8.0];
+        s.mutual_aid.helper_threshold = 0.42;
+        s.loneliness.rise_weekly = 0.07;
+        s.ties.decay_weekly = 0.009;
+        s.community_types.village_to_residence.awareness = 0.8;
+        s.health.iadl_to_semi = Transition { annual_at_60: 0.2, age_slope: 0.0 };
+        s.health.mortality_slope = 0.0;
+        s.health.mortality_at_60 = 0.1;
+        s.health.mortality_state_ratio = [1.0, 2.0, 3.0, 20.0];
+        let r = Reference::derive(&s);
+        assert_eq!(r.need_probability, [0.4, 0.2, 0.1]);
+        assert_eq!(r.need_hours, [6.0, 2.0, 1.0]);
+        assert_eq!(r.helper_threshold, 0.42);
+        assert_eq!(r.rise, 0.07);
+        assert_eq!(r.decay, 0.009);
+        assert_eq!(r.awareness, 0.8);
+        assert_eq!(r.worsen[1], weekly(0.2));
+        assert_eq!(r.worsen[3], 0.0);
+        assert_eq!(r.recover[0], 0.0);
+        assert_eq!(r.death[1], weekly(0.2));
+        // Capped like the care model's annual rates.
+        assert_eq!(r.death[3], weekly(s.health.max_annual_probability));
+    }
+
+    #[test]
+    fn the_default_is_derived_from_the_default_scenario() {
+        let r = Reference::default();
+        let s = Scenario::default();
+        assert_eq!(r, Reference::derive(&s));
+        assert_eq!(r.interaction_gain, s.ties.interaction_gain);
+        assert_eq!(r.overload_hours, s.willingness.overload_hours);
+        // Worsening rises and recovery falls with the state as in the care model's tables.
+        let age = REFERENCE_AGE - 60.0;
+        let t = &s.health.semi_to_iadl;
+        assert_eq!(r.recover[2], weekly(t.annual_at_60 * (t.age_slope * age).exp()));
+        assert!(r.death.windows(2).all(|w| w[0] <= w[1]));
+    }
+}

@@ -617,3 +617,184 @@ pub fn schema() -> String {
     text.push('\n');
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load::{NoFiles, load_str_from};
+
+    const WUTONG: &str = include_str!("../../../../scenarios/wutong.toml");
+    const ZHENGZHOU: &str = include_str!("../../../../scenarios/zhengzhou.toml");
+    const SMALL: &str = include_str!("../../../../scenarios/examples/small.toml");
+    const NO_STUDENTS: &str = include_str!("../../../../scenarios/examples/no_students.toml");
+    const SCHEMA: &str = include_str!("../../../../scenarios/carenet.schema.json");
+    const PARAMETERS_MD: &str = include_str!("../../../../docs/parameters.md");
+
+    /// Checks `value` against the part of JSON Schema that [`schema`] writes;
+    /// returns the first violation.
+    fn check(schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+        let fail = |why: &str| Err(format!("{at}: {why}"));
+        if let Some(t) = schema.get("type").and_then(Value::as_str) {
+            let ok = match t {
+                "object" => value.is_object(),
+                "array" => value.is_array(),
+                "string" => value.is_string(),
+                "boolean" => value.is_boolean(),
+                "number" => value.is_number(),
+                "integer" => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|x| x.fract() == 0.0),
+                _ => return fail("unknown type in schema"),
+            };
+            if !ok {
+                return fail(&format!("{value} is not of type {t}"));
+            }
+        }
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+            && !allowed.contains(value)
+        {
+            return fail(&format!("{value} is not one of {allowed:?}"));
+        }
+        if let Some(x) = value.as_f64() {
+            let bound = |k: &str| schema.get(k).and_then(Value::as_f64);
+            if bound("minimum").is_some_and(|m| x < m)
+                || bound("maximum").is_some_and(|m| x > m)
+                || bound("exclusiveMinimum").is_some_and(|m| x <= m)
+                || bound("exclusiveMaximum").is_some_and(|m| x >= m)
+            {
+                return fail(&format!("{x} is out of range"));
+            }
+        }
+        if let Some(items) = value.as_array() {
+            let count = |k: &str| schema.get(k).and_then(Value::as_u64).map(|n| n as usize);
+            if count("minItems").is_some_and(|n| items.len() < n) || count("maxItems").is_some_and(|n| items.len() > n)
+            {
+                return fail("wrong number of items");
+            }
+            if let Some(item_schema) = schema.get("items") {
+                for (i, item) in items.iter().enumerate() {
+                    check(item_schema, item, &format!("{at}[{i}]"))?;
+                }
+            }
+        }
+        if let Some(object) = value.as_object() {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            for required in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+                if !required.as_str().is_some_and(|r| object.contains_key(r)) {
+                    return fail(&format!("missing {required}"));
+                }
+            }
+            for (k, v) in object {
+                let path = format!("{at}.{k}");
+                match (properties.and_then(|p| p.get(k)), schema.get("additionalProperties")) {
+                    (Some(s), _) => check(s, v, &path)?,
+                    (None, Some(Value::Bool(false))) => return Err(format!("{path}: unknown key")),
+                    (None, Some(s)) if s.is_object() => check(s, v, &path)?,
+                    (None, _) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_text(text: &str) -> Result<(), String> {
+        let value: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        let json = serde_json::to_value(value).map_err(|e| e.to_string())?;
+        let schema: Value = serde_json::from_str(&schema()).unwrap();
+        check(&schema, &json, "")
+    }
+
+    #[test]
+    fn the_committed_files_are_current() {
+        // Regenerate with `carenet explain --toml`, `carenet explain --markdown`, `carenet schema`.
+        assert!(WUTONG == scenario_toml(), "scenarios/wutong.toml differs from `carenet explain --toml`");
+        assert!(PARAMETERS_MD == markdown(), "docs/parameters.md differs from `carenet explain --markdown`");
+        assert!(SCHEMA == schema(), "scenarios/carenet.schema.json differs from `carenet schema`");
+    }
+
+    #[test]
+    fn the_schema_accepts_every_shipped_scenario_and_the_template() {
+        for (name, text) in
+            [("wutong", WUTONG), ("zhengzhou", ZHENGZHOU), ("small", SMALL), ("no_students", NO_STUDENTS)]
+        {
+            assert!(text.starts_with("#:schema "), "{name} has no #:schema directive");
+            validate_text(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        let template = template();
+        assert!(template.starts_with(SCHEMA_DIRECTIVE));
+        validate_text(&template).unwrap();
+        // Uncommenting every key of the template gives a valid file too.
+        let uncommented: String = template
+            .lines()
+            .map(|l| {
+                let key_line = |r: &&str| {
+                    r.starts_with("[[")
+                        || r.split_once(" = ").is_some_and(|(k, _)| {
+                            k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.\"".contains(c))
+                        })
+                };
+                l.strip_prefix("# ").filter(key_line).unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        validate_text(&uncommented).unwrap();
+    }
+
+    #[test]
+    fn the_schema_rejects_wrong_types_unknown_keys_and_ranges() {
+        let err = validate_text("[simulation]\nweeks = \"ten\"\n").unwrap_err();
+        assert!(err.contains(".simulation.weeks") && err.contains("not of type integer"), "{err}");
+        let err = validate_text("[ties]\ndecay_weekyl = 0.1\n").unwrap_err();
+        assert!(err.contains(".ties.decay_weekyl: unknown key"), "{err}");
+        let err = validate_text("[needs]\nhelp_hours = [1.0, 2.0]\n").unwrap_err();
+        assert!(err.contains("wrong number of items"), "{err}");
+        let err = validate_text("[ties]\nvisit_weekly = 1.5\n").unwrap_err();
+        assert!(err.contains("out of range"), "{err}");
+        let err = validate_text("[packages]\nx = [\"care_subsidyy\"]\n").unwrap_err();
+        assert!(err.contains("is not one of"), "{err}");
+        let err = validate_text("[[street]]\n[[street.community]]\nname = \"a\"\nelders = 3\n").unwrap_err();
+        assert!(err.contains("missing \"type\""), "{err}");
+        let err = validate_text("[reference]\nrise = 0.1\n").unwrap_err();
+        assert!(err.contains(".reference: unknown key"), "{err}");
+    }
+
+    #[test]
+    fn the_template_loads_as_the_default() {
+        let loaded = load_str_from(&template(), "init.toml", None, &NoFiles).unwrap();
+        assert_eq!(loaded.scenario, crate::scenario::Scenario::default());
+    }
+
+    #[test]
+    fn explain_describes_a_key() {
+        let text = explain("ties.decay_weekly").unwrap();
+        assert!(text.starts_with("ties.decay_weekly (number)\n"), "{text}");
+        for part in ["  default:   0.004\n", "  allowed:   a number from 0 to 1\n", "  plausible: [0.002, 0.006]"] {
+            assert!(text.contains(part), "{part:?} not in {text}");
+        }
+        let text = explain("policies.time_bank.start_week").unwrap();
+        assert!(text.contains("levers:") && text.contains("an integer from 0 to 5200"), "{text}");
+        let text = explain("street[0].community[1].elders").unwrap();
+        assert!(text.contains("none: every community states it"), "{text}");
+        let text = explain("community_types.village.network").unwrap();
+        assert!(text.contains("is a table") && text.contains("community_types.village.network.kin_share"), "{text}");
+    }
+
+    #[test]
+    fn explain_suggests_the_closest_key() {
+        let err = explain("ties.decay_weekyl").unwrap_err();
+        assert!(
+            err.starts_with("error: unknown parameter `ties.decay_weekyl`\n  did you mean `ties.decay_weekly`?"),
+            "{err}"
+        );
+        let err = explain("zzzz").unwrap_err();
+        assert!(!err.contains("did you mean"), "{err}");
+    }
+
+    #[test]
+    fn comments_wrap_and_keep_paragraphs() {
+        let mut out = String::new();
+        comment(&mut out, &"word ".repeat(40));
+        assert!(out.lines().all(|l| l.chars().count() <= WIDTH && l.starts_with("# ")), "{out}");
+        let mut out = String::new();
+        comment(&mut out, "one\ntwo\n\nthree\n---");
+        assert_eq!(out, "# one two\n#\n# three\n# ---\n");
+    }
+}

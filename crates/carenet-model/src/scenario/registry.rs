@@ -1437,3 +1437,149 @@ pub fn default_tree() -> toml::Table {
     }
     root
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    /// Every leaf of a serialised scenario, by registry key (indices dropped,
+    /// `[packages]` and `[uncertainty]` as one key each), with its value.
+    fn leaves(prefix: &str, value: &toml::Value, out: &mut Vec<(String, toml::Value)>) {
+        match value {
+            toml::Value::Table(t) if !matches!(prefix, "packages" | "uncertainty") => {
+                for (k, v) in t {
+                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    leaves(&key, v, out);
+                }
+            }
+            toml::Value::Array(items) if items.iter().all(toml::Value::is_table) && !items.is_empty() => {
+                for item in items {
+                    leaves(prefix, item, out);
+                }
+            }
+            _ => out.push((prefix.to_string(), value.clone())),
+        }
+    }
+
+    fn default_leaves() -> Vec<(String, toml::Value)> {
+        let mut out = Vec::new();
+        let tree = toml::Value::try_from(Scenario::default()).unwrap();
+        leaves("", &tree, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_field_has_an_entry_and_every_entry_a_field() {
+        let fields: std::collections::BTreeSet<String> = default_leaves().into_iter().map(|(k, _)| k).collect();
+        // `count` is only written when it is not 1.
+        let mut wanted: std::collections::BTreeSet<String> = all_keys().into_iter().collect();
+        wanted.remove("extends");
+        wanted.remove("street.count");
+        let fields: std::collections::BTreeSet<String> =
+            fields.into_iter().map(|k| if k.starts_with("packages") { "packages".into() } else { k }).collect();
+        let mut wanted_plus = wanted.clone();
+        wanted_plus.insert("packages".into());
+        wanted_plus.insert("uncertainty".into());
+        let missing: Vec<&String> = fields.difference(&wanted_plus).collect();
+        let extra: Vec<&String> = wanted_plus.difference(&fields).collect();
+        assert!(missing.is_empty(), "fields without a registry entry: {missing:?}");
+        assert!(extra.is_empty(), "registry entries without a field: {extra:?}");
+    }
+
+    #[test]
+    fn every_value_has_its_kind_and_passes_its_check() {
+        for (key, value) in default_leaves() {
+            if matches!(key.as_str(), "packages" | "uncertainty") {
+                continue;
+            }
+            let p = lookup(&key).unwrap_or_else(|| panic!("no entry for {key}"));
+            let ok = match (p.kind, &value) {
+                (Kind::F64, toml::Value::Float(_)) => true,
+                (Kind::U32 | Kind::U64, toml::Value::Integer(_)) => true,
+                (Kind::Bool, toml::Value::Boolean(_)) => true,
+                (Kind::Str | Kind::CommunityType, toml::Value::String(_)) => true,
+                (Kind::F64s(n), toml::Value::Array(a)) => a.len() == n && a.iter().all(toml::Value::is_float),
+                (Kind::U32s(n), toml::Value::Array(a)) => a.len() == n && a.iter().all(toml::Value::is_integer),
+                _ => false,
+            };
+            assert!(ok, "{key}: {value} is not a {:?}", p.kind);
+        }
+    }
+
+    #[test]
+    fn the_defaults_are_the_registry_defaults() {
+        let tree = toml::Value::try_from(Scenario::default()).unwrap();
+        for p in PARAMS {
+            let Some(default) = default_value(p) else { continue };
+            for key in p.instances() {
+                // `street.x` is the first street's `x`.
+                let path = key.replacen("street.", "street.0.", 1);
+                let found = path.split('.').try_fold(&tree, |node, step| match step.parse::<usize>() {
+                    Ok(i) => node.get(i),
+                    Err(_) => node.get(step),
+                });
+                match found {
+                    Some(value) => assert_eq!(value, &default, "{key}"),
+                    None => assert_eq!(key, "street.count", "{key} is missing from the default scenario"),
+                }
+            }
+        }
+        assert_eq!(Scenario::default().uncertainty, default_uncertainty());
+    }
+
+    #[test]
+    fn entries_are_complete_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for p in PARAMS {
+            assert!(seen.insert(p.key), "{} is declared twice", p.key);
+            assert!(!p.unit.is_empty() && !p.meaning.is_empty(), "{} lacks a unit or meaning", p.key);
+            if !p.key.starts_with("street.community.") {
+                assert!(!p.source.is_empty(), "{} has no source", p.key);
+            }
+            if let Some(([lo, hi], what)) = p.plausible {
+                assert!(lo <= hi && !what.is_empty(), "{}", p.key);
+                let d = default_value(p).and_then(|v| v.as_float()).unwrap();
+                assert!((lo..=hi).contains(&d), "{}: default {d} outside its plausible range", p.key);
+            }
+        }
+    }
+
+    #[test]
+    fn keys_parse_and_print_back() {
+        for key in ["street[0].community[3].elders", "population.age_mix[1]", "a"] {
+            assert_eq!(key_string(&parse_key(key).unwrap()), key);
+        }
+        for bad in ["", "a.", ".a", "a[x]", "a[1", "a[1]b", "a..b"] {
+            assert_eq!(parse_key(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn suggestions_need_a_close_match() {
+        assert_eq!(suggest("rise_weekyl", ["rise_weekly", "fall_weekly"]), Some("rise_weekly"));
+        assert_eq!(suggest("Weeks", ["weeks", "reps"]), Some("weeks"));
+        assert_eq!(suggest("zzz", ["weeks", "reps"]), None);
+    }
+
+    #[test]
+    fn lookups_find_patterns_and_elements() {
+        assert_eq!(lookup("needs.help_hours[2]").unwrap().key, "needs.help_hours");
+        assert_eq!(lookup("policies.counselling.annual_budget_cap").unwrap().key, "policies.<lever>.annual_budget_cap");
+        assert_eq!(lookup("policies.nonsense.start_week"), None);
+        assert_eq!(lookup("health.semi_to_iadl").map(|p| p.key), None);
+        assert_eq!(lookup("health.semi_to_iadl.age_slope").unwrap().table(), "health");
+        assert_eq!(lookup("health.semi_to_iadl.age_slope").unwrap().local_key(), "semi_to_iadl.age_slope");
+    }
+
+    #[test]
+    fn checks_follow_their_bounds() {
+        let annual = lookup("health.mortality_at_60").unwrap().check;
+        assert!(annual.accepts(0.0) && annual.accepts(0.99) && !annual.accepts(1.0) && !annual.accepts(f64::NAN));
+        let weeks = lookup("simulation.weeks").unwrap().check;
+        assert!(weeks.accepts(5200.0) && !weeks.accepts(5201.0) && !weeks.accepts(0.0));
+        assert_eq!(weeks.allowed(), "an integer from 1 to 5200");
+        assert_eq!(lookup("ties.max_ties").unwrap().check.allowed(), "an integer ≥ 1");
+        assert!(!lookup("students.spring_term").unwrap().check.accepts(53.0));
+    }
+}
