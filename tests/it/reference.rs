@@ -63,7 +63,7 @@ fn pair() -> RefWorld {
 }
 
 fn pair_params() -> Reference {
-    Reference { need_probability: [1.0, 0.0, 0.0], ask_probability: 1.0, ..still() }
+    Reference { need_probability: [1.0, 0.0, 0.0], need_hours: [4.0, 2.0, 1.0], ask_probability: 1.0, ..still() }
 }
 
 fn small_scenario() -> Scenario {
