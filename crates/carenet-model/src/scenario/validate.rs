@@ -1,6 +1,8 @@
 //! Range checks on a deserialised [`Scenario`].
 //!
-//! [`validate`] returns every [`Problem`] it finds (not just the first), each
+//! Each parameter's own range is its [`registry`] entry's [`Check`]; this file
+//! adds the checks that relate keys to each other. [`validate`] returns every
+//! [`Problem`] it finds (not just the first), each
 //! naming the offending key by its TOML path (`street[0].community[3].elders`)
 //! so that [`crate::scenario::load`] can point at the line that set it.
 //!
@@ -101,9 +103,12 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.problems
 }
 
-/// The value at a dotted key (no indices) of a serialised scenario.
+/// The value at a dotted key of a serialised scenario.
 fn find<'a>(tree: &'a toml::Value, key: &str) -> Option<&'a toml::Value> {
-    key.split('.').try_fold(tree, |node, name| node.get(name))
+    registry::parse_key(key)?.iter().try_fold(tree, |node, step| match step {
+        registry::Segment::Key(name) => node.get(name.as_str()),
+        registry::Segment::Index(i) => node.get(*i),
+    })
 }
 
 /// Each lever's `end_week` must come after its `start_week` (0 = to the end).
