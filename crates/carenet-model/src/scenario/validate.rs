@@ -430,6 +430,41 @@ mod tests {
         validate(s).into_iter().map(|p| p.path).collect()
     }
 
+    /// Every registry range is enforced: a value just outside it is a problem at
+    /// its key, with the registry's words for what is allowed.
+    #[test]
+    fn every_registry_range_is_checked() {
+        use crate::scenario::registry::{Bound, Kind, PARAMS};
+        let mut checked = 0;
+        for p in PARAMS.iter().filter(|p| !p.key.starts_with("street.")) {
+            let bad = match p.check {
+                Check::Number { lo: Bound::Closed(x) | Bound::Open(x), .. } => x - 1.0,
+                Check::Number { hi: Bound::Closed(x) | Bound::Open(x), .. } => x + 1.0,
+                Check::Integer { lo, .. } if lo > 0 => 0.0,
+                Check::Integer { hi, .. } if hi < registry::U32_MAX => hi as f64 + 1.0,
+                Check::Week => 53.0,
+                Check::Mix => 2.0,
+                _ => continue,
+            };
+            if bad < 0.0 && matches!(p.kind, Kind::U32 | Kind::U32s(_)) {
+                continue;
+            }
+            let key = p.instances().remove(0);
+            let key = if matches!(p.kind, Kind::F64s(_) | Kind::U32s(_)) { format!("{key}[0]") } else { key };
+            let err = crate::scenario::path::set_number(&Scenario::default(), &key, bad).unwrap_err();
+            match err {
+                crate::scenario::path::PathError::OutOfRange { key: at, allowed, .. } => {
+                    assert_eq!(at, key, "{}", p.key);
+                    let want = if p.check == Check::Mix { "a share from 0 to 1".into() } else { p.check.allowed() };
+                    assert_eq!(allowed, want, "{}", p.key);
+                }
+                other => panic!("{}: {other:?}", p.key),
+            }
+            checked += 1;
+        }
+        assert!(checked > 120, "only {checked} ranges checked");
+    }
+
     #[test]
     fn defaults_are_valid() {
         assert_eq!(validate(&Scenario::default()), Vec::new());
