@@ -31,12 +31,12 @@ pub fn export_dir(dir: &Path, world: &RefWorld, params: &Reference) -> io::Resul
     write_atomic(&dir.join(POPULATION_CSV), |w| {
         writeln!(w, "{POPULATION_HEADER}")?;
         let mut line = String::with_capacity(128);
-        for i in 0..world.n_elders() {
+        for (i, block) in community.iter().enumerate().take(world.n_elders()) {
             line.clear();
             let _ = writeln!(
                 line,
                 "{i},{},{},{},{},{},{}",
-                community[i],
+                block,
                 world.state()[i],
                 u8::from(world.lives_alone()[i]),
                 world.loneliness()[i],
