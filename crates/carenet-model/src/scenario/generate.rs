@@ -306,6 +306,21 @@ pub fn explain(key: &str) -> Result<String, String> {
         }
         return Ok(out);
     }
+    if let Some(text) = map_description(key) {
+        let _ = writeln!(out, "{key} (table)\n  meaning:   {text}");
+        if key == "uncertainty" {
+            let _ = writeln!(out, "  default:   the plausible ranges of the registry:");
+            for p in PARAMS {
+                if let Some(([lo, hi], _)) = p.plausible {
+                    let _ = writeln!(out, "             \"{}\" = [{}, {}]", p.key, toml_float(lo), toml_float(hi));
+                }
+            }
+        } else {
+            let _ = writeln!(out, "  default:   baseline = [], each lever alone, study_package = all nine levers");
+            let _ = writeln!(out, "  levers:    {}", LEVER_NAMES.join(", "));
+        }
+        return Ok(out);
+    }
     let prefix = format!("{key}.");
     let inside: Vec<&Param> = PARAMS.iter().filter(|p| p.key.starts_with(&prefix)).collect();
     if !inside.is_empty() {
@@ -322,6 +337,17 @@ pub fn explain(key: &str) -> Result<String, String> {
     }
     message.push_str("\n  `carenet explain --markdown` lists every parameter");
     Err(message)
+}
+
+/// What the two tables of free keys hold (not parameters: their keys are names).
+fn map_description(key: &str) -> Option<&'static str> {
+    match key {
+        "packages" => Some("Policy packages: name = [levers]; `baseline` must be empty."),
+        "uncertainty" => {
+            Some("Plausible ranges for `reproduce --robust`: dotted key of a numeric parameter = [low, high].")
+        }
+        _ => None,
+    }
 }
 
 /// docs/parameters.md's text around the tables; each `{{…}}` line is replaced
@@ -586,7 +612,7 @@ pub fn schema() -> String {
         "packages",
         json!({
             "type": "object",
-            "description": "Policy packages: name = [levers]; `baseline` must be empty.",
+            "description": map_description("packages"),
             "additionalProperties": { "type": "array", "items": { "enum": LEVER_NAMES } },
         }),
     );
@@ -595,7 +621,7 @@ pub fn schema() -> String {
         "uncertainty",
         json!({
             "type": "object",
-            "description": "Plausible ranges for `reproduce --robust`: dotted key of a numeric parameter = [low, high].",
+            "description": map_description("uncertainty"),
             "additionalProperties": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 },
         }),
     );
@@ -773,6 +799,9 @@ mod tests {
         assert!(text.contains("levers:") && text.contains("an integer from 0 to 5200"), "{text}");
         let text = explain("street[0].community[1].elders").unwrap();
         assert!(text.contains("none: every community states it"), "{text}");
+        let text = explain("uncertainty").unwrap();
+        assert!(text.contains("\"ties.decay_weekly\" = [0.002, 0.006]"), "{text}");
+        assert!(explain("packages").unwrap().contains("study_package"));
         let text = explain("community_types.village.network").unwrap();
         assert!(text.contains("is a table") && text.contains("community_types.village.network.kin_share"), "{text}");
     }
