@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use carenet_io::reference::{self as io, Timing};
 use carenet_model::experiment::in_pool;
-use carenet_model::reference::{RefParams, RefWorld, WeekRow, simulate, synth};
-use carenet_model::scenario::{Reference, Scenario};
+use carenet_model::reference::{RefParams, RefWorld, Reference, WeekRow, simulate, synth};
+use carenet_model::scenario::Scenario;
 
 /// A failure: bad input (exit code 2) or a runtime failure (exit code 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,7 @@ impl std::fmt::Display for RefError {
 pub enum Source {
     /// An exported directory (population.csv, ties.csv, params.json).
     Input(PathBuf),
-    /// `n` elders synthesised from the scenario (parameters from its `[reference]`).
+    /// `n` elders synthesised from the scenario (parameters derived from it, [`Reference::derive`]).
     Elders(usize),
 }
 
@@ -53,7 +53,7 @@ pub fn load(scenario: &Scenario, source: &Source) -> Result<(RefWorld, Reference
     match source {
         Source::Input(dir) => io::import_dir(dir).map_err(RefError::Input),
         Source::Elders(n) => {
-            synth::synthesize(scenario, *n).map(|w| (w, scenario.reference.clone())).map_err(RefError::Input)
+            synth::synthesize(scenario, *n).map(|w| (w, Reference::derive(scenario))).map_err(RefError::Input)
         }
     }
 }

@@ -34,6 +34,10 @@ pub enum Command {
         /// File to create (refuses to overwrite).
         file: PathBuf,
     },
+    /// Describe a parameter: meaning, unit, default, allowed values, source.
+    Explain(ExplainArgs),
+    /// Print the JSON Schema of scenario files (scenarios/carenet.schema.json).
+    Schema,
     /// Draw the plots of an output directory into DIR/plots/ (SVG and PNG).
     Plot {
         /// Output directory of a run (or of compare, reproduce).
@@ -224,7 +228,7 @@ pub enum ReferenceCommand {
 
 #[derive(Args)]
 pub struct RefExportArgs {
-    /// Scenario file (default: the built-in scenarios/wutong.toml): its first street and [reference].
+    /// Scenario file (default: the built-in scenarios/wutong.toml): its first street, and the reference parameters derived from it.
     pub scenario: Option<PathBuf>,
     /// Elders to synthesise.
     #[arg(long)]
@@ -295,4 +299,18 @@ mod tests {
         assert_eq!(old.scenario_flag, Some(PathBuf::from("s.toml")));
         assert!(reproduce(&["a.toml", "--scenario", "b.toml"]).is_err(), "both spellings at once");
     }
+}
+
+/// `carenet explain`: one key, or the whole registry as Markdown or TOML.
+#[derive(Args)]
+pub struct ExplainArgs {
+    /// Dotted key, e.g. ties.decay_weekly or community_types.village.awareness.
+    #[arg(required_unless_present_any = ["markdown", "toml"])]
+    pub key: Option<String>,
+    /// Print docs/parameters.md (every parameter) instead.
+    #[arg(long, conflicts_with_all = ["key", "toml"])]
+    pub markdown: bool,
+    /// Print scenarios/wutong.toml (every parameter with its default) instead.
+    #[arg(long, conflicts_with = "key")]
+    pub toml: bool,
 }

@@ -1,12 +1,14 @@
-//! `carenet validate`, `init`, `plot` and `report`: commands on files that run no model.
+//! `carenet validate`, `init`, `explain`, `schema`, `plot` and `report`: commands that run no model.
 
 use std::io::Write;
 use std::path::Path;
 
 use carenet_io::output::write_atomic;
+use carenet_model::scenario::generate;
 use carenet_model::scenario::load::template;
 use carenet_plot::{plot, report as html};
 
+use super::args::ExplainArgs;
 use super::context::load_scenario;
 use super::{Failure, stdout_failure};
 
@@ -39,7 +41,35 @@ pub fn init(path: &Path, out: &mut dyn Write) -> Result<(), Failure> {
         )));
     }
     write_atomic(path, |w| w.write_all(template().as_bytes())).map_err(|e| Failure::writing(path, e))?;
-    writeln!(out, "wrote {} (edit it, then: carenet run {})", path.display(), path.display()).map_err(stdout_failure)
+    writeln!(out, "wrote {} (edit it, then: carenet run {})", path.display(), path.display())
+        .map_err(stdout_failure)?;
+    // The template's `#:schema` directive names the schema beside it.
+    let schema = path.with_file_name(generate::SCHEMA_FILE);
+    if !schema.exists() {
+        write_atomic(&schema, |w| w.write_all(generate::schema().as_bytes()))
+            .map_err(|e| Failure::writing(&schema, e))?;
+        writeln!(out, "wrote {} (lets editors check and complete the scenario)", schema.display())
+            .map_err(stdout_failure)?;
+    }
+    Ok(())
+}
+
+/// `carenet explain`: one key (exit 2 with "did you mean" when unknown), or every
+/// parameter as docs/parameters.md (`--markdown`) or as scenarios/wutong.toml (`--toml`).
+pub fn explain(args: &ExplainArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let text = if args.markdown {
+        generate::markdown()
+    } else if args.toml {
+        generate::scenario_toml()
+    } else {
+        generate::explain(args.key.as_deref().unwrap_or_default()).map_err(Failure::Input)?
+    };
+    out.write_all(text.as_bytes()).map_err(stdout_failure)
+}
+
+/// `carenet schema`: the JSON Schema of scenario files.
+pub fn schema(out: &mut dyn Write) -> Result<(), Failure> {
+    out.write_all(generate::schema().as_bytes()).map_err(stdout_failure)
 }
 
 /// `carenet plot DIR`: the plots of an output directory.

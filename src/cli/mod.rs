@@ -98,6 +98,8 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Reproduce(a) => reproduce::reproduce(a, out),
         Command::Validate { scenario } => files::validate(&scenario, out),
         Command::Init { file } => files::init(&file, out),
+        Command::Explain(args) => files::explain(&args, out),
+        Command::Schema => files::schema(out),
         Command::Plot { dir } => files::plot(&dir, out),
         Command::Report { dir } => files::report(&dir, out),
         Command::Sweep(a) => sweep::sweep(a, out),

@@ -145,12 +145,47 @@ fn init_writes_a_valid_template_and_never_overwrites() {
     assert!(o.status.success(), "{}", text(&o));
     let o = carenet(&["init", "mine.toml"], tmp.path());
     assert_eq!(o.status.code(), Some(2));
+    // The template names the schema written beside it.
+    let template = std::fs::read_to_string(tmp.path().join("mine.toml")).unwrap();
+    assert!(template.starts_with("#:schema ./carenet.schema.json\n"));
+    let schema = std::fs::read_to_string(tmp.path().join("carenet.schema.json")).unwrap();
+    assert_eq!(schema, std::fs::read_to_string(repo().join("scenarios/carenet.schema.json")).unwrap());
+}
+
+#[test]
+fn explain_and_schema_print_the_registry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = carenet(&["explain", "community_types.village.awareness"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("community_types.village.awareness (number)\n"), "{out}");
+    assert!(out.contains("  default:   0.50\n") && out.contains("  plausible: [0.4, 0.6]"), "{out}");
+
+    let o = carenet(&["explain", "ties.decay_wekly"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `ties.decay_weekly`?"), "{}", text(&o));
+
+    let o = carenet(&["explain", "--markdown"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(o.stdout, std::fs::read(repo().join("docs/parameters.md")).unwrap());
+    let o = carenet(&["explain", "--toml"], tmp.path());
+    assert_eq!(o.stdout, std::fs::read(repo().join("scenarios/wutong.toml")).unwrap());
+    let o = carenet(&["schema"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(o.stdout, std::fs::read(repo().join("scenarios/carenet.schema.json")).unwrap());
+    let o = carenet(&["explain"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
 #[test]
 fn validate_accepts_the_shipped_scenarios() {
     let tmp = tempfile::tempdir().unwrap();
-    for f in ["scenarios/wutong.toml", "scenarios/examples/small.toml", "scenarios/examples/no_students.toml"] {
+    for f in [
+        "scenarios/wutong.toml",
+        "scenarios/zhengzhou.toml",
+        "scenarios/examples/small.toml",
+        "scenarios/examples/no_students.toml",
+    ] {
         let o = carenet(&["validate", repo().join(f).to_str().unwrap()], tmp.path());
         assert!(o.status.success(), "{f}: {}", text(&o));
     }

@@ -4,9 +4,10 @@
 use std::path::Path;
 use std::process::Output;
 
+use carenet::reference::Reference;
 use carenet::reference::synth::synthesize;
 use carenet::reference_driver::{RefRunConfig, Source, run};
-use carenet::scenario::{Reference, Scenario};
+use carenet::scenario::Scenario;
 use carenet_io::reference::{ROWS_HEADER, import_dir, read_params, write_rows};
 
 use crate::support::{carenet, reference_export, small_scenario, text};

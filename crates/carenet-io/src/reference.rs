@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::output::write_atomic;
-use carenet_model::reference::{self as model_ref, RefPopulation, RefWorld, WeekRow};
-use carenet_model::scenario::Reference;
+use carenet_model::reference::{self as model_ref, RefPopulation, RefWorld, Reference, WeekRow};
+use carenet_model::scenario::registry::suggest;
 use carenet_model::scenario::validate::reference_problems;
 
 pub const POPULATION_CSV: &str = "population.csv";
@@ -31,12 +31,12 @@ pub fn export_dir(dir: &Path, world: &RefWorld, params: &Reference) -> io::Resul
     write_atomic(&dir.join(POPULATION_CSV), |w| {
         writeln!(w, "{POPULATION_HEADER}")?;
         let mut line = String::with_capacity(128);
-        for i in 0..world.n_elders() {
+        for (i, block) in community.iter().enumerate().take(world.n_elders()) {
             line.clear();
             let _ = writeln!(
                 line,
                 "{i},{},{},{},{},{},{}",
-                community[i],
+                block,
                 world.state()[i],
                 u8::from(world.lives_alone()[i]),
                 world.loneliness()[i],
@@ -60,7 +60,7 @@ pub fn export_dir(dir: &Path, world: &RefWorld, params: &Reference) -> io::Resul
     write_params(&dir.join(PARAMS_JSON), params)
 }
 
-/// Writes the `[reference]` parameters as a JSON object keyed by parameter name.
+/// Writes the reference parameters as a JSON object keyed by parameter name.
 pub fn write_params(path: &Path, params: &Reference) -> io::Result<()> {
     let text = serde_json::to_string_pretty(params).map_err(io::Error::other)?;
     write_atomic(path, |w| {
@@ -257,7 +257,7 @@ pub fn read_ties(path: &Path, community: &[u32]) -> Result<Vec<(u32, u32, f32)>,
     Ok(ties)
 }
 
-/// The `[reference]` keys, in order.
+/// The reference parameters' keys, in order.
 pub fn param_keys() -> Vec<String> {
     match serde_json::to_value(Reference::default()) {
         Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
@@ -271,22 +271,19 @@ fn line_of_key(text: &str, key: &str) -> usize {
     text.find(&quoted).map_or(1, |at| text[..at].matches('\n').count() + 1)
 }
 
-/// Reads params.json: every `[reference]` key, no other, each in range.
+/// Reads params.json: every reference parameter, no other, each in range.
 pub fn read_params(path: &Path) -> Result<Reference, String> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {shown}: {e}"))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("error: {shown}:{}:{}: invalid JSON: {e}", e.line(), e.column()))?;
     let Some(object) = value.as_object() else {
-        return Err(format!("error: {shown}:1: expected a JSON object of the [reference] parameters"));
+        return Err(format!("error: {shown}:1: expected a JSON object of the reference parameters"));
     };
     let keys = param_keys();
     for k in object.keys() {
         if !keys.contains(k) {
-            let best = keys
-                .iter()
-                .max_by(|a, b| strsim::jaro_winkler(a, k).total_cmp(&strsim::jaro_winkler(b, k)))
-                .filter(|b| strsim::jaro_winkler(b, k) > 0.7);
+            let best = suggest(k, keys.iter().map(String::as_str));
             let hint = best.map(|b| format!("; did you mean `{b}`?")).unwrap_or_default();
             return Err(format!("error: {shown}:{}: unknown parameter `{k}`{hint}", line_of_key(&text, k)));
         }

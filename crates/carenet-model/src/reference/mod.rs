@@ -5,7 +5,8 @@
 //! - [`RefWorld`]: elders as columns and one global CSR of their ties. Elders of a
 //!   community are a contiguous id range and ties never cross communities, so each
 //!   community is a block of elder ids, of tie ids and of CSR slots.
-//! - [`RefParams`]: the `[reference]` table in the form the step reads.
+//! - [`Reference`] ([`params`]): the parameters, derived from a scenario;
+//!   [`RefParams`]: the same in the form the step reads.
 //! - [`simulate`]: the weeks of one seed; communities in parallel (rayon), each with
 //!   its own ChaCha8 stream keyed by (seed, community), sums reduced in community
 //!   order, so the output is the same whatever the thread count. Nothing is
@@ -17,7 +18,7 @@
 //!
 //! ```
 //! use carenet_model::reference::{RefParams, RefPopulation, RefWorld, simulate};
-//! use carenet_model::scenario::Reference;
+//! use carenet_model::reference::Reference;
 //! let pop = RefPopulation {
 //!     community: vec![0, 0],
 //!     state: vec![0, 0],
@@ -32,12 +33,14 @@
 //! assert_eq!(rows.len(), 4);
 //! ```
 
+pub mod params;
 pub mod synth;
+
+pub use params::Reference;
 
 use rand::rngs::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::scenario::Reference;
 use crate::streams::{self, unit16, unit24};
 
 /// The starting elders, one entry per elder in id order (the input of [`RefWorld::build`]).
@@ -362,7 +365,7 @@ impl RefWorld {
 /// The grade: the care model's rule ([`crate::world::grade_of`]), branch-free.
 pub use crate::world::grade_of;
 
-/// The `[reference]` parameters as the step reads them (f32; tables by grade have
+/// The [`Reference`] parameters as the step reads them (f32; tables by grade have
 /// an unused slot 0 so that a grade indexes them directly).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RefParams {

@@ -46,10 +46,12 @@ use toml::de::{DeTable, DeValue};
 
 pub use super::diag::ScenarioError;
 use super::diag::{Diagnostic, MAX_DIAGNOSTICS, Position};
+use super::registry::{self, Segment, key_string, parse_key};
 use super::types::{CommunityType, Scenario};
 use super::validate::{Problem, validate};
 
-/// The default scenario, Wutong Street, as shipped in `scenarios/wutong.toml`.
+/// The default scenario, Wutong Street, as shipped in `scenarios/wutong.toml`
+/// (written from the parameter registry; a test checks that it is current).
 pub const DEFAULT_TOML: &str = include_str!("../../../../scenarios/wutong.toml");
 
 /// How the embedded default file is named in messages and [`LoadedScenario::label`].
@@ -150,45 +152,7 @@ pub fn load_str_from(
     load(top, files)
 }
 
-/// The commented starting file written by `carenet init`: it extends the
-/// built-in scenario and lists every table and key, each key commented out with
-/// its default value and meaning, so a user uncomments what they change.
-pub fn template() -> String {
-    let mut out = String::from(TEMPLATE_HEADER);
-    // Skip the default file's own header: everything up to its first blank line.
-    let body = DEFAULT_TOML.split_once("\n\n").map_or(DEFAULT_TOML, |(_, body)| body);
-    for line in body.lines() {
-        let trimmed = line.trim_start();
-        let keep =
-            trimmed.is_empty() || trimmed.starts_with('#') || (trimmed.starts_with('[') && !trimmed.starts_with("[["));
-        if !keep {
-            out.push_str("# ");
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
-const TEMPLATE_HEADER: &str = r#"# A carenet scenario, started with `carenet init`.
-#
-# It extends the built-in Wutong Street scenario (scenarios/wutong.toml). Every
-# setting is listed below, commented out, with its default value and meaning:
-# uncomment and change only what you need; everything else is inherited. Tables
-# merge key by key, but arrays are replaced whole, including the [[street]]
-# block and its [[street.community]] tables: to change one community, uncomment
-# the whole street. Set `name` to choose the output directory (output/<name>/).
-#
-# Units: hours are hours per week unless a name says otherwise; money is yuan;
-# `annual_*` values are per year; `*_weekly` values are per week. State arrays
-# are ordered independent, IADL-limited, semi-disabled, disabled; grade arrays
-# are ordered grade 1, 2, 3.
-#
-# Check the file with `carenet validate FILE`.
-
-extends = "builtin:wutong"
-
-"#;
+pub use super::generate::template;
 
 // ---------------------------------------------------------------------------
 // The pipeline.
@@ -561,44 +525,14 @@ fn merge(base: &mut Node, over: Node) {
     }
 }
 
-/// One step of a key path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    Key(String),
-    Index(usize),
-}
-
 fn path_string(path: &[Segment]) -> String {
-    let mut out = String::new();
-    for segment in path {
-        match segment {
-            Segment::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Segment::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
+    key_string(path)
 }
 
-/// Parses `street[0].community[3].elders` (the form [`Problem::path`] uses).
+/// Parses `street[0].community[3].elders` (the form [`Problem::path`] uses); a
+/// malformed path finds nothing.
 fn parse_path(path: &str) -> Vec<Segment> {
-    let mut out = Vec::new();
-    for part in path.split('.') {
-        let mut pieces = part.split('[');
-        if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
-            out.push(Segment::Key(key.to_string()));
-        }
-        for index in pieces {
-            if let Ok(i) = index.trim_end_matches(']').parse() {
-                out.push(Segment::Index(i));
-            }
-        }
-    }
-    out
+    parse_key(path).unwrap_or_default()
 }
 
 fn find<'a>(mut node: &'a Node, path: &[Segment]) -> Option<&'a Node> {
@@ -796,13 +730,7 @@ fn plural(n: usize) -> &'static str {
 
 /// The closest allowed name to a misspelt one, if any is close.
 fn suggest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    allowed
-        .iter()
-        .map(|&candidate| (strsim::jaro_winkler(&word, candidate), candidate))
-        .filter(|&(score, _)| score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
+    registry::suggest(word, allowed.iter().copied())
 }
 
 /// Serde's names for what it expected, in the words of a TOML file.

@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use super::Scenario;
+use super::registry::{self, Segment, parse_key};
 use super::validate::validate;
 
 /// Why a key path could not be read or set.
@@ -33,50 +34,20 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Splits `a.b[2].c` into steps: keys (TOML names) and indices.
-fn steps(key: &str) -> Option<Vec<Result<String, usize>>> {
-    let mut out = Vec::new();
-    for part in key.split('.') {
-        let (name, rest) = match part.find('[') {
-            Some(p) => (&part[..p], &part[p..]),
-            None => (part, ""),
-        };
-        if name.is_empty() {
-            return None;
-        }
-        out.push(Ok(name.to_string()));
-        let mut rest = rest;
-        while let Some(r) = rest.strip_prefix('[') {
-            let end = r.find(']')?;
-            out.push(Err(r[..end].parse().ok()?));
-            rest = &r[end + 1..];
-        }
-        if !rest.is_empty() {
-            return None;
-        }
-    }
-    Some(out)
-}
-
 fn unknown(key: &str, siblings: Option<&serde_json::Map<String, Value>>, last: &str) -> PathError {
     let hint = siblings
-        .and_then(|m| {
-            m.keys()
-                .map(|k| (strsim::jaro_winkler(k, last), k))
-                .filter(|(score, _)| *score > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, k)| format!(" (did you mean `{k}`?)"))
-        })
+        .and_then(|m| registry::suggest(last, m.keys().map(String::as_str)))
+        .map(|k| format!(" (did you mean `{k}`?)"))
         .unwrap_or_default();
     PathError::Unknown { key: key.to_string(), hint }
 }
 
 fn locate<'a>(root: &'a mut Value, key: &str) -> Result<&'a mut Value, PathError> {
-    let steps = steps(key).ok_or_else(|| PathError::Unknown { key: key.to_string(), hint: String::new() })?;
+    let steps = parse_key(key).ok_or_else(|| PathError::Unknown { key: key.to_string(), hint: String::new() })?;
     let mut cur = root;
     for step in steps {
         cur = match step {
-            Ok(name) => {
+            Segment::Key(name) => {
                 let Value::Object(map) = cur else {
                     return Err(PathError::Unknown { key: key.to_string(), hint: String::new() });
                 };
@@ -85,7 +56,7 @@ fn locate<'a>(root: &'a mut Value, key: &str) -> Result<&'a mut Value, PathError
                 }
                 map.get_mut(&name).expect("checked")
             }
-            Err(i) => match cur {
+            Segment::Index(i) => match cur {
                 Value::Array(items) if i < items.len() => &mut items[i],
                 _ => return Err(PathError::Unknown { key: key.to_string(), hint: " (index out of range)".into() }),
             },

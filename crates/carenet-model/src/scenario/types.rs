@@ -1,10 +1,11 @@
 //! The scenario: every parameter of the model, with its default.
 //!
 //! [`Scenario`] is what a TOML file deserialises into (after `extends` has been
-//! resolved by [`crate::scenario::load`]). Every struct denies unknown fields and
-//! fills missing ones from `Default`, so a scenario file only has to state what
-//! differs from the defaults, which are the Wutong Street values documented in
-//! `docs/parameters.md` (source, or "assumption", for each).
+//! resolved by [`crate::scenario::load`], which merges every file onto the full
+//! tree of defaults, so a scenario file only has to state what differs). Every
+//! struct denies unknown fields. Each field's default, unit, range, meaning and
+//! source are declared in [`crate::scenario::registry`]; the doc comments here
+//! only say what a field is.
 //!
 //! Units: hours are hours per week unless a name says otherwise; money is yuan;
 //! probabilities named `annual_*` are per year and converted to weekly hazards
@@ -45,7 +46,7 @@ impl CommunityType {
 
 /// A whole scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Short name; the default output directory is `output/<name>/`.
     pub name: String,
@@ -87,9 +88,6 @@ pub struct Scenario {
     pub metrics: Metrics,
     /// The policy levers and their parameters (used only by packages that name them).
     pub policies: Policies,
-    /// Settings of the reference model (`carenet reference`), a benchmark subset of
-    /// the weekly step (docs/reference-model.md). The care model does not read them.
-    pub reference: Reference,
     /// Policy packages: name → the levers it switches on. `baseline` switches none.
     pub packages: BTreeMap<String, Vec<String>>,
     /// Plausible ranges of parameters that are assumptions: dotted key → [low, high].
@@ -101,7 +99,7 @@ pub struct Scenario {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Simulation {
     /// Master seed: every random stream is derived from it.
     pub seed: u64,
@@ -114,7 +112,7 @@ pub struct Simulation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Population {
     /// Shares of elders aged 60–69, 70–79 and 80+ (must sum to 1).
     pub age_mix: [f64; 3],
@@ -131,7 +129,7 @@ pub struct Population {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct CommunityTypes {
     pub commercial_estate: TypeParams,
     pub village: TypeParams,
@@ -209,7 +207,7 @@ pub struct NetworkParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Needs {
     /// Probability per week that an elder in each functional state (independent,
     /// IADL-limited, semi-disabled, disabled) needs help.
@@ -223,7 +221,7 @@ pub struct Needs {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Transition {
     /// Annual probability at age 60.
     pub annual_at_60: f64,
@@ -232,7 +230,7 @@ pub struct Transition {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Health {
     /// Independent → IADL-limited.
     pub independent_to_iadl: Transition,
@@ -265,7 +263,7 @@ pub struct Health {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Loneliness {
     /// Loneliness above this makes an elder grade 1.
     pub severe_threshold: f64,
@@ -285,7 +283,7 @@ pub struct Loneliness {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Willingness {
     /// Weekly drift toward the community's awareness level.
     pub drift_weekly: f64,
@@ -304,7 +302,7 @@ pub struct Willingness {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Ties {
     /// Weekly probability of a visit over a tie of strength 1 (scales with strength).
     pub visit_weekly: f64,
@@ -331,7 +329,7 @@ pub struct Ties {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct CaseManagement {
     /// Share of elders already registered at the start.
     pub initial_registered_share: f64,
@@ -344,7 +342,7 @@ pub struct CaseManagement {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Students {
     /// Hours a student gives a paired elder per term week.
     pub hours_per_week: f64,
@@ -363,7 +361,7 @@ pub struct Students {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct PartyMembers {
     /// Party and league members volunteering per 1,000 elders in a community.
     pub per_1000_elders: f64,
@@ -372,7 +370,7 @@ pub struct PartyMembers {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct MutualAid {
     /// Willingness at or above which a capable (grade-3) elder helps.
     pub helper_threshold: f64,
@@ -383,7 +381,7 @@ pub struct MutualAid {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct SocialWorkers {
     /// Cost of one social-worker hour to the contract (yuan).
     pub cost_per_hour: f64,
@@ -394,7 +392,7 @@ pub struct SocialWorkers {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct PaidServices {
     /// Price of one hour of paid home service (yuan).
     pub price_per_hour: f64,
@@ -403,7 +401,7 @@ pub struct PaidServices {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Activities {
     /// Places per session.
     pub capacity: u32,
@@ -414,14 +412,14 @@ pub struct Activities {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Inflow {
     /// New 60-year-olds per year, as a share of the community's initial elders.
     pub annual_rate: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Metrics {
     /// Weeks without contact after which an elder counts as isolated.
     pub isolation_weeks: u32,
@@ -433,7 +431,8 @@ pub struct Metrics {
     pub summary_window: u32,
 }
 
-/// A street: a contract, a student pool and its communities.
+/// A street: a contract, a student pool and its communities. A restated
+/// `[[street]]` may leave out any key: it takes the Wutong street's value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Street {
@@ -468,8 +467,8 @@ pub struct Community {
 /// `end_week` (exclusive; 0 = to the end of the run). `annual_budget_cap` (yuan
 /// per year; 0 = no cap) scales the lever's dose down in any week whose planned
 /// cost would exceed a 52nd of the cap.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Policies {
     pub care_subsidy: CareSubsidy,
     pub student_credits: StudentCredits,
@@ -485,7 +484,7 @@ pub struct Policies {
 /// 失能半失能老人照护补贴: a monthly voucher for each registered grade-1 elder,
 /// spent only on paid services; unspent vouchers lapse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct CareSubsidy {
     /// Voucher per registered grade-1 elder per month (yuan).
     pub monthly_voucher: f64,
@@ -497,7 +496,7 @@ pub struct CareSubsidy {
 /// 志愿服务学分: volunteering earns course credit, so more students join, give
 /// more hours and drop out less.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct StudentCredits {
     /// Factor on yearly recruitment.
     pub recruit_factor: f64,
@@ -515,7 +514,7 @@ pub struct StudentCredits {
 /// 书法、棋类、手工 activities: extra weekly sessions with venue capacity; ties
 /// form among attendees, loneliness falls, willingness rises.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct ActivityProgramme {
     /// Extra sessions per community per week.
     pub sessions_per_week: f64,
@@ -532,7 +531,7 @@ pub struct ActivityProgramme {
 
 /// 心理健康疏导: one-hour counselling sessions for registered grade-2 elders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Counselling {
     /// Sessions per community per week.
     pub sessions_per_week: f64,
@@ -548,7 +547,7 @@ pub struct Counselling {
 /// 时间银行: helpers bank the hours they give and redeem them later as services
 /// from other helpers; banking raises the willingness of capable elders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct TimeBank {
     /// Share of elders who join the bank (only members bank and redeem hours).
     pub membership_share: f64,
@@ -566,7 +565,7 @@ pub struct TimeBank {
 /// 信息平台: faster registration, and unmet requests visible to willing helpers
 /// anywhere in the community.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct InfoPlatform {
     /// Factor on the outreach (registration) rate.
     pub outreach_factor: f64,
@@ -579,7 +578,7 @@ pub struct InfoPlatform {
 
 /// 监督机制: supervision of purchased services raises the contract's delivery ratio.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Supervision {
     /// Added to `social_workers.delivery_ratio` (capped at 1).
     pub delivery_ratio_gain: f64,
@@ -592,7 +591,7 @@ pub struct Supervision {
 
 /// 加大公共财政投入: a larger social-organisation budget buys more social-worker hours.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct PublicFunding {
     /// Factor on each street's contract budget; the extra budget is the lever's cost.
     pub budget_factor: f64,
@@ -603,7 +602,7 @@ pub struct PublicFunding {
 
 /// 会员联盟: merchants give members a discount on paid services.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct MerchantAlliance {
     /// Discount on the price of paid services (share of the price).
     pub discount: f64,
@@ -612,64 +611,6 @@ pub struct MerchantAlliance {
     pub start_week: u32,
     pub end_week: u32,
     pub annual_budget_cap: f64,
-}
-
-/// The reference model (docs/reference-model.md): a documented subset of the weekly
-/// step that carenet and a Mesa peer both run, for benchmarking. Every value is an
-/// assumption (a benchmark setting) copied from the care-model key named in its
-/// doc comment. Grade arrays are ordered grade 1, 2, 3; state arrays independent,
-/// IADL-limited, semi-disabled, disabled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Reference {
-    /// Weekly probability of needing help, by grade.
-    pub need_probability: [f64; 3],
-    /// Help hours needed in a week of need, by grade.
-    pub need_hours: [f64; 3],
-    /// Willingness at or above which a capable grade-3 elder helps (as `mutual_aid.helper_threshold`).
-    pub helper_threshold: f64,
-    /// Most hours a helper gives per week (as `mutual_aid.hours_per_week`).
-    pub hours_per_week: f64,
-    /// Success of an ask over a tie of strength 1 to a helper of willingness 1 (as `mutual_aid.ask_probability`).
-    pub ask_probability: f64,
-    /// Weekly probability of the state rising by one, by state.
-    pub worsen: [f64; 4],
-    /// Weekly probability of the state falling by one, by state.
-    pub recover: [f64; 4],
-    /// Weekly probability of death, by state.
-    pub death: [f64; 4],
-    /// Hazard ratio of worsening when all of this week's need was unmet (as `health.unmet_help_hazard_ratio`).
-    pub unmet_hazard_ratio: f64,
-    /// Hazard ratio of worsening at loneliness 1 (as `health.loneliness_hazard_ratio`).
-    pub loneliness_hazard_ratio: f64,
-    /// Weekly loneliness rise, times (1 − L), when all need was unmet (as `loneliness.rise_weekly`).
-    pub rise: f64,
-    /// Extra pull toward the baseline in a week with contact (as `loneliness.fall_weekly`).
-    pub fall: f64,
-    /// Weekly pull toward the elder's baseline loneliness (as `loneliness.baseline_pull_weekly`).
-    pub pull: f64,
-    /// Standard deviation of the weekly uniform loneliness shock (as `loneliness.shock_sd`).
-    pub shock_sd: f64,
-    /// Loneliness above this makes an elder grade 2 (as `loneliness.moderate_threshold`).
-    pub moderate_threshold: f64,
-    /// Loneliness above this makes an elder grade 1 (as `loneliness.severe_threshold`).
-    pub severe_threshold: f64,
-    /// Level willingness drifts toward (as the estate's `awareness`).
-    pub awareness: f64,
-    /// Weekly drift of willingness toward `awareness` (as `willingness.drift_weekly`).
-    pub drift: f64,
-    /// Willingness gain after receiving help (as `willingness.reciprocity_gain`).
-    pub reciprocity: f64,
-    /// Willingness gain per hour helped (as `willingness.recognition_gain_per_hour`).
-    pub recognition: f64,
-    /// Hours helped in a week above which helping feels like overload (as `willingness.overload_hours`).
-    pub overload_hours: f64,
-    /// Willingness loss in an overload week (as `willingness.overload_loss`).
-    pub overload_loss: f64,
-    /// Strengthening of a tie used this week: s ← s + gain·(1 − s) (as `ties.interaction_gain`).
-    pub interaction_gain: f64,
-    /// Weekly tie decay, subtracted (as `ties.decay_weekly`).
-    pub decay: f64,
 }
 
 fn is_one(x: &u32) -> bool {

@@ -1,6 +1,8 @@
 //! Range checks on a deserialised [`Scenario`].
 //!
-//! [`validate`] returns every [`Problem`] it finds (not just the first), each
+//! Each parameter's own range is its [`registry`] entry's [`Check`]; this file
+//! adds the checks that relate keys to each other. [`validate`] returns every
+//! [`Problem`] it finds (not just the first), each
 //! naming the offending key by its TOML path (`street[0].community[3].elders`)
 //! so that [`crate::scenario::load`] can point at the line that set it.
 //!
@@ -15,7 +17,10 @@
 
 use std::collections::HashSet;
 
+use super::defaults::LEVER_NAMES;
+use super::registry::{self, Check};
 use super::types::*;
+use crate::reference::Reference;
 
 /// One value that the model cannot use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,44 +34,60 @@ pub struct Problem {
     pub allowed: String,
 }
 
-/// Hours in a week: the most any weekly hour figure can be.
-const WEEK_HOURS: f64 = 168.0;
-/// Hours in the longest month.
-const MONTH_HOURS: f64 = 744.0;
-/// Mixes must sum to 1 within this.
-const MIX_TOLERANCE: f64 = 1e-6;
-/// Generous upper bounds that keep a typo from allocating the whole machine.
-const MAX_WEEKS: u32 = 5_200;
-const MAX_REPS: u32 = 100_000;
-const MAX_ELDERS_PER_COMMUNITY: u32 = 1_000_000;
-const MAX_STUDENTS: u32 = 1_000_000;
+const PROBABILITY: &str = "a probability from 0 to 1";
+const UNIT: &str = "a number from 0 to 1";
+const NON_NEGATIVE: &str = "a finite number ≥ 0";
+const HAZARD: &str = "a hazard ratio > 0";
 
 /// Checks every field of `s`; an empty vector means the scenario is usable.
+///
+/// The range of every parameter comes from its [`registry`] entry; the checks
+/// that relate keys (thresholds in order, degrees within group sizes, terms,
+/// lever windows, the summary window, names, packages, uncertainty keys) follow.
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut c = Checker::default();
     c.output_name("name", &s.name);
-    simulation(&mut c, &s.simulation);
-    population(&mut c, &s.population);
-    for t in CommunityType::ALL {
-        type_params(&mut c, &format!("community_types.{}", t.as_str()), s.community_types.get(t));
+    // The seed has no range, and a TOML value cannot hold a u64 above 2⁶³ − 1.
+    let ranged = Scenario { simulation: Simulation { seed: 0, ..s.simulation.clone() }, ..s.clone() };
+    match toml::Value::try_from(&ranged) {
+        Ok(tree) => {
+            for p in registry::PARAMS.iter().filter(|p| !p.key.starts_with("street.")) {
+                for key in p.instances() {
+                    if let Some(value) = find(&tree, &key) {
+                        c.param(&key, value, p.check);
+                    }
+                }
+            }
+        }
+        Err(e) => c.push("", format!("cannot be checked: {e}"), ""),
     }
-    needs(&mut c, &s.needs);
-    health(&mut c, &s.health);
-    loneliness(&mut c, &s.loneliness);
-    willingness(&mut c, &s.willingness);
-    ties(&mut c, &s.ties);
-    case_management(&mut c, &s.case_management);
-    students(&mut c, &s.students);
-    party_members(&mut c, &s.party_members);
-    mutual_aid(&mut c, &s.mutual_aid);
-    social_workers(&mut c, &s.social_workers);
-    paid_services(&mut c, &s.paid_services);
-    activities(&mut c, &s.activities);
-    c.number("inflow.annual_rate", s.inflow.annual_rate, 0.0..=1.0, SHARE);
-    metrics(&mut c, &s.metrics, s.simulation.weeks);
+    for t in CommunityType::ALL {
+        network(&mut c, &format!("community_types.{}.network", t.as_str()), &s.community_types.get(t).network);
+    }
+    let l = &s.loneliness;
+    let unit = |v: f64| (0.0..=1.0).contains(&v);
+    if unit(l.severe_threshold) && unit(l.moderate_threshold) && l.moderate_threshold >= l.severe_threshold {
+        c.push(
+            "loneliness.moderate_threshold",
+            format!(
+                "= {} is not below loneliness.severe_threshold ({})",
+                num(l.moderate_threshold),
+                num(l.severe_threshold)
+            ),
+            "a number from 0 to 1, below severe_threshold",
+        );
+    }
+    let [first, last] = s.students.spring_term;
+    if (1..=52).contains(&first) && (1..=52).contains(&last) && first > last {
+        c.push(
+            "students.spring_term",
+            format!("= [{first}, {last}] ends before it starts"),
+            "[first, last] weeks of the year, 1 to 52, first ≤ last (only the autumn term may wrap)",
+        );
+    }
+    summary_window(&mut c, &s.metrics, s.simulation.weeks);
+    lever_windows(&mut c, &s.policies);
     streets(&mut c, &s.streets);
-    policies(&mut c, &s.policies, s.simulation.weeks);
-    c.problems.extend(reference_problems(&s.reference, "reference."));
     packages(&mut c, &s.packages);
     for (key, [lo, hi]) in &s.uncertainty {
         let path = format!("uncertainty.{key}");
@@ -82,75 +103,43 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.problems
 }
 
-/// A lever's window and budget cap.
-fn lever_window(c: &mut Checker, lever: &str, start: u32, end: u32, cap: f64, weeks: u32) {
-    c.integer(&format!("policies.{lever}.start_week"), start, 0, MAX_WEEKS);
-    if c.integer(&format!("policies.{lever}.end_week"), end, 0, MAX_WEEKS) && end != 0 && end <= start {
-        c.push(
-            &format!("policies.{lever}.end_week"),
-            format!("= {end} is not after start_week = {start}"),
-            "0 (to the end of the run) or a week after start_week",
-        );
+/// The value at a dotted key of a serialised scenario.
+fn find<'a>(tree: &'a toml::Value, key: &str) -> Option<&'a toml::Value> {
+    registry::parse_key(key)?.iter().try_fold(tree, |node, step| match step {
+        registry::Segment::Key(name) => node.get(name.as_str()),
+        registry::Segment::Index(i) => node.get(*i),
+    })
+}
+
+/// Each lever's `end_week` must come after its `start_week` (0 = to the end).
+fn lever_windows(c: &mut Checker, p: &Policies) {
+    let windows = [
+        (p.care_subsidy.start_week, p.care_subsidy.end_week),
+        (p.student_credits.start_week, p.student_credits.end_week),
+        (p.activity_programme.start_week, p.activity_programme.end_week),
+        (p.counselling.start_week, p.counselling.end_week),
+        (p.time_bank.start_week, p.time_bank.end_week),
+        (p.info_platform.start_week, p.info_platform.end_week),
+        (p.supervision.start_week, p.supervision.end_week),
+        (p.public_funding.start_week, p.public_funding.end_week),
+        (p.merchant_alliance.start_week, p.merchant_alliance.end_week),
+    ];
+    for (lever, (start, end)) in LEVER_NAMES.iter().zip(windows) {
+        if end != 0 && u64::from(end) <= registry::MAX_WEEKS && end <= start {
+            c.push(
+                &format!("policies.{lever}.end_week"),
+                format!("= {end} is not after start_week = {start}"),
+                "0 (to the end of the run) or a week after start_week",
+            );
+        }
     }
-    let _ = weeks;
-    c.non_negative(&format!("policies.{lever}.annual_budget_cap"), cap);
 }
 
-fn policies(c: &mut Checker, p: &Policies, weeks: u32) {
-    let x = &p.care_subsidy;
-    c.non_negative("policies.care_subsidy.monthly_voucher", x.monthly_voucher);
-    lever_window(c, "care_subsidy", x.start_week, x.end_week, x.annual_budget_cap, weeks);
-    let x = &p.student_credits;
-    c.number("policies.student_credits.recruit_factor", x.recruit_factor, 0.0..=100.0, "a factor from 0 to 100");
-    c.number("policies.student_credits.hours_factor", x.hours_factor, 0.0..=20.0, "a factor from 0 to 20");
-    c.number("policies.student_credits.attrition_factor", x.attrition_factor, 0.0..=20.0, "a factor from 0 to 20");
-    c.non_negative("policies.student_credits.admin_per_student_year", x.admin_per_student_year);
-    lever_window(c, "student_credits", x.start_week, x.end_week, x.annual_budget_cap, weeks);
-    let x = &p.activity_programme;
-    c.number(
-        "policies.activity_programme.sessions_per_week",
-        x.sessions_per_week,
-        0.0..=100.0,
-        "sessions from 0 to 100",
-    );
-    c.number("policies.activity_programme.loneliness_relief", x.loneliness_relief, 0.0..=1.0, UNIT);
-    c.number("policies.activity_programme.willingness_gain", x.willingness_gain, 0.0..=1.0, UNIT);
-    c.non_negative("policies.activity_programme.cost_per_session", x.cost_per_session);
-    lever_window(c, "activity_programme", x.start_week, x.end_week, x.annual_budget_cap, weeks);
-    let x = &p.counselling;
-    c.number("policies.counselling.sessions_per_week", x.sessions_per_week, 0.0..=1000.0, "sessions from 0 to 1000");
-    c.number("policies.counselling.loneliness_relief", x.loneliness_relief, 0.0..=1.0, UNIT);
-    c.non_negative("policies.counselling.cost_per_session", x.cost_per_session);
-    lever_window(c, "counselling", x.start_week, x.end_week, x.annual_budget_cap, weeks);
-    let x = &p.time_bank;
-    c.number("policies.time_bank.membership_share", x.membership_share, 0.0..=1.0, SHARE);
-    c.number("policies.time_bank.willingness_gain_per_hour", x.willingness_gain_per_hour, 0.0..=1.0, UNIT);
-    c.non_negative("policies.time_bank.max_balance_hours", x.max_balance_hours);
-    c.non_negative("policies.time_bank.admin_per_hour", x.admin_per_hour);
-    lever_window(c, "time_bank", x.start_week, x.end_week, x.annual_budget_cap, weeks);
-    let x = &p.info_platform;
-    c.number("policies.info_platform.outreach_factor", x.outreach_factor, 0.0..=100.0, "a factor from 0 to 100");
-    c.non_negative("policies.info_platform.annual_cost", x.annual_cost);
-    lever_window(c, "info_platform", x.start_week, x.end_week, x.annual_budget_cap, weeks);
-    let x = &p.supervision;
-    c.number("policies.supervision.delivery_ratio_gain", x.delivery_ratio_gain, 0.0..=1.0, UNIT);
-    c.non_negative("policies.supervision.annual_cost", x.annual_cost);
-    lever_window(c, "supervision", x.start_week, x.end_week, x.annual_budget_cap, weeks);
-    let x = &p.public_funding;
-    c.number("policies.public_funding.budget_factor", x.budget_factor, 0.0..=100.0, "a factor from 0 to 100");
-    lever_window(c, "public_funding", x.start_week, x.end_week, x.annual_budget_cap, weeks);
-    let x = &p.merchant_alliance;
-    c.number("policies.merchant_alliance.discount", x.discount, 0.0..=1.0, SHARE);
-    c.non_negative("policies.merchant_alliance.cost_per_member_year", x.cost_per_member_year);
-    lever_window(c, "merchant_alliance", x.start_week, x.end_week, x.annual_budget_cap, weeks);
-}
-
-/// Range problems of a `[reference]` table; each path is `prefix` + the key
-/// (`reference.` in a scenario, empty for a `params.json` of `carenet reference`).
+/// Range problems of reference-model parameters ([`Reference`], e.g. read from
+/// the `params.json` of `carenet reference`); each path is `prefix` + the key.
 pub fn reference_problems(r: &Reference, prefix: &str) -> Vec<Problem> {
     let mut c = Checker::default();
     let at = |key: &str| format!("{prefix}{key}");
-    let hazard = "a hazard ratio > 0";
     for (i, &v) in r.need_probability.iter().enumerate() {
         c.number(&at(&format!("need_probability[{i}]")), v, 0.0..=1.0, PROBABILITY);
     }
@@ -165,8 +154,8 @@ pub fn reference_problems(r: &Reference, prefix: &str) -> Vec<Problem> {
             c.number(&at(&format!("{name}[{i}]")), v, 0.0..=1.0, PROBABILITY);
         }
     }
-    c.number_if(&at("unmet_hazard_ratio"), r.unmet_hazard_ratio, |v| v > 0.0, hazard);
-    c.number_if(&at("loneliness_hazard_ratio"), r.loneliness_hazard_ratio, |v| v > 0.0, hazard);
+    c.number_if(&at("unmet_hazard_ratio"), r.unmet_hazard_ratio, |v| v > 0.0, HAZARD);
+    c.number_if(&at("loneliness_hazard_ratio"), r.loneliness_hazard_ratio, |v| v > 0.0, HAZARD);
     c.number(&at("rise"), r.rise, 0.0..=1.0, UNIT);
     c.number(&at("fall"), r.fall, 0.0..=1.0, UNIT);
     c.number(&at("pull"), r.pull, 0.0..=1.0, UNIT);
@@ -197,92 +186,29 @@ fn packages(c: &mut Checker, packages: &std::collections::BTreeMap<String, Vec<S
     for (name, levers) in packages {
         c.label(&format!("packages.{name}"), name);
         for (k, l) in levers.iter().enumerate() {
-            if !crate::scenario::defaults::LEVER_NAMES.contains(&l.as_str()) {
-                let best = crate::scenario::defaults::LEVER_NAMES
-                    .iter()
-                    .max_by(|a, b| strsim::jaro_winkler(a, l).total_cmp(&strsim::jaro_winkler(b, l)))
-                    .copied()
-                    .unwrap_or("");
+            if !LEVER_NAMES.contains(&l.as_str()) {
+                let hint =
+                    registry::suggest(l, LEVER_NAMES).map(|b| format!(" (did you mean `{b}`?)")).unwrap_or_default();
                 c.push(
                     &format!("packages.{name}[{k}]"),
-                    format!("= \"{l}\" is not a lever (did you mean `{best}`?)"),
-                    crate::scenario::defaults::LEVER_NAMES.join(", "),
+                    format!("= \"{l}\" is not a lever{hint}"),
+                    LEVER_NAMES.join(", "),
                 );
             }
         }
     }
 }
 
-const PROBABILITY: &str = "a probability from 0 to 1";
-const SHARE: &str = "a share from 0 to 1";
-const UNIT: &str = "a number from 0 to 1";
-const NON_NEGATIVE: &str = "a finite number ≥ 0";
-const WEEKLY_HOURS: &str = "hours per week, from 0 to 168";
-const ANNUAL: &str = "an annual probability from 0 up to, but not including, 1";
-const SLOPE: &str = "a log-linear change per year of age, from -1 to 1";
-const WEEK: &str = "a week of the year, from 1 to 52";
-const CONCENTRATION: &str = "a Beta concentration (α + β) > 0";
-
-fn simulation(c: &mut Checker, s: &Simulation) {
-    c.integer("simulation.weeks", s.weeks, 1, MAX_WEEKS);
-    c.integer("simulation.reps", s.reps, 1, MAX_REPS);
-    c.week("simulation.start_week_of_year", s.start_week_of_year);
-}
-
-fn population(c: &mut Checker, p: &Population) {
-    c.mix("population.age_mix", &p.age_mix);
-    c.number_if(
-        "population.max_initial_age",
-        p.max_initial_age,
-        |v| v > 80.0 && v <= 130.0,
-        "an age in years above 80 (the 80+ group is drawn up to it) and at most 130",
-    );
-    c.number("population.male_share", p.male_share, 0.0..=1.0, SHARE);
-    c.mix("population.state_mix_60_69", &p.state_mix_60_69);
-    c.mix("population.state_mix_70_79", &p.state_mix_70_79);
-    c.mix("population.state_mix_80_plus", &p.state_mix_80_plus);
-}
-
-fn type_params(c: &mut Checker, at: &str, t: &TypeParams) {
-    c.number(&format!("{at}.lives_alone_share"), t.lives_alone_share, 0.0..=1.0, SHARE);
-    c.number(&format!("{at}.no_family_share"), t.no_family_share, 0.0..=1.0, SHARE);
-    c.number(&format!("{at}.family_hours_alone"), t.family_hours_alone, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
-    c.number(&format!("{at}.family_hours_with_family"), t.family_hours_with_family, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
-    c.mix(&format!("{at}.income_mix"), &t.income_mix);
-    c.number(&format!("{at}.loneliness_mean"), t.loneliness_mean, 0.0..=1.0, UNIT);
-    c.number(&format!("{at}.willingness_mean"), t.willingness_mean, 0.0..=1.0, UNIT);
-    c.number(&format!("{at}.awareness"), t.awareness, 0.0..=1.0, UNIT);
-    c.non_negative(&format!("{at}.paid_hours_per_100"), t.paid_hours_per_100);
-    c.number(&format!("{at}.activity_sessions"), t.activity_sessions, 0.0..=100.0, "sessions per week, from 0 to 100");
-    network(c, &format!("{at}.network"), &t.network);
-}
-
+/// The expected degrees of a network generator must fit their group: at most
+/// `size - 1` ties are possible. (Each value's own range is its registry entry's.)
 fn network(c: &mut Checker, at: &str, n: &NetworkParams) {
-    c.number_if(&format!("{at}.building_size"), n.building_size, |v| v >= 2.0, "a finite number ≥ 2");
     degree(c, &format!("{at}.building_degree"), n.building_degree, n.building_size, "building_size");
-    c.non_negative(&format!("{at}.across_degree"), n.across_degree);
-    c.number(&format!("{at}.kin_share"), n.kin_share, 0.0..=1.0, SHARE);
-    c.number_if(&format!("{at}.kin_cluster_size"), n.kin_cluster_size, |v| v >= 2.0, "a finite number ≥ 2");
     degree(c, &format!("{at}.kin_degree"), n.kin_degree, n.kin_cluster_size, "kin_cluster_size");
-    c.number(&format!("{at}.kin_colocation"), n.kin_colocation, 0.0..=1.0, PROBABILITY);
-    c.number_if(
-        &format!("{at}.kin_strength"),
-        n.kin_strength,
-        |v| v > 0.0 && v <= 1.0,
-        "a tie strength above 0 and at most 1",
-    );
-    c.number_if(
-        &format!("{at}.neighbour_strength"),
-        n.neighbour_strength,
-        |v| v > 0.0 && v <= 1.0,
-        "a tie strength above 0 and at most 1",
-    );
     degree(c, &format!("{at}.newcomer_degree"), n.newcomer_degree, n.building_size, "building_size");
 }
 
-/// An expected degree inside a group of `size`: at most `size - 1` ties are possible.
 fn degree(c: &mut Checker, path: &str, v: f64, size: f64, size_key: &str) {
-    if !c.non_negative(path, v) || !size.is_finite() || size < 2.0 {
+    if !(v.is_finite() && v >= 0.0 && size.is_finite() && size >= 2.0) {
         return;
     }
     if v > size - 1.0 {
@@ -294,162 +220,7 @@ fn degree(c: &mut Checker, path: &str, v: f64, size: f64, size_key: &str) {
     }
 }
 
-fn needs(c: &mut Checker, n: &Needs) {
-    for (i, &v) in n.help_probability.iter().enumerate() {
-        c.number(&format!("needs.help_probability[{i}]"), v, 0.0..=1.0, PROBABILITY);
-    }
-    for (i, &v) in n.help_hours.iter().enumerate() {
-        c.number(&format!("needs.help_hours[{i}]"), v, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
-    }
-    for (i, &v) in n.companionship_hours.iter().enumerate() {
-        c.number(&format!("needs.companionship_hours[{i}]"), v, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
-    }
-    c.non_negative("needs.companionship_loneliness_factor", n.companionship_loneliness_factor);
-}
-
-fn health(c: &mut Checker, h: &Health) {
-    let transitions = [
-        ("independent_to_iadl", &h.independent_to_iadl),
-        ("independent_to_semi", &h.independent_to_semi),
-        ("iadl_to_independent", &h.iadl_to_independent),
-        ("iadl_to_semi", &h.iadl_to_semi),
-        ("semi_to_iadl", &h.semi_to_iadl),
-        ("semi_to_disabled", &h.semi_to_disabled),
-        ("disabled_to_semi", &h.disabled_to_semi),
-    ];
-    for (name, t) in transitions {
-        c.annual(&format!("health.{name}.annual_at_60"), t.annual_at_60);
-        c.number(&format!("health.{name}.age_slope"), t.age_slope, -1.0..=1.0, SLOPE);
-    }
-    c.annual("health.mortality_at_60", h.mortality_at_60);
-    c.number(
-        "health.mortality_slope",
-        h.mortality_slope,
-        0.0..=1.0,
-        "a number ≥ 0 (Gompertz slope per year of age, at most 1)",
-    );
-    for (i, &v) in h.mortality_state_ratio.iter().enumerate() {
-        c.non_negative(&format!("health.mortality_state_ratio[{i}]"), v);
-    }
-    c.number_if("health.unmet_help_hazard_ratio", h.unmet_help_hazard_ratio, |v| v > 0.0, "a hazard ratio > 0");
-    c.number_if("health.loneliness_hazard_ratio", h.loneliness_hazard_ratio, |v| v > 0.0, "a hazard ratio > 0");
-    c.number("health.unmet_memory", h.unmet_memory, 0.0..=1.0, "a smoothing weight from 0 to 1");
-    c.number_if(
-        "health.max_annual_probability",
-        h.max_annual_probability,
-        |v| v > 0.0 && v < 1.0,
-        "a probability strictly between 0 and 1",
-    );
-}
-
-fn loneliness(c: &mut Checker, l: &Loneliness) {
-    let severe_ok = c.number("loneliness.severe_threshold", l.severe_threshold, 0.0..=1.0, UNIT);
-    let moderate_ok = c.number("loneliness.moderate_threshold", l.moderate_threshold, 0.0..=1.0, UNIT);
-    if severe_ok && moderate_ok && l.moderate_threshold >= l.severe_threshold {
-        c.push(
-            "loneliness.moderate_threshold",
-            format!(
-                "= {} is not below loneliness.severe_threshold ({})",
-                num(l.moderate_threshold),
-                num(l.severe_threshold)
-            ),
-            "a number from 0 to 1, below severe_threshold",
-        );
-    }
-    c.number("loneliness.rise_weekly", l.rise_weekly, 0.0..=1.0, UNIT);
-    c.number("loneliness.fall_weekly", l.fall_weekly, 0.0..=1.0, UNIT);
-    c.number("loneliness.baseline_pull_weekly", l.baseline_pull_weekly, 0.0..=1.0, UNIT);
-    c.non_negative("loneliness.shock_sd", l.shock_sd);
-    c.number_if("loneliness.initial_concentration", l.initial_concentration, |v| v > 0.0, CONCENTRATION);
-}
-
-fn willingness(c: &mut Checker, w: &Willingness) {
-    c.number("willingness.drift_weekly", w.drift_weekly, 0.0..=1.0, UNIT);
-    c.number("willingness.reciprocity_gain", w.reciprocity_gain, 0.0..=1.0, UNIT);
-    c.number("willingness.activity_gain", w.activity_gain, 0.0..=1.0, UNIT);
-    c.number("willingness.recognition_gain_per_hour", w.recognition_gain_per_hour, 0.0..=1.0, UNIT);
-    c.number("willingness.overload_loss", w.overload_loss, 0.0..=1.0, UNIT);
-    c.number("willingness.overload_hours", w.overload_hours, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
-    c.number_if("willingness.initial_concentration", w.initial_concentration, |v| v > 0.0, CONCENTRATION);
-}
-
-fn ties(c: &mut Checker, t: &Ties) {
-    c.number("ties.visit_weekly", t.visit_weekly, 0.0..=1.0, PROBABILITY);
-    c.number("ties.visit_hours", t.visit_hours, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
-    c.number("ties.interaction_gain", t.interaction_gain, 0.0..=1.0, UNIT);
-    c.number("ties.decay_weekly", t.decay_weekly, 0.0..=1.0, UNIT);
-    c.number("ties.drop_below", t.drop_below, 0.0..=1.0, "a tie strength from 0 to 1");
-    c.number("ties.active_threshold", t.active_threshold, 0.0..=1.0, "a tie strength from 0 to 1");
-    c.number("ties.triadic_weekly", t.triadic_weekly, 0.0..=1.0, PROBABILITY);
-    c.number("ties.coattendance_tie", t.coattendance_tie, 0.0..=1.0, PROBABILITY);
-    c.number_if(
-        "ties.new_tie_strength",
-        t.new_tie_strength,
-        |v| v > 0.0 && v <= 1.0,
-        "a tie strength above 0 and at most 1",
-    );
-    c.integer("ties.max_ties", t.max_ties, 1, u32::MAX);
-}
-
-fn case_management(c: &mut Checker, m: &CaseManagement) {
-    c.number("case_management.initial_registered_share", m.initial_registered_share, 0.0..=1.0, SHARE);
-    for (i, &v) in m.outreach_weekly.iter().enumerate() {
-        c.number(&format!("case_management.outreach_weekly[{i}]"), v, 0.0..=1.0, PROBABILITY);
-    }
-}
-
-fn students(c: &mut Checker, s: &Students) {
-    c.number("students.hours_per_week", s.hours_per_week, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
-    c.number("students.attrition_weekly", s.attrition_weekly, 0.0..=1.0, PROBABILITY);
-    c.number("students.graduation_share", s.graduation_share, 0.0..=1.0, SHARE);
-    c.week("students.graduation_week", s.graduation_week);
-    c.week("students.recruitment_week", s.recruitment_week);
-    let first = c.week("students.spring_term[0]", s.spring_term[0]);
-    let last = c.week("students.spring_term[1]", s.spring_term[1]);
-    if first && last && s.spring_term[0] > s.spring_term[1] {
-        c.push(
-            "students.spring_term",
-            format!("= [{}, {}] ends before it starts", s.spring_term[0], s.spring_term[1]),
-            "[first, last] weeks of the year, 1 to 52, first ≤ last (only the autumn term may wrap)",
-        );
-    }
-    c.week("students.autumn_term[0]", s.autumn_term[0]);
-    c.week("students.autumn_term[1]", s.autumn_term[1]);
-}
-
-fn party_members(c: &mut Checker, p: &PartyMembers) {
-    c.non_negative("party_members.per_1000_elders", p.per_1000_elders);
-    c.number("party_members.hours_per_month", p.hours_per_month, 0.0..=MONTH_HOURS, "hours per month, from 0 to 744");
-}
-
-fn mutual_aid(c: &mut Checker, m: &MutualAid) {
-    c.number("mutual_aid.helper_threshold", m.helper_threshold, 0.0..=1.0, UNIT);
-    c.number("mutual_aid.hours_per_week", m.hours_per_week, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
-    c.number("mutual_aid.ask_probability", m.ask_probability, 0.0..=1.0, PROBABILITY);
-}
-
-fn social_workers(c: &mut Checker, w: &SocialWorkers) {
-    // The contract buys budget / cost hours: a zero cost would buy infinitely many.
-    c.number_if("social_workers.cost_per_hour", w.cost_per_hour, |v| v > 0.0, "a price in yuan > 0");
-    c.number("social_workers.delivery_ratio", w.delivery_ratio, 0.0..=1.0, SHARE);
-    c.number("social_workers.direct_share", w.direct_share, 0.0..=1.0, SHARE);
-}
-
-fn paid_services(c: &mut Checker, p: &PaidServices) {
-    c.non_negative("paid_services.price_per_hour", p.price_per_hour);
-    for (i, &v) in p.weekly_budget.iter().enumerate() {
-        c.non_negative(&format!("paid_services.weekly_budget[{i}]"), v);
-    }
-}
-
-fn activities(c: &mut Checker, a: &Activities) {
-    c.number("activities.session_hours", a.session_hours, 0.0..=WEEK_HOURS, WEEKLY_HOURS);
-    c.number("activities.attend_probability", a.attend_probability, 0.0..=1.0, PROBABILITY);
-}
-
-fn metrics(c: &mut Checker, m: &Metrics, weeks: u32) {
-    c.integer("metrics.isolation_weeks", m.isolation_weeks, 1, u32::MAX);
-    c.integer("metrics.network_every", m.network_every, 1, u32::MAX);
+fn summary_window(c: &mut Checker, m: &Metrics, weeks: u32) {
     if m.summary_window == 0 {
         c.push("metrics.summary_window", "= 0 is out of range", format!("weeks from 1 to simulation.weeks ({weeks})"));
     } else if weeks >= 1 && m.summary_window > weeks {
@@ -476,10 +247,14 @@ fn streets(c: &mut Checker, streets: &[Street]) {
                 "a name unique among streets",
             );
         }
-        c.non_negative(&format!("{at}.contract_budget"), s.contract_budget);
-        c.integer(&format!("{at}.students"), s.students, 0, MAX_STUDENTS);
-        c.integer(&format!("{at}.student_recruits"), s.student_recruits, 0, MAX_STUDENTS);
-        c.integer(&format!("{at}.count"), s.count, 1, 10_000);
+        c.scalar(&format!("{at}.contract_budget"), Num::Float(s.contract_budget), check("street.contract_budget"));
+        c.scalar(&format!("{at}.students"), Num::Int(s.students.into()), check("street.students"));
+        c.scalar(
+            &format!("{at}.student_recruits"),
+            Num::Int(s.student_recruits.into()),
+            check("street.student_recruits"),
+        );
+        c.scalar(&format!("{at}.count"), Num::Int(s.count.into()), check("street.count"));
         if s.communities.is_empty() {
             c.push(&format!("{at}.community"), "is empty", "at least one [[street.community]] table");
         }
@@ -494,7 +269,7 @@ fn streets(c: &mut Checker, streets: &[Street]) {
                     "a name unique within the street",
                 );
             }
-            c.integer(&format!("{at}.elders"), m.elders, 1, MAX_ELDERS_PER_COMMUNITY);
+            c.scalar(&format!("{at}.elders"), Num::Int(m.elders.into()), check("street.community.elders"));
         }
     }
 }
@@ -534,41 +309,57 @@ impl Checker {
         self.number_if(path, v, |v| v >= 0.0, NON_NEGATIVE)
     }
 
-    /// An annual probability: in [0, 1).
-    fn annual(&mut self, path: &str, v: f64) -> bool {
-        self.number_if(path, v, |v| (0.0..1.0).contains(&v), ANNUAL)
+    /// A parameter's value (a number, or an array of numbers) against its check.
+    fn param(&mut self, path: &str, value: &toml::Value, check: Check) {
+        let as_num = |v: &toml::Value| match v {
+            toml::Value::Integer(i) => Some(Num::Int(*i)),
+            toml::Value::Float(x) => Some(Num::Float(*x)),
+            _ => None,
+        };
+        match value {
+            toml::Value::Array(items) => {
+                let values: Vec<Num> = items.iter().filter_map(as_num).collect();
+                if check == Check::Mix {
+                    self.mix(path, &values.iter().map(|n| n.value()).collect::<Vec<_>>());
+                } else {
+                    for (i, &v) in values.iter().enumerate() {
+                        self.scalar(&format!("{path}[{i}]"), v, check);
+                    }
+                }
+            }
+            other => {
+                if let Some(v) = as_num(other) {
+                    self.scalar(path, v, check);
+                }
+            }
+        }
+    }
+
+    /// One number against a check.
+    fn scalar(&mut self, path: &str, v: Num, check: Check) -> bool {
+        match (check, v) {
+            (Check::None, _) => true,
+            (Check::Number { allowed, .. }, v) => self.number_if(path, v.value(), |x| check.accepts(x), allowed),
+            (_, v) if check.accepts(v.value()) => true,
+            (_, v) => {
+                self.push(path, format!("= {v} is out of range"), check.allowed());
+                false
+            }
+        }
     }
 
     /// Shares that each lie in [0, 1] and sum to 1.
     fn mix(&mut self, path: &str, shares: &[f64]) -> bool {
         let mut ok = true;
         for (i, &v) in shares.iter().enumerate() {
-            ok &= self.number(&format!("{path}[{i}]"), v, 0.0..=1.0, SHARE);
+            ok &= self.number(&format!("{path}[{i}]"), v, 0.0..=1.0, "a share from 0 to 1");
         }
         let sum: f64 = shares.iter().sum();
-        if ok && (sum - 1.0).abs() > MIX_TOLERANCE {
-            self.push(path, format!("sums to {}, not 1", num(sum)), "shares from 0 to 1 that sum to 1 (within 1e-6)");
+        if ok && (sum - 1.0).abs() > registry::MIX_TOLERANCE {
+            self.push(path, format!("sums to {}, not 1", num(sum)), Check::Mix.allowed());
             ok = false;
         }
         ok
-    }
-
-    fn integer(&mut self, path: &str, v: u32, lo: u32, hi: u32) -> bool {
-        if (lo..=hi).contains(&v) {
-            return true;
-        }
-        let allowed =
-            if hi == u32::MAX { format!("an integer ≥ {lo}") } else { format!("an integer from {lo} to {hi}") };
-        self.push(path, format!("= {v} is out of range"), allowed);
-        false
-    }
-
-    fn week(&mut self, path: &str, v: u32) -> bool {
-        if (1..=52).contains(&v) {
-            return true;
-        }
-        self.push(path, format!("= {v} is out of range"), WEEK);
-        false
     }
 
     /// A street or community name: shown in outputs, must not be blank.
@@ -596,6 +387,36 @@ impl Checker {
     }
 }
 
+/// A value as written: a TOML integer or float.
+#[derive(Debug, Clone, Copy)]
+enum Num {
+    Int(i64),
+    Float(f64),
+}
+
+impl Num {
+    fn value(self) -> f64 {
+        match self {
+            Num::Int(i) => i as f64,
+            Num::Float(x) => x,
+        }
+    }
+}
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Num::Int(i) => write!(f, "{i}"),
+            Num::Float(x) => f.write_str(&num(*x)),
+        }
+    }
+}
+
+/// The check of a registry key.
+fn check(key: &str) -> Check {
+    registry::lookup(key).map_or(Check::None, |p| p.check)
+}
+
 /// A number as a person would write it: `0.1`, `-3`, `1e300`.
 fn num(v: f64) -> String {
     if v != 0.0 && (v.abs() >= 1e9 || v.abs() < 1e-6) { format!("{v:e}") } else { format!("{v}") }
@@ -607,6 +428,41 @@ mod tests {
 
     fn paths(s: &Scenario) -> Vec<String> {
         validate(s).into_iter().map(|p| p.path).collect()
+    }
+
+    /// Every registry range is enforced: a value just outside it is a problem at
+    /// its key, with the registry's words for what is allowed.
+    #[test]
+    fn every_registry_range_is_checked() {
+        use crate::scenario::registry::{Bound, Kind, PARAMS};
+        let mut checked = 0;
+        for p in PARAMS.iter().filter(|p| !p.key.starts_with("street.")) {
+            let bad = match p.check {
+                Check::Number { lo: Bound::Closed(x) | Bound::Open(x), .. } => x - 1.0,
+                Check::Number { hi: Bound::Closed(x) | Bound::Open(x), .. } => x + 1.0,
+                Check::Integer { lo, .. } if lo > 0 => 0.0,
+                Check::Integer { hi, .. } if hi < registry::U32_MAX => hi as f64 + 1.0,
+                Check::Week => 53.0,
+                Check::Mix => 2.0,
+                _ => continue,
+            };
+            if bad < 0.0 && matches!(p.kind, Kind::U32 | Kind::U32s(_)) {
+                continue;
+            }
+            let key = p.instances().remove(0);
+            let key = if matches!(p.kind, Kind::F64s(_) | Kind::U32s(_)) { format!("{key}[0]") } else { key };
+            let err = crate::scenario::path::set_number(&Scenario::default(), &key, bad).unwrap_err();
+            match err {
+                crate::scenario::path::PathError::OutOfRange { key: at, allowed, .. } => {
+                    assert_eq!(at, key, "{}", p.key);
+                    let want = if p.check == Check::Mix { "a share from 0 to 1".into() } else { p.check.allowed() };
+                    assert_eq!(allowed, want, "{}", p.key);
+                }
+                other => panic!("{}: {other:?}", p.key),
+            }
+            checked += 1;
+        }
+        assert!(checked > 120, "only {checked} ranges checked");
     }
 
     #[test]

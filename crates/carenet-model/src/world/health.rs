@@ -67,7 +67,7 @@ mod tests {
     /// step looks for it.
     #[test]
     fn by_state_lays_out_each_states_transitions() {
-        let mut h = Health::default();
+        let mut h = crate::scenario::Scenario::default().health;
         let ts = [
             &mut h.independent_to_iadl,
             &mut h.independent_to_semi,

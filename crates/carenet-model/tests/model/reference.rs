@@ -2,10 +2,11 @@
 //! world where its effect is exact, the synthesis, its scenario table. Its files and
 //! commands are tested in tests/it/reference.rs.
 
+use carenet_model::reference::Reference;
 use carenet_model::reference::synth::synthesize;
 use carenet_model::reference::{RefParams, RefPopulation, RefWorld, WeekRow, grade_of, simulate};
+use carenet_model::scenario::Scenario;
 use carenet_model::scenario::load::load_default;
-use carenet_model::scenario::{Reference, Scenario};
 
 use crate::support::load_str;
 
@@ -60,7 +61,7 @@ fn pair() -> RefWorld {
 }
 
 fn pair_params() -> Reference {
-    Reference { need_probability: [1.0, 0.0, 0.0], ask_probability: 1.0, ..still() }
+    Reference { need_probability: [1.0, 0.0, 0.0], need_hours: [4.0, 2.0, 1.0], ask_probability: 1.0, ..still() }
 }
 
 fn small_scenario() -> Scenario {
@@ -329,15 +330,11 @@ fn results_do_not_depend_on_the_thread_count_or_repeat() {
 }
 
 #[test]
-fn the_reference_table_is_checked_like_any_other() {
-    let err = load_str("[reference]\nrsie = 0.1\n", "bad.toml", None).unwrap_err().to_string();
-    assert!(err.starts_with("error: bad.toml:2:1: unknown key `reference.rsie`"), "{err}");
-    assert!(err.contains("did you mean `rise`?"), "{err}");
-    let err = load_str("[reference]\ndeath = [0.1, 0.1, 2.0, 0.1]\n", "bad.toml", None).unwrap_err().to_string();
-    assert!(err.contains("bad.toml:2:") && err.contains("reference.death[2]"), "{err}");
-    let err = load_str("[reference]\nneed_hours = [1.0, 2.0]\n", "bad.toml", None).unwrap_err().to_string();
-    assert!(err.contains("bad.toml:2:"), "{err}");
-    let ok = load_str("[reference]\nrise = 0.1\n", "ok.toml", None).unwrap();
-    assert_eq!(ok.scenario.reference, Reference { rise: 0.1, ..Reference::default() });
-    assert_eq!(load_default().scenario.reference, Reference::default());
+fn the_reference_parameters_come_from_the_scenario() {
+    // No `[reference]` table: the parameters are derived from the care-model keys.
+    let err = load_str("[reference]\nrise = 0.1\n", "bad.toml", None).unwrap_err().to_string();
+    assert!(err.starts_with("error: bad.toml:1:2: unknown key `reference`"), "{err}");
+    let s = load_str("[loneliness]\nrise_weekly = 0.1\n", "ok.toml", None).unwrap().scenario;
+    assert_eq!(Reference::derive(&s), Reference { rise: 0.1, ..Reference::default() });
+    assert_eq!(Reference::derive(&load_default().scenario), Reference::default());
 }
