@@ -471,3 +471,110 @@ impl TieGraph {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small graph with an active threshold of 0.5: ties 0-1 (0.6, active),
+    /// 1-2 (0.3), 2-3 (0.9, active).
+    fn small() -> TieGraph {
+        let mut g = TieGraph::from_edges(4, &[(0, 1, 0.6), (1, 2, 0.3), (2, 3, 0.9)], 8);
+        g.set_active_threshold(0.5);
+        g.check_consistency().unwrap();
+        g
+    }
+
+    #[test]
+    fn from_edges_and_threshold_count_active_ties() {
+        let g = small();
+        assert_eq!(g.n_live_edges(), 3);
+        assert_eq!(g.active_ties(), &[1, 1, 1, 1]);
+        assert_eq!((g.degree(1), g.degree(3)), (2, 1));
+        assert_eq!(g.ends(0), (0, 1));
+        assert_eq!(g.strength(2), 0.9);
+        let row: Vec<(u32, u32)> = g.row(1).map(|p| g.entry(p)).collect();
+        assert_eq!(row, [(0, 0), (2, 1)]);
+    }
+
+    /// Adding ties keeps the invariant, counts an active tie at both ends and
+    /// survives rows overflowing their free room (moves and rebuilds).
+    #[test]
+    fn add_edge_keeps_the_invariant() {
+        let mut g = small();
+        g.add_edge(0, 3, 0.7);
+        g.check_consistency().unwrap();
+        assert_eq!(g.active_ties(), &[2, 1, 1, 2]);
+        g.add_edge(0, 2, 0.1);
+        g.check_consistency().unwrap();
+        assert_eq!(g.active_ties()[0], 2);
+        // Node 0 past its row's room, with new nodes: every edit stays consistent.
+        for _ in 0..12 {
+            let v = g.add_node();
+            g.check_consistency().unwrap();
+            g.add_edge(0, v, 0.8);
+            g.check_consistency().unwrap();
+        }
+        assert_eq!(g.degree(0), 15);
+        assert_eq!(g.active_ties()[0], 14);
+        assert!(g.has_edge(0, 15) && g.has_edge(15, 0));
+    }
+
+    /// Removing a tie frees its slot (reused by the next tie) and uncounts it.
+    #[test]
+    fn remove_edge_and_drop_node_ties_keep_the_invariant() {
+        let mut g = small();
+        let e = g.find_edge(2, 3).unwrap();
+        g.remove_edge(e);
+        g.check_consistency().unwrap();
+        assert_eq!(g.active_ties(), &[1, 1, 0, 0]);
+        assert!(!g.is_live(e) && g.ends(e) == (NONE, NONE));
+        g.add_edge(1, 3, 0.95);
+        assert_eq!(g.find_edge(1, 3), Some(e), "the free slot is reused");
+        g.check_consistency().unwrap();
+        g.drop_node_ties(1);
+        g.check_consistency().unwrap();
+        assert_eq!(g.degree(1), 0);
+        assert_eq!(g.n_live_edges(), 0);
+        assert_eq!(g.active_ties(), &[0, 0, 0, 0]);
+    }
+
+    /// Touched ties strengthen, all decay, weak ones drop, and active counts
+    /// follow strengths that cross the threshold either way.
+    #[test]
+    fn update_strengths_strengthens_decays_and_drops() {
+        let mut g = small();
+        g.touch(1); // 1-2 at 0.3: 0.3 + 0.5 × 0.7 = 0.65, then − 0.1 = 0.55 (now active)
+        let dropped = g.update_strengths(0.5, 0.1, 0.2);
+        assert_eq!(dropped, 0);
+        g.check_consistency().unwrap();
+        assert!((g.strength(0) - 0.5).abs() < 1e-6);
+        assert!((g.strength(1) - 0.55).abs() < 1e-6);
+        assert!((g.strength(2) - 0.8).abs() < 1e-6);
+        assert_eq!(g.active_ties(), &[1, 2, 2, 1]);
+        // Untouched now: 0-1 (0.4) and 1-2 (0.45) fall below the threshold,
+        // then below the drop line (0.25 and 0.3 < 0.35) and are removed;
+        // 2-3 stays active (0.7, then 0.55).
+        g.update_strengths(0.5, 0.1, 0.35);
+        g.check_consistency().unwrap();
+        assert_eq!(g.active_ties(), &[0, 0, 1, 1]);
+        let dropped = g.update_strengths(0.5, 0.15, 0.35);
+        assert_eq!(dropped, 2);
+        g.check_consistency().unwrap();
+        assert_eq!(g.n_live_edges(), 1);
+        assert_eq!(g.active_ties(), &[0, 0, 1, 1]);
+        // Strengths stay capped at 1.
+        g.touch(g.find_edge(2, 3).unwrap());
+        g.update_strengths(10.0, 0.0, 0.0);
+        assert_eq!(g.strength(g.find_edge(2, 3).unwrap()), 1.0);
+        g.check_consistency().unwrap();
+    }
+
+    /// The consistency check notices a count kept wrong.
+    #[test]
+    fn check_consistency_catches_a_wrong_active_count() {
+        let mut g = small();
+        g.active[0] += 1;
+        assert!(g.check_consistency().is_err());
+    }
+}

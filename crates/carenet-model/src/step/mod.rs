@@ -1,7 +1,7 @@
 //! The weekly step, one phase per file. [`step_week`] runs, for each street
 //! in order, the schedule of `step_street` (docs/model.md, section 3):
 //!
-//! 1. [`calendar`] (street): week of the year, term or break, student
+//! 1. [`calendar()`] (street): week of the year, term or break, student
 //!    attrition, graduation and recruitment.
 //! 2. [`needs`] (communities in parallel): party pairs that ended are released
 //!    ([`pairing::release_party_members`]), then ageing, needs, registration

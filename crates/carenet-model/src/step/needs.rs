@@ -64,14 +64,14 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
         let g = grade[i] as usize - 1;
         let (w_help, w_reach) = (c.words[2 * i], c.words[2 * i + 1]);
         let help = if (unit24(w_help) as f64) < n.help_probability[st] {
-            let x: f64 = Exp1.sample(rng);
-            (n.help_hours[st] * x) as f32
+            let size: f64 = Exp1.sample(rng);
+            (n.help_hours[st] * size) as f32
         } else {
             0.0
         };
-        let x: f64 = Exp1.sample(rng);
+        let comp_size: f64 = Exp1.sample(rng);
         let comp_mean = n.companionship_hours[g] as f32 * (1.0 + comp_factor * loneliness[i]);
-        let comp = comp_mean * x as f32;
+        let comp = comp_mean * comp_size as f32;
         help_need[i] = help;
         help_left[i] = help;
         comp_need[i] = comp;

@@ -10,10 +10,10 @@ use crate::network::NONE;
 use crate::world::{Community, Elders, PAIR_NONE, PAIR_PARTY, PAIR_STUDENT, PartyMember, Street, Student};
 
 /// A pool of volunteers as [`pair`] sees it. Volunteers are numbered
-/// `0..len()`; candidates are of type `Elder`.
+/// `0..n_volunteers()`; candidates are of type `Elder`.
 pub trait Pool {
     type Elder: Copy;
-    fn len(&self) -> usize;
+    fn n_volunteers(&self) -> usize;
     /// Whether volunteer `v` is available and has no elder.
     fn is_free(&self, v: usize) -> bool;
     /// Whether volunteer `v` is paired with a grade-2 elder (and so may be
@@ -43,7 +43,7 @@ pub fn pair<P: Pool>(
     grade_priority: bool,
     rng: &mut ChaCha8Rng,
 ) -> usize {
-    let n = pool.len();
+    let n = pool.n_volunteers();
     let free = (0..n).filter(|&v| pool.is_free(v)).count();
     let grade1_end = if grade_priority { bounds[1] } else { 0 };
     let movable = if grade1_end > 0 { (0..n).filter(|&v| pool.is_movable(v)).count() } else { 0 };
@@ -120,7 +120,7 @@ struct PartyPool<'a> {
 
 impl Pool for PartyPool<'_> {
     type Elder = u32;
-    fn len(&self) -> usize {
+    fn n_volunteers(&self) -> usize {
         self.party.len()
     }
     fn is_free(&self, v: usize) -> bool {
@@ -155,7 +155,7 @@ impl StudentPool<'_> {
 
 impl Pool for StudentPool<'_> {
     type Elder = (u32, u32);
-    fn len(&self) -> usize {
+    fn n_volunteers(&self) -> usize {
         self.students.len()
     }
     fn is_free(&self, v: usize) -> bool {
@@ -256,7 +256,7 @@ mod tests {
 
     impl Pool for Mock {
         type Elder = (u8, u32);
-        fn len(&self) -> usize {
+        fn n_volunteers(&self) -> usize {
             self.vols.len()
         }
         fn is_free(&self, v: usize) -> bool {

@@ -16,15 +16,15 @@
 //! [`Served`] and the record is filled from them in one place
 //! ([`super::observe::record`]).
 
-mod activities;
-mod counselling;
-mod family;
-mod neighbours;
-mod paid;
-mod platform;
-mod social_workers;
-mod time_bank;
-mod volunteers;
+pub mod activities;
+pub mod counselling;
+pub mod family;
+pub mod neighbours;
+pub mod paid;
+pub mod platform;
+pub mod social_workers;
+pub mod time_bank;
+pub mod volunteers;
 
 use super::Model;
 use super::draws::{fill_words, shuffle};

@@ -1,5 +1,5 @@
 //! Neighbours over ties: visits (companionship for both sides) and help asked
-//! of tied helpers. The platform and the time bank reuse [`neighbour_help`].
+//! of tied helpers. The platform and the time bank reuse `neighbour_help`.
 
 use super::time_bank::bank;
 use crate::policy::Levers;
