@@ -39,17 +39,17 @@ pub(super) fn family_and_volunteers(
         }
         // Without branches: with no family hours every term below is 0.
         let f = family_hours[i];
-        let (h, cmp) = give(f, &mut help_left[i], &mut comp_left[i]);
+        let (fam_help, fam_comp) = give(f, &mut help_left[i], &mut comp_left[i]);
         fam[0] += f as f64;
-        fam[1] += h as f64;
-        fam[2] += cmp as f64;
+        fam[1] += fam_help as f64;
+        fam[2] += fam_comp as f64;
         // Contact or not is random: a select, not a branch to mispredict.
-        last_contact[i] = std::hint::select_unpredictable(h + cmp > 0.0, wk, last_contact[i]);
-        if let Some((k, hours)) = volunteers::visit(pair_kind[i], in_term, student_hours, party_hours) {
-            let (h, cmp) = give(hours, &mut help_left[i], &mut comp_left[i]);
-            vol[k][0] += hours as f64;
-            vol[k][1] += h as f64;
-            vol[k][2] += cmp as f64;
+        last_contact[i] = std::hint::select_unpredictable(fam_help + fam_comp > 0.0, wk, last_contact[i]);
+        if let Some((who, hours)) = volunteers::visit(pair_kind[i], in_term, student_hours, party_hours) {
+            let (vol_help, vol_comp) = give(hours, &mut help_left[i], &mut comp_left[i]);
+            vol[who][0] += hours as f64;
+            vol[who][1] += vol_help as f64;
+            vol[who][2] += vol_comp as f64;
             last_contact[i] = wk;
         }
         // Kept or not without a branch: written, then counted only if reachable.
