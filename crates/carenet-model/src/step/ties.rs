@@ -9,6 +9,9 @@ use super::Model;
 use super::draws::Gaps;
 use crate::world::Community;
 
+/// Strengthen, decay and drop (tie graph), then triadic closure: live elders
+/// picked by geometric gaps meet a random neighbour's random neighbour and
+/// form a tie if both have room (`ties.max_ties`) and are not yet tied.
 #[inline(never)]
 pub fn ties(c: &mut Community, m: &Model) {
     let t = &m.scenario.ties;
