@@ -271,3 +271,87 @@ pub fn record(w: &Week, rec: &mut WeekRecord, bands: &mut AgeBands) {
     r.net_giant = end.net.giant;
     *rec = r;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load::load_default;
+    use crate::step::matching::{Activities, Counselling, Given, MutualAid, Paid, SocialWork};
+
+    /// Each phase's sums land in their fields; sums two phases feed are added;
+    /// lever costs follow from the sums and unit costs; bands accumulate.
+    #[test]
+    fn record_is_filled_from_the_phase_sums() {
+        let m = Model::with_levers(load_default().scenario, Levers::neutral());
+        let mut lv = Levers::neutral();
+        (lv.time_bank_admin, lv.programme_session_cost) = (2.0, 100.0);
+        (lv.counselling_session_cost, lv.merchant_member_weekly) = (50.0, 0.5);
+        let served = Served {
+            family: Given { offered: 10.0, help: 3.0, comp: 4.0 },
+            student: Given { offered: 2.0, help: 1.0, comp: 1.0 },
+            party: Given { offered: 1.0, help: 0.5, comp: 0.25 },
+            mutual_aid: MutualAid {
+                visit_offered: 6.0,
+                visit_comp: 5.0,
+                help: 7.0,
+                tb_given: 4.0,
+                tb_deposits: 3.0,
+                tb_withdrawals: 1.5,
+            },
+            paid: Paid { offered: 20.0, help: 8.0, voucher_yuan: 30.0, private_yuan: 40.0 },
+            social_workers: SocialWork { offered: 9.0, help: 2.0, comp: 3.0, contract_yuan: 70.0 },
+            activities: Activities { offered: 16.0, comp: 6.0, attendance: 5, programme_sessions: 2 },
+            counselling: Counselling { comp: 1.5, sessions: 3 },
+        };
+        let mut health = HealthSums {
+            offered_mutual_aid: 11.0,
+            help_requested: [1.0, 2.0, 4.0],
+            help_unmet: [0.5, 0.25, 0.0],
+            deaths: 2,
+            ..HealthSums::default()
+        };
+        health.deaths_by_band[3] = 2;
+        let mut obs = Obs::new(&m, 10);
+        obs.add(1, 2, 0.9, true, true, 10, 70 * 52);
+        obs.add(3, 0, 0.1, true, false, 0, 62 * 52);
+        let end =
+            End { few_ties: 1, tb_balance: 12.0, helper_hours: 13.0, net_sampled: true, net: NetStats::default() };
+        let mut street = [0.0; N_LEVERS];
+        street[Lever::Supervision as usize] = 9.0;
+        let week = Week {
+            start: Start { alive: 3, tb_outstanding: 10.0 },
+            served,
+            health,
+            entrants: 1,
+            obs,
+            end,
+            levers: &lv,
+            street_lever_yuan: street,
+        };
+        let (mut r, mut bands) = (WeekRecord::default(), AgeBands::default());
+        record(&week, &mut r, &mut bands);
+        record(&week, &mut r, &mut bands);
+        assert_eq!(r.weeks, 1.0, "the record is overwritten");
+        assert_eq!((r.alive_start, r.alive, r.entrants, r.deaths), (3.0, 2.0, 1.0, 2.0));
+        assert_eq!((r.help_by[FAMILY], r.comp_by[STUDENT], r.offered_by[PARTY]), (3.0, 1.0, 1.0));
+        assert_eq!(r.offered_by[MUTUAL_AID], 6.0 + 11.0);
+        assert_eq!((r.help_by[MUTUAL_AID], r.comp_by[MUTUAL_AID]), (7.0, 5.0));
+        assert_eq!((r.help_by[PAID], r.offered_by[PAID], r.paid_private_yuan), (8.0, 20.0, 40.0));
+        assert_eq!((r.help_by[SOCIAL_WORKER], r.comp_by[SOCIAL_WORKER], r.contract_yuan), (2.0, 3.0, 70.0));
+        assert_eq!((r.offered_by[ACTIVITY], r.activity_attendance), (16.0, 5.0));
+        assert_eq!((r.offered_by[COUNSELLING], r.counselling_sessions), (3.0, 3.0));
+        assert_eq!((r.help_requested, r.help_unmet), (7.0, 0.75));
+        assert_eq!(r.lever_yuan[Lever::TimeBank as usize], 3.0 * 2.0);
+        assert_eq!(r.lever_yuan[Lever::CareSubsidy as usize], 30.0);
+        assert_eq!(r.lever_yuan[Lever::ActivityProgramme as usize], 2.0 * 100.0);
+        assert_eq!(r.lever_yuan[Lever::Counselling as usize], 3.0 * 50.0);
+        assert_eq!(r.lever_yuan[Lever::Supervision as usize], 9.0);
+        assert_eq!(r.lever_yuan[Lever::MerchantAlliance as usize], 2.0 * 0.5);
+        assert_eq!((r.grade, r.registered, r.registered_grade1, r.paired), ([1.0, 0.0, 1.0], 2.0, 1.0, 1.0));
+        assert_eq!((r.isolated, r.lonely, r.few_ties, r.net_samples), (1.0, 1.0, 1.0, 1.0));
+        assert_eq!((r.tb_outstanding_start, r.tb_outstanding, r.helper_hours), (10.0, 12.0, 13.0));
+        // Bands accumulate over calls: two weeks of two elders, two deaths each.
+        assert_eq!(bands.deaths[3], 4.0);
+        assert_eq!(bands.person_weeks[2][2] + bands.person_weeks[0][0], 4.0);
+    }
+}
