@@ -37,13 +37,13 @@ pub fn summary(package: &str, rows: &[SummaryRow], reps: u32, weeks: u32, window
         if reps < 2 { "; one replication gives no interval" } else { "" }
     );
     let _ = write!(t, "{:<26}", "metric");
-    for g in Group::ALL {
+    for g in Group::SUMMED {
         let _ = write!(t, " {:>26}", g.as_str());
     }
     t.push('\n');
     for name in SHOWN {
         let _ = write!(t, "{name:<26}");
-        for g in Group::ALL {
+        for g in Group::SUMMED {
             let cell = rows.iter().find(|r| r.metric == *name && r.group == g).map(|r| {
                 let i = &r.interval;
                 let p = if i.mean.abs() >= 100.0 { 0 } else { 3 };

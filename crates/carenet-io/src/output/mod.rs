@@ -88,7 +88,7 @@ pub fn write_timeseries_types(path: &Path, res: &RunResult) -> io::Result<()> {
         let mut line = String::with_capacity(1024);
         for (r, rep) in res.reps.iter().enumerate() {
             for week in 0..res.weeks as usize {
-                for grp in Group::ALL {
+                for grp in Group::SUMMED {
                     let mut acc = WeekRecord::default();
                     for (c, info) in res.communities.iter().enumerate() {
                         if grp.contains(info.kind) {
@@ -272,7 +272,7 @@ pub fn write_compare(path: &Path, rows: &[carenet_model::experiment::compare::Co
 }
 
 /// Timeseries from compare digests: one row per (package, rep, week, group)
-/// for the groups in `groups` (indices into `Group::ALL`); with
+/// for the groups in `groups` (indices into `Group::SUMMED`); with
 /// `with_package = false` the package column is left out (the run format).
 pub fn write_digest_timeseries(
     path: &Path,
@@ -303,7 +303,7 @@ pub fn write_digest_timeseries(
                         if with_package {
                             let _ = write!(line, "{},", res.packages[p]);
                         }
-                        let _ = write!(line, "{r},{week},{}", Group::ALL[g].as_str());
+                        let _ = write!(line, "{r},{week},{}", Group::SUMMED[g].as_str());
                         for m in METRICS {
                             push_f64(&mut line, (m.value)(&acc[g]));
                         }

@@ -24,9 +24,9 @@ use crate::step::Model;
 /// One replication of one package, reduced.
 #[derive(Debug, Clone)]
 pub struct RepDigest {
-    /// Sums over the summary window, per group (`Group::ALL` order).
+    /// Sums over the summary window, per group (`Group::SUMMED` order).
     pub window: [WeekRecord; 4],
-    /// Per week, per group (`Group::ALL` order).
+    /// Per week, per group (`Group::SUMMED` order).
     pub weekly: Vec<[WeekRecord; 4]>,
 }
 
@@ -51,7 +51,7 @@ pub fn digest(records: &[WeekRecord], kinds: &[CommunityType], weeks: u32, windo
     for w in 0..weeks as usize {
         let mut acc = [WeekRecord::default(); 4];
         for (c, &k) in kinds.iter().enumerate() {
-            for (g, grp) in Group::ALL.iter().enumerate() {
+            for (g, grp) in Group::SUMMED.iter().enumerate() {
                 if grp.contains(k) {
                     acc[g].add(&records[w * nc + c]);
                 }
@@ -196,7 +196,7 @@ pub fn compare_rows(res: &CompareResult) -> Vec<CompareRow> {
     let w = res.window;
     for (p, name) in res.packages.iter().enumerate() {
         let pk = &res.digests[p];
-        for (g, grp) in Group::ALL.iter().enumerate() {
+        for (g, grp) in Group::SUMMED.iter().enumerate() {
             if pk.iter().all(|d| d.window[g].weeks == 0.0) {
                 continue;
             }

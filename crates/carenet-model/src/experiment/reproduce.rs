@@ -98,7 +98,7 @@ fn group_of(name: &str) -> Option<Group> {
 }
 
 fn group_index(g: Group) -> usize {
-    Group::ALL.iter().position(|x| *x == g).unwrap_or(3)
+    Group::SUMMED.iter().position(|x| *x == g).unwrap_or(3)
 }
 
 impl Claims {

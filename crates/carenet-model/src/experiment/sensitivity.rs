@@ -303,7 +303,7 @@ pub fn run_sensitivity(
             .map(|sc| {
                 let model = Model::new(sc.clone(), Package::baseline());
                 let kinds: Vec<_> = communities(&model).iter().map(|c| c.kind).collect();
-                let all = Group::ALL.iter().position(|g| *g == Group::All).expect("all");
+                let all = Group::SUMMED.iter().position(|g| *g == Group::All).expect("all");
                 let windows: Vec<WeekRecord> = (0..reps as u32)
                     .into_par_iter()
                     .map(|r| {

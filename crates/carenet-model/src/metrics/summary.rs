@@ -18,7 +18,9 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Group; 4] = [
+    /// The groups whose records are summed (each community type, then all
+    /// communities), in the order of the per-group arrays; the gap is derived.
+    pub const SUMMED: [Group; 4] = [
         Group::Type(CommunityType::CommercialEstate),
         Group::Type(CommunityType::Village),
         Group::Type(CommunityType::VillageToResidence),
@@ -102,7 +104,7 @@ pub fn window_totals(
                 let mut week_acc = [WeekRecord::default(); 4];
                 for (c, &k) in kinds.iter().enumerate() {
                     let rec = record(r, w, c);
-                    for (g, grp) in Group::ALL.iter().enumerate() {
+                    for (g, grp) in Group::SUMMED.iter().enumerate() {
                         if grp.contains(k) {
                             week_acc[g].add(&rec);
                         }
@@ -124,7 +126,7 @@ pub fn window_totals(
 pub fn summarise(package: &str, totals: &[[WeekRecord; 4]]) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     for m in METRICS {
-        for (g, grp) in Group::ALL.iter().enumerate() {
+        for (g, grp) in Group::SUMMED.iter().enumerate() {
             let xs: Vec<f64> = totals.iter().map(|t| (m.value)(&t[g])).collect();
             if totals.iter().all(|t| t[g].weeks == 0.0) {
                 continue; // no community of this type

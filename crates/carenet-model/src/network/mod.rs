@@ -4,7 +4,9 @@
 //!   `strength`), with a compressed-sparse-row view (`start`, `cap`, `deg`, `nbr`,
 //!   `eid`) that the weekly step reads. Rows keep free room, so ties that form
 //!   or drop are written into the CSR in place; it is rebuilt only when a row
-//!   overflows.
+//!   overflows. The fields are private: every edit (add, remove, drop a node's
+//!   ties, the weekly strengthen-decay-drop) goes through a method that keeps
+//!   slots, rows and per-node active-tie counts consistent.
 //! - [`generate`]: one generator per community type, built with petgraph.
 //! - [`stats`]: mean degree, clustering and giant-component share.
 //!
@@ -38,37 +40,37 @@ pub const ROW_SLACK: u32 = 4;
 #[derive(Debug, Clone)]
 pub struct TieGraph {
     /// First endpoint of each edge slot (a < b; NONE when the slot is free).
-    pub a: Vec<u32>,
+    a: Vec<u32>,
     /// Second endpoint of each edge slot.
-    pub b: Vec<u32>,
+    b: Vec<u32>,
     /// Tie strength in (0, 1]; 0 for a free slot.
-    pub strength: Vec<f32>,
+    strength: Vec<f32>,
     /// Whether the tie carried an interaction this week.
-    pub touched: Vec<bool>,
+    touched: Vec<bool>,
     /// First CSR entry of each row.
-    pub start: Vec<u32>,
+    start: Vec<u32>,
     /// Entries (used and free) of each row.
-    pub cap: Vec<u32>,
+    cap: Vec<u32>,
     /// Used entries per row (the degree).
-    pub deg: Vec<u32>,
+    deg: Vec<u32>,
     /// CSR neighbour indices.
-    pub nbr: Vec<u32>,
+    nbr: Vec<u32>,
     /// CSR edge ids (index into the edge slots) matching `nbr`.
-    pub eid: Vec<u32>,
+    eid: Vec<u32>,
     /// Free edge slots, reused last in, first out.
     free: Vec<u32>,
     /// Live ties.
     live: usize,
     /// CSR entries in holes left by moved rows.
     waste: usize,
-    /// Rows moved and CSR rebuilds so far, for profiling.
-    pub moves: u64,
-    pub rebuilds: u64,
     /// Per node: ties of strength ≥ `active_threshold`, kept current by every
-    /// edit (the weekly tie update adjusts it where a strength crosses the
-    /// threshold).
-    pub active: Vec<u16>,
-    pub active_threshold: f32,
+    /// edit (including the weekly strength update, where a strength crosses
+    /// the threshold).
+    active: Vec<u16>,
+    active_threshold: f32,
+    /// Edge slots that fall below the drop threshold in
+    /// [`TieGraph::update_strengths`] (scratch, reused).
+    dropped: Vec<u32>,
     n_nodes: usize,
 }
 
@@ -90,10 +92,9 @@ impl TieGraph {
             free: Vec::new(),
             live: 0,
             waste: 0,
-            moves: 0,
-            rebuilds: 0,
             active: vec![0; n],
             active_threshold: f32::INFINITY,
+            dropped: Vec::with_capacity(256),
             n_nodes: n,
         };
         for &(x, y, s) in edges {
@@ -105,7 +106,6 @@ impl TieGraph {
         }
         g.live = edges.len();
         g.rebuild();
-        g.rebuilds = 0;
         g
     }
 
@@ -128,6 +128,37 @@ impl TieGraph {
     #[inline]
     pub fn is_live(&self, e: usize) -> bool {
         self.strength[e] > 0.0
+    }
+
+    /// Strength of edge slot `e` (0 for a free slot).
+    #[inline]
+    pub fn strength(&self, e: usize) -> f32 {
+        self.strength[e]
+    }
+
+    /// Strengths of all edge slots (0 for free slots), in slot order.
+    #[inline]
+    pub fn strengths(&self) -> &[f32] {
+        &self.strength
+    }
+
+    /// Endpoints (a < b) of edge slot `e` ([`NONE`] for a free slot).
+    #[inline]
+    pub fn ends(&self, e: usize) -> (u32, u32) {
+        (self.a[e], self.b[e])
+    }
+
+    /// Marks the tie in slot `e` as having carried an interaction this week
+    /// (it strengthens in the next [`TieGraph::update_strengths`]).
+    #[inline]
+    pub fn touch(&mut self, e: usize) {
+        self.touched[e] = true;
+    }
+
+    /// Per node, ties of strength at least the active threshold.
+    #[inline]
+    pub fn active_ties(&self) -> &[u16] {
+        &self.active
     }
 
     /// The live ties as (a, b, strength), in slot order.
@@ -171,6 +202,12 @@ impl TieGraph {
     pub fn row(&self, i: usize) -> std::ops::Range<usize> {
         let lo = self.start[i] as usize;
         lo..lo + self.deg[i] as usize
+    }
+
+    /// The neighbour and edge id at CSR position `p` (a position of [`TieGraph::row`]).
+    #[inline]
+    pub fn entry(&self, p: usize) -> (u32, u32) {
+        (self.nbr[p], self.eid[p])
     }
 
     /// Neighbours of `i` and the matching edge ids.
@@ -228,7 +265,6 @@ impl TieGraph {
             self.rebuild();
             return;
         }
-        self.moves += 1;
         let (lo, d) = (self.start[x] as usize, self.deg[x] as usize);
         let end = self.nbr.len();
         let cap = (2 * self.cap[x]).max(ROW_SLACK);
@@ -283,6 +319,51 @@ impl TieGraph {
         self.live -= 1;
     }
 
+    /// The week's change of strengths: a tie that carried an interaction
+    /// (touched) gains `gain × (1 − s)`, then every tie loses `decay` (the
+    /// result capped at 1), and ties that end below `drop_below` are removed.
+    /// Touched flags are cleared and active-tie counts follow the strengths.
+    /// Returns the number of ties dropped.
+    pub fn update_strengths(&mut self, gain: f32, decay: f32, drop_below: f32) -> usize {
+        self.dropped.clear();
+        let n_slots = self.a.len();
+        let (strength, touched) = (&mut self.strength[..n_slots], &mut self.touched[..n_slots]);
+        let (ea, eb, act) = (&self.a[..n_slots], &self.b[..n_slots], &mut self.active[..]);
+        let threshold = self.active_threshold;
+        for e in 0..n_slots {
+            let mut s = strength[e];
+            if s <= 0.0 {
+                continue;
+            }
+            // Without a branch (which ties were touched is not predictable).
+            s += gain * (1.0 - s) * f32::from(u8::from(touched[e]));
+            touched[e] = false;
+            s = (s - decay).min(1.0);
+            if s < drop_below {
+                self.dropped.push(e as u32);
+                continue;
+            }
+            // Few ties cross the activity threshold in a week.
+            let was = strength[e] >= threshold;
+            if was != (s >= threshold) {
+                let (x, y) = (ea[e] as usize, eb[e] as usize);
+                if was {
+                    act[x] -= 1;
+                    act[y] -= 1;
+                } else {
+                    act[x] += 1;
+                    act[y] += 1;
+                }
+            }
+            strength[e] = s;
+        }
+        for k in 0..self.dropped.len() {
+            let e = self.dropped[k] as usize;
+            self.remove_edge(e);
+        }
+        self.dropped.len()
+    }
+
     /// Removes every tie of `i`.
     pub fn drop_node_ties(&mut self, i: u32) {
         while self.deg[i as usize] > 0 {
@@ -295,7 +376,6 @@ impl TieGraph {
     /// entries per row (counting sort; no allocation once the buffers have
     /// grown to the largest graph seen).
     fn rebuild(&mut self) {
-        self.rebuilds += 1;
         let n = self.n_nodes;
         self.deg.clear();
         self.deg.resize(n, 0);
@@ -389,5 +469,112 @@ impl TieGraph {
             return Err("free list and live slots do not cover the slots".into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small graph with an active threshold of 0.5: ties 0-1 (0.6, active),
+    /// 1-2 (0.3), 2-3 (0.9, active).
+    fn small() -> TieGraph {
+        let mut g = TieGraph::from_edges(4, &[(0, 1, 0.6), (1, 2, 0.3), (2, 3, 0.9)], 8);
+        g.set_active_threshold(0.5);
+        g.check_consistency().unwrap();
+        g
+    }
+
+    #[test]
+    fn from_edges_and_threshold_count_active_ties() {
+        let g = small();
+        assert_eq!(g.n_live_edges(), 3);
+        assert_eq!(g.active_ties(), &[1, 1, 1, 1]);
+        assert_eq!((g.degree(1), g.degree(3)), (2, 1));
+        assert_eq!(g.ends(0), (0, 1));
+        assert_eq!(g.strength(2), 0.9);
+        let row: Vec<(u32, u32)> = g.row(1).map(|p| g.entry(p)).collect();
+        assert_eq!(row, [(0, 0), (2, 1)]);
+    }
+
+    /// Adding ties keeps the invariant, counts an active tie at both ends and
+    /// survives rows overflowing their free room (moves and rebuilds).
+    #[test]
+    fn add_edge_keeps_the_invariant() {
+        let mut g = small();
+        g.add_edge(0, 3, 0.7);
+        g.check_consistency().unwrap();
+        assert_eq!(g.active_ties(), &[2, 1, 1, 2]);
+        g.add_edge(0, 2, 0.1);
+        g.check_consistency().unwrap();
+        assert_eq!(g.active_ties()[0], 2);
+        // Node 0 past its row's room, with new nodes: every edit stays consistent.
+        for _ in 0..12 {
+            let v = g.add_node();
+            g.check_consistency().unwrap();
+            g.add_edge(0, v, 0.8);
+            g.check_consistency().unwrap();
+        }
+        assert_eq!(g.degree(0), 15);
+        assert_eq!(g.active_ties()[0], 14);
+        assert!(g.has_edge(0, 15) && g.has_edge(15, 0));
+    }
+
+    /// Removing a tie frees its slot (reused by the next tie) and uncounts it.
+    #[test]
+    fn remove_edge_and_drop_node_ties_keep_the_invariant() {
+        let mut g = small();
+        let e = g.find_edge(2, 3).unwrap();
+        g.remove_edge(e);
+        g.check_consistency().unwrap();
+        assert_eq!(g.active_ties(), &[1, 1, 0, 0]);
+        assert!(!g.is_live(e) && g.ends(e) == (NONE, NONE));
+        g.add_edge(1, 3, 0.95);
+        assert_eq!(g.find_edge(1, 3), Some(e), "the free slot is reused");
+        g.check_consistency().unwrap();
+        g.drop_node_ties(1);
+        g.check_consistency().unwrap();
+        assert_eq!(g.degree(1), 0);
+        assert_eq!(g.n_live_edges(), 0);
+        assert_eq!(g.active_ties(), &[0, 0, 0, 0]);
+    }
+
+    /// Touched ties strengthen, all decay, weak ones drop, and active counts
+    /// follow strengths that cross the threshold either way.
+    #[test]
+    fn update_strengths_strengthens_decays_and_drops() {
+        let mut g = small();
+        g.touch(1); // 1-2 at 0.3: 0.3 + 0.5 × 0.7 = 0.65, then − 0.1 = 0.55 (now active)
+        let dropped = g.update_strengths(0.5, 0.1, 0.2);
+        assert_eq!(dropped, 0);
+        g.check_consistency().unwrap();
+        assert!((g.strength(0) - 0.5).abs() < 1e-6);
+        assert!((g.strength(1) - 0.55).abs() < 1e-6);
+        assert!((g.strength(2) - 0.8).abs() < 1e-6);
+        assert_eq!(g.active_ties(), &[1, 2, 2, 1]);
+        // Untouched now: 0-1 (0.4) and 1-2 (0.45) fall below the threshold,
+        // then below the drop line (0.25 and 0.3 < 0.35) and are removed;
+        // 2-3 stays active (0.7, then 0.55).
+        g.update_strengths(0.5, 0.1, 0.35);
+        g.check_consistency().unwrap();
+        assert_eq!(g.active_ties(), &[0, 0, 1, 1]);
+        let dropped = g.update_strengths(0.5, 0.15, 0.35);
+        assert_eq!(dropped, 2);
+        g.check_consistency().unwrap();
+        assert_eq!(g.n_live_edges(), 1);
+        assert_eq!(g.active_ties(), &[0, 0, 1, 1]);
+        // Strengths stay capped at 1.
+        g.touch(g.find_edge(2, 3).unwrap());
+        g.update_strengths(10.0, 0.0, 0.0);
+        assert_eq!(g.strength(g.find_edge(2, 3).unwrap()), 1.0);
+        g.check_consistency().unwrap();
+    }
+
+    /// The consistency check notices a count kept wrong.
+    #[test]
+    fn check_consistency_catches_a_wrong_active_count() {
+        let mut g = small();
+        g.active[0] += 1;
+        assert!(g.check_consistency().is_err());
     }
 }

@@ -31,9 +31,6 @@ impl NetStats {
     pub fn clustering(&self) -> f64 {
         self.clustering_sum / self.n
     }
-    pub fn giant_share(&self) -> f64 {
-        self.giant / self.n
-    }
 }
 
 /// Reusable buffers for [`NetStats::compute`].

@@ -297,9 +297,7 @@ pub struct Community {
     pub needy: Vec<u32>,
     /// Elders social workers can serve, in the week's order (scratch), reused.
     pub sw_list: Vec<u32>,
-    /// Edge slots of ties dropped this week (tie-phase scratch), reused.
-    pub dropped: Vec<u32>,
-    /// Random bytes drawn in bulk for a phase's per-elder or per-tie draws
+    /// Random words drawn in bulk for a phase's per-elder or per-tie draws
     /// (scratch), reused.
     pub words: Vec<u32>,
 }

@@ -167,7 +167,6 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
         net: NetStats::default(),
         net_scratch: StatsScratch::default(),
         died: Vec::with_capacity(slots),
-        dropped: Vec::with_capacity(256),
         sw_list: Vec::with_capacity(slots),
         needy: Vec::with_capacity(slots),
         visited: Vec::with_capacity(edges.len() * 2 + slots * 4),

@@ -44,7 +44,7 @@ pub fn run_model(s: &Scenario, levers: Levers, reps: u32, weeks: u32, seed: u64)
 /// Per-replication totals over the last `window` weeks for `group`.
 pub fn totals(res: &RunResult, window: u32, group: Group) -> Vec<WeekRecord> {
     let kinds: Vec<_> = res.communities.iter().map(|c| c.kind).collect();
-    let g = Group::ALL.iter().position(|x| *x == group).unwrap();
+    let g = Group::SUMMED.iter().position(|x| *x == group).unwrap();
     window_totals(res.reps.len(), res.weeks, window, &kinds, |r, w, c| *res.record(r, w, c))
         .into_iter()
         .map(|t| t[g])
