@@ -180,11 +180,11 @@ pub fn write_age_bands(path: &Path, res: &RunResult) -> io::Result<()> {
             for b in &rep.bands {
                 total.add(b);
             }
-            for b in 0..N_BANDS {
+            for (b, band) in BAND_NAMES.iter().enumerate().take(N_BANDS) {
                 let pw: f64 = total.person_weeks[b].iter().sum();
-                let mut line = format!("{r},{}", BAND_NAMES[b]);
-                for s in 0..4 {
-                    push_f64(&mut line, if pw > 0.0 { total.person_weeks[b][s] / pw } else { f64::NAN });
+                let mut line = format!("{r},{band}");
+                for weeks in total.person_weeks[b] {
+                    push_f64(&mut line, if pw > 0.0 { weeks / pw } else { f64::NAN });
                 }
                 push_f64(&mut line, total.deaths[b]);
                 push_f64(&mut line, pw);

@@ -1,6 +1,6 @@
 //! Policies: the study's remedies as levers, and where they plug into the step.
 //!
-//! - [`Lever`]: the nine levers of DESIGN §4, in a fixed order.
+//! - [`Lever`]: the nine levers of docs/design.md §4, in a fixed order.
 //! - [`Package`]: a named set of levers switched on (the baseline switches none).
 //! - [`Levers`]: what the weekly step reads, for one street in one week. The
 //!   step never reads the scenario's policy tables directly; [`levers_for_week`]

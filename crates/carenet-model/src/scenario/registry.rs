@@ -310,7 +310,7 @@ capped by max_annual_probability).",
     (
         "policies.care_subsidy",
         "---------------------------------------------------------------------------
-Policy levers (DESIGN §4; docs/policies.md). Each acts only in the packages
+Policy levers (docs/design.md §4; docs/policies.md). Each acts only in the packages
 that name it, from start_week (inclusive) to end_week (exclusive; 0 = to the
 end of the run). annual_budget_cap (yuan a year; 0 = none) scales the lever's
 dose down in any week whose planned cost exceeds a 52nd of the cap.
@@ -392,7 +392,7 @@ pub const PARAMS: &[Param] = &[
     Param::new("simulation.reps", Kind::U32, "20", Check::Integer { lo: 1, hi: 100_000 })
         .unit("replications, 1–100,000")
         .meaning("independent replications; the summary's CI is across them")
-        .source("setting. For a target CI width w, n > (2zσ/w)² (EVIDENCE §8)")
+        .source("setting. For a target CI width w, n > (2zσ/w)² (docs/evidence.md §8)")
         .note("Replications (independent runs with derived seeds). Setting."),
     Param::new("simulation.start_week_of_year", Kind::U32, "1", Check::Week)
         .unit("week 1–52")
@@ -599,7 +599,7 @@ pub const PARAMS: &[Param] = &[
         .unit("share")
         .meaning("share in a kinship cluster")
         .source(r#"**assumption** ("dense kinship ties", the study)"#)
-        .note("Share in a kinship cluster. Assumption (dense kinship; EVIDENCE: village ≥ village-to-residence > commodity estate, no numbers published)."),
+        .note("Share in a kinship cluster. Assumption (dense kinship; docs/evidence.md: village ≥ village-to-residence > commodity estate, no numbers published)."),
     Param::new("community_types.village.network.kin_cluster_size", Kind::F64, "8.0", GROUP_SIZE)
         .unit("elders")
         .meaning("mean kinship-cluster size")
@@ -808,7 +808,7 @@ pub const PARAMS: &[Param] = &[
     Param::new("health.disabled_to_semi.annual_at_60", Kind::F64, "0.04", ANNUAL)
         .unit("annual probability")
         .meaning("disabled → semi-disabled (recovery)")
-        .source(r#"**assumption anchored on a derived figure**. EVIDENCE.md's "recovery from the severe state ≈ 3%/yr at 65–70, falling to ≈ 1% at 85+" is read from the CLHLS matrix (*Math Probl Eng* 2022; M). The curve gives 2.6% at 67.5 and 1.0% at 85. Caveat: that figure is the matrix's *severe → healthy* entry. Its *severe → intermediate* entry is much larger (31.5% at 65–70, 11.2% at 85–90), and the labels are unconfirmed"#)
+        .source(r#"**assumption anchored on a derived figure**. docs/evidence.md's "recovery from the severe state ≈ 3%/yr at 65–70, falling to ≈ 1% at 85+" is read from the CLHLS matrix (*Math Probl Eng* 2022; M). The curve gives 2.6% at 67.5 and 1.0% at 85. Caveat: that figure is the matrix's *severe → healthy* entry. Its *severe → intermediate* entry is much larger (31.5% at 65–70, 11.2% at 85–90), and the labels are unconfirmed"#)
         .note("Disabled → semi-disabled (recovery). Source: recovery from severe disability about 3%/yr at 65–70 falling to about 1% at 85+ (CLHLS one-year transitions, Math Probl Eng 2022, art. 7980111); this gives 2.6% at 67.5 and 1.0% at 85."),
     Param::new("health.disabled_to_semi.age_slope", Kind::F64, "-0.055", SLOPE)
         .unit("per year")
@@ -822,7 +822,7 @@ pub const PARAMS: &[Param] = &[
     Param::new("health.mortality_slope", Kind::F64, "0.08", MORTALITY_SLOPE)
         .unit("per year of age")
         .meaning("Gompertz slope for an elder of a given state: mortality doubles every 8.7 years")
-        .source("Set so that the *population* gradient matches the 2000 census death rates by five-year band: 14.79‰ at 60–64, 24.37 at 65–69, 42.29 at 70–74, 66.49 at 75–79, 111.68 at 80–84, 160.30 at 85–89 (NBS, *China Statistical Yearbook 2002*, table 4-11; **H**; not in EVIDENCE.md), a log-linear slope of 0.095–0.097 over 60–89. The model multiplies this slope by `mortality_state_ratio`, whose weight grows with age because disability does, so its population gradient is about 0.10 with the defaults. The split into slope and state multipliers is an **assumption**")
+        .source("Set so that the *population* gradient matches the 2000 census death rates by five-year band: 14.79‰ at 60–64, 24.37 at 65–69, 42.29 at 70–74, 66.49 at 75–79, 111.68 at 80–84, 160.30 at 85–89 (NBS, *China Statistical Yearbook 2002*, table 4-11; **H**; not in docs/evidence.md), a log-linear slope of 0.095–0.097 over 60–89. The model multiplies this slope by `mortality_state_ratio`, whose weight grows with age because disability does, so its population gradient is about 0.10 with the defaults. The split into slope and state multipliers is an **assumption**")
         .note("Gompertz slope of mortality per year of age for an independent elder. Together with the state multipliers (disability rises with age) the population slope is about 0.10, as in the 2000 census death rates by band (14.8 per 1,000 at 60–64, 42.3 at 70–74, 111.7 at 80–84, 160.3 at 85–89; NBS, China Statistical Yearbook 2002, table 4-11). H for the census rates; the split into slope and multipliers is an assumption."),
     Param::new("health.mortality_state_ratio", Kind::F64s(4), "[1.0, 1.5, 3.0, 5.0]", NON_NEGATIVE)
         .unit("multipliers by state")
@@ -838,7 +838,7 @@ pub const PARAMS: &[Param] = &[
     Param::new("health.loneliness_hazard_ratio", Kind::F64, "1.6", HAZARD)
         .unit("hazard ratio")
         .meaning("multiplier of worsening at loneliness 1 (log-linear in L; 1.6^0.3 = 1.15 at L = 0.3)")
-        .source("Perissinotto C. M., Stijacic Cenzer I., Covinsky K. E., *Arch Intern Med* 2012;172(14):1078, doi:10.1001/archinternmed.2012.1993: lonely vs not lonely, adjusted risk ratio of ADL decline over 6 years **1.59** (95% CI 1.23–2.07), US Health and Retirement Study, n = 1,604, aged 60+. **M**: a single US study, cited in wutong.toml but not in EVIDENCE.md. Derivation: a binary 6-year risk ratio is used as a weekly hazard ratio at L = 1 and applied to *every* worsening transition, including independent → IADL. The study's mortality hazard ratio (1.45) is not used")
+        .source("Perissinotto C. M., Stijacic Cenzer I., Covinsky K. E., *Arch Intern Med* 2012;172(14):1078, doi:10.1001/archinternmed.2012.1993: lonely vs not lonely, adjusted risk ratio of ADL decline over 6 years **1.59** (95% CI 1.23–2.07), US Health and Retirement Study, n = 1,604, aged 60+. **M**: a single US study, cited in wutong.toml but not in docs/evidence.md. Derivation: a binary 6-year risk ratio is used as a weekly hazard ratio at L = 1 and applied to *every* worsening transition, including independent → IADL. The study's mortality hazard ratio (1.45) is not used")
         .note("Hazard ratio of worsening at loneliness 1. Source: loneliness raised the risk of ADL decline about 1.6-fold (Perissinotto et al., Arch Intern Med 2012;172(14):1078).")
         .plausible(1.0, 2.0, "hazard ratio of worsening at loneliness 1 (Perissinotto et al. 2012: 1.59, 95% CI 1.23–2.07)"),
     Param::new("health.unmet_memory", Kind::F64, "0.1", SMOOTHING)
@@ -859,7 +859,7 @@ pub const PARAMS: &[Param] = &[
     Param::new("loneliness.moderate_threshold", Kind::F64, "0.45", UNIT)
         .unit("0–1, below `severe_threshold`")
         .meaning("L above this makes an elder grade 2")
-        .source("**assumption**, checked: the initial population then has grades ≈ **13.5% / 27.6% / 58.9%** (a Monte Carlo of the synthesis draws), against the shares suggested in EVIDENCE.md of 12–16% / 25–30% / 55–60%. That mapping is derived (M) from living alone ≈ 15%, depressive symptoms 20–34% (Tang et al., *J Affect Disord* 2021; IJERPH 2022, CHARLS; H) and disability ≈ 15%. At the start only 0.6–1.3% of elders exceed the severe threshold, so grade 1 is almost all functional")
+        .source("**assumption**, checked: the initial population then has grades ≈ **13.5% / 27.6% / 58.9%** (a Monte Carlo of the synthesis draws), against the shares suggested in docs/evidence.md of 12–16% / 25–30% / 55–60%. That mapping is derived (M) from living alone ≈ 15%, depressive symptoms 20–34% (Tang et al., *J Affect Disord* 2021; IJERPH 2022, CHARLS; H) and disability ≈ 15%. At the start only 0.6–1.3% of elders exceed the severe threshold, so grade 1 is almost all functional")
         .note("Loneliness above this makes an elder grade 2 (below severe_threshold). Assumption."),
     Param::new("loneliness.rise_weekly", Kind::F64, "0.02", UNIT)
         .unit("per week")
@@ -1038,7 +1038,7 @@ pub const PARAMS: &[Param] = &[
     Param::new("party_members.hours_per_month", Kind::F64, "4.0", MONTHLY_HOURS)
         .unit("hours/month")
         .meaning("each paired member gives 4 × 12/52 = 0.92 h/week")
-        .source(r#"**assumption** ("a few hours a month", DESIGN)"#)
+        .source(r#"**assumption** ("a few hours a month", docs/design.md)"#)
         .note("Hours each gives per month. Assumption."),
     Param::new("mutual_aid.helper_threshold", Kind::F64, "0.5", UNIT)
         .unit("willingness")
@@ -1078,7 +1078,7 @@ pub const PARAMS: &[Param] = &[
     Param::new("paid_services.price_per_hour", Kind::F64, "35.0", NON_NEGATIVE)
         .unit("yuan/hour")
         .meaning("price of one hour of paid home service")
-        .source("**assumption**: prices of home haircuts, visits and clinics were not found. Published canteen prices (¥6–12 a meal after subsidy; EVIDENCE §6, L–M) are per meal, and a volunteer hour is valued at ≈ ¥12 in Nanjing (L); neither is an hourly service price")
+        .source("**assumption**: prices of home haircuts, visits and clinics were not found. Published canteen prices (¥6–12 a meal after subsidy; docs/evidence.md §6, L–M) are per meal, and a volunteer hour is valued at ≈ ¥12 in Nanjing (L); neither is an hourly service price")
         .note("Price of one hour of paid home service, yuan. Assumption (no published price found).")
         .plausible(25.0, 50.0, "price of an hour of paid home service (yuan)"),
     Param::new("paid_services.weekly_budget", Kind::F64s(3), "[15.0, 60.0, 200.0]", NON_NEGATIVE)
@@ -1109,12 +1109,12 @@ pub const PARAMS: &[Param] = &[
     Param::new("metrics.isolation_weeks", Kind::U32, "4", Check::Integer { lo: 1, hi: U32_MAX })
         .unit("weeks, ≥ 1")
         .meaning("an elder with no contact in this many weeks (the current one included) is isolated")
-        .source("setting (DESIGN §5)")
+        .source("setting (docs/design.md §5)")
         .note("Weeks without contact after which an elder counts as isolated. Setting."),
     Param::new("metrics.few_ties", Kind::U32, "3", NONE)
         .unit("ties")
         .meaning("an elder with fewer active ties than this counts in `few_ties_rate`")
-        .source("setting (DESIGN §5)")
+        .source("setting (docs/design.md §5)")
         .note("An elder with fewer active ties than this counts in few_ties_rate. Setting."),
     Param::new("metrics.network_every", Kind::U32, "13", Check::Integer { lo: 1, hi: U32_MAX })
         .unit("weeks, ≥ 1")
@@ -1129,8 +1129,8 @@ pub const PARAMS: &[Param] = &[
     Param::new("policies.care_subsidy.monthly_voucher", Kind::F64, "500.0", NON_NEGATIVE)
         .unit("yuan per registered grade-1 elder per month, ≥ 0")
         .meaning("voucher (× 12 / 52 a week = ¥115.38) added to the weekly budget for paid services and spent first; unspent vouchers lapse; cost = vouchers spent")
-        .source("**assumption**: about half the LTCI home-care cash benefit for severe disability in Beijing Shijingshan, ¥1,044/month (dz1981.com 2024 report; M). No Henan or Zhengzhou care subsidy for disabled elders was found (EVIDENCE §6: NOT FOUND)")
-        .note("失能半失能老人照护补贴: voucher per registered grade-1 elder per month (yuan), spent only on paid services; unspent vouchers lapse. Assumption: about half the LTCI home-care cash benefit for severe disability in Beijing Shijingshan (¥1,044/month; dz1981.com 2024 report; M). No Henan/Zhengzhou care subsidy was found (EVIDENCE §6)."),
+        .source("**assumption**: about half the LTCI home-care cash benefit for severe disability in Beijing Shijingshan, ¥1,044/month (dz1981.com 2024 report; M). No Henan or Zhengzhou care subsidy for disabled elders was found (docs/evidence.md §6: NOT FOUND)")
+        .note("失能半失能老人照护补贴: voucher per registered grade-1 elder per month (yuan), spent only on paid services; unspent vouchers lapse. Assumption: about half the LTCI home-care cash benefit for severe disability in Beijing Shijingshan (¥1,044/month; dz1981.com 2024 report; M). No Henan/Zhengzhou care subsidy was found (docs/evidence.md §6)."),
     Param::new("policies.<lever>.start_week", Kind::U32, "0", Check::Integer { lo: 0, hi: MAX_WEEKS })
         .unit("simulation week, 0–5,200")
         .meaning("first week the lever acts (inclusive; weeks counted from 0, not weeks of the year)")

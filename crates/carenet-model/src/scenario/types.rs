@@ -462,7 +462,7 @@ pub struct Community {
     pub elders: u32,
 }
 
-/// The nine policy levers of the study (DESIGN §4). Each is off in the baseline
+/// The nine policy levers of the study (docs/design.md §4). Each is off in the baseline
 /// and acts only in packages that name it, from `start_week` (inclusive) to
 /// `end_week` (exclusive; 0 = to the end of the run). `annual_budget_cap` (yuan
 /// per year; 0 = no cap) scales the lever's dose down in any week whose planned

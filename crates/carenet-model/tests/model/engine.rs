@@ -11,7 +11,7 @@ use proptest::prelude::*;
 
 use crate::support::*;
 
-/// Checks every invariant of DESIGN §3 on one week's records and the world after it.
+/// Checks every invariant of docs/design.md §3 on one week's records and the world after it.
 fn check_week(w: &World, m: &Model, recs: &[WeekRecord]) -> Result<(), String> {
     let s = &m.scenario;
     let mut k = 0;
@@ -175,7 +175,7 @@ proptest! {
 }
 
 /// Initial population lands near the published mixes: ages 0.56/0.30/0.14
-/// (7th census), grade 1 about 12–16 %, grade 2 about 25–30 % (EVIDENCE, suggested mapping).
+/// (7th census), grade 1 about 12–16 %, grade 2 about 25–30 % (docs/evidence.md, suggested mapping).
 #[test]
 fn initial_population_matches_published_mix() {
     let s = Scenario::default();

@@ -12,7 +12,7 @@ fn stats_of(kind: CommunityType, n: usize, seed: u64) -> NetStats {
     petgraph_stats(&g.graph)
 }
 
-/// The only ordering the literature supports (EVIDENCE §5): village ≥
+/// The only ordering the literature supports (docs/evidence.md §5): village ≥
 /// village-to-residence > commercial estate, in mean degree and clustering.
 #[test]
 fn neighbour_tie_ordering_village_resettlement_estate() {

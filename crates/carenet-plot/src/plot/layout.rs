@@ -218,8 +218,8 @@ impl QuadTree {
         };
         self.scratch.clear();
         let mut bounds = [start; 5];
-        for q in 0..4 {
-            bounds[q] = start + self.scratch.len();
+        for (q, bound) in bounds.iter_mut().take(4).enumerate() {
+            *bound = start + self.scratch.len();
             for k in start..end {
                 if quadrant(self.perm[k]) == q {
                     self.scratch.push(self.perm[k]);
