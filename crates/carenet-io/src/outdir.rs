@@ -3,7 +3,8 @@
 //! so the target is always one run's complete output (or untouched).
 //!
 //! - [`Staging::begin`] checks the target (an existing file where the folder
-//!   should be is [`OutDirError::Invalid`]), locks it with `.NAME.lock` beside
+//!   should be is [`OutDirError::Invalid`], bad input; a location that cannot be
+//!   written is [`OutDirError::Io`]), locks it with `.NAME.lock` beside
 //!   it (an OS file lock, held until the run ends, recording the holder's PID; a
 //!   second writer gets [`OutDirError::Busy`]), repairs and removes what killed
 //!   runs left beside it (`.NAME.tmp-PID-N` staging folders, `.NAME.old-PID-N`
@@ -194,12 +195,10 @@ impl Staging {
             return Err(invalid(&target, "not a folder name an output can be written to"));
         };
         let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
-        for a in target.ancestors() {
-            match fs::metadata(a) {
-                Ok(m) if m.is_dir() => break,
-                Ok(_) => return Err(invalid(a, "exists and is not a folder")),
-                Err(_) => {}
-            }
+        // An existing file named as the folder is bad input; a file higher up is
+        // a location that cannot be written (the file system's error).
+        if fs::metadata(&target).is_ok_and(|m| !m.is_dir()) {
+            return Err(invalid(&target, "exists and is not a folder"));
         }
         fs::create_dir_all(parent).map_err(io_err(parent))?;
         let lock = Lock::take(sibling(parent, name, ".lock"), &target)?;
@@ -401,7 +400,9 @@ mod tests {
         for yes in [".out.tmp-12-0", ".out.old-3-44"] {
             assert!(is_leftover(OsStr::new(yes), n), "{yes}");
         }
-        for no in [".out.lock", ".out.tmp-12", ".out.tmp-1-2-3", ".out.tmp-1-x", ".out.tmp-1.tmp-2-3", "out", ".outx.tmp-1-2"] {
+        for no in
+            [".out.lock", ".out.tmp-12", ".out.tmp-1-2-3", ".out.tmp-1-x", ".out.tmp-1.tmp-2-3", "out", ".outx.tmp-1-2"]
+        {
             assert!(!is_leftover(OsStr::new(no), n), "{no}");
         }
         // The leftovers of a folder named `out.tmp-1` are not `out`'s.
@@ -488,10 +489,12 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("f");
         fs::write(&file, "x").unwrap();
-        for bad in [file.clone(), file.join("sub"), PathBuf::from("..")] {
+        for bad in [file.clone(), PathBuf::from("..")] {
             let e = Staging::begin(&bad).unwrap_err();
             assert!(e.is_input(), "{bad:?}: {e}");
         }
+        // Under a file: a location that cannot be written, not bad input.
+        assert!(!Staging::begin(&file.join("sub")).unwrap_err().is_input());
         assert!(Staging::begin(&file).unwrap_err().to_string().ends_with("exists and is not a folder"));
         assert_eq!(fs::read_to_string(&file).unwrap(), "x");
     }
