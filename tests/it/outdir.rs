@@ -204,6 +204,9 @@ fn a_bad_out_fails_before_the_model_runs() {
     let long = ["--reps", "2000", "--weeks", "520"];
     for cmd in ["run", "compare", "reproduce", "sensitivity", "city"] {
         let mut args = vec![cmd, small.as_str()];
+        if cmd == "sensitivity" {
+            args.extend_from_slice(&["--method", "morris"]);
+        }
         args.extend_from_slice(&long);
         for (out, code) in [(f, 2), (under.to_str().unwrap(), 1)] {
             let t0 = Instant::now();
