@@ -53,7 +53,12 @@ pub const OUTPUT_NAMES: &[&str] = &[
 /// or a temporary file of [`crate::output::write_atomic`] (`.NAME.tmp-PID`).
 pub fn is_output_name(name: &OsStr) -> bool {
     let Some(name) = name.to_str() else { return false };
-    OUTPUT_NAMES.contains(&name) || (name.starts_with('.') && name.contains(".tmp-"))
+    if OUTPUT_NAMES.contains(&name) {
+        return true;
+    }
+    // Not `.NAME.tmp-PID-N` or `.NAME.lock`: those are a nested folder's run, carried over.
+    let pid = name.strip_prefix('.').and_then(|n| n.rsplit_once(".tmp-")).map(|(_, pid)| pid);
+    pid.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Why an output folder cannot be prepared or swapped in.
@@ -408,7 +413,9 @@ mod tests {
         // The leftovers of a folder named `out.tmp-1` are not `out`'s.
         assert!(!is_leftover(OsStr::new(".out.tmp-1.tmp-2-3"), n));
         assert!(is_output_name(OsStr::new("plots")) && is_output_name(OsStr::new(".summary.csv.tmp-99")));
-        assert!(!is_output_name(OsStr::new("compare")) && !is_output_name(OsStr::new("notes.txt")));
+        for theirs in ["compare", "notes.txt", ".compare.tmp-12-0", ".compare.lock", ".x.tmp-"] {
+            assert!(!is_output_name(OsStr::new(theirs)), "{theirs}");
+        }
     }
 
     #[test]
@@ -435,6 +442,24 @@ mod tests {
         put(s.dir(), "city.csv", "x");
         s.commit().unwrap();
         assert_eq!(listing(&e), ["city.csv"]);
+    }
+
+    #[test]
+    fn a_run_into_a_nested_folder_survives_a_run_into_its_parent() {
+        // `compare` (output/NAME/compare/) staged while `run` (output/NAME/) swaps its folder.
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("d");
+        put(&d, "summary.csv", "old");
+        let inner = Staging::begin(&d.join("compare")).unwrap();
+        put(inner.dir(), "compare.csv", "inner");
+        let outer = Staging::begin(&d).unwrap();
+        put(outer.dir(), "summary.csv", "outer");
+        outer.commit().unwrap();
+        assert!(inner.dir().is_dir(), "the nested staging folder is carried over");
+        inner.commit().unwrap();
+        assert_eq!(listing(&d), ["compare", "summary.csv"]);
+        assert_eq!(fs::read_to_string(d.join("compare/compare.csv")).unwrap(), "inner");
+        assert_eq!(fs::read_to_string(d.join("summary.csv")).unwrap(), "outer");
     }
 
     #[test]
