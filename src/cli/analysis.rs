@@ -12,7 +12,7 @@ use carenet_model::policy::Package;
 use carenet_model::step::Model;
 
 use super::args::{CityArgs, CommonArgs, SensitivityArgs};
-use super::context::{Setup, progress, setup};
+use super::context::{Setup, commit, progress, setup};
 use super::sweep::sweep_failure;
 use super::{Failure, stdout_failure, table};
 
@@ -40,6 +40,8 @@ pub fn sensitivity(args: SensitivityArgs, out: &mut dyn Write) -> Result<(), Fai
     let k = factors.len();
     let points = if method == Method::Morris { samples * (k + 1) } else { samples * (k + 2) };
     let sc = SensitivityConfig { method, factors, samples, metrics, run: ctx.cfg.clone(), bootstrap: args.bootstrap };
+    let staged = ctx.stage()?;
+    let dir = staged.dir();
     let bar = progress(points as u64, "design points");
     let t0 = Instant::now();
     let tick = || bar.inc(1);
@@ -49,9 +51,10 @@ pub fn sensitivity(args: SensitivityArgs, out: &mut dyn Write) -> Result<(), Fai
     })?;
     bar.finish_and_clear();
     let wall = t0.elapsed().as_secs_f64();
-    let csv = ctx.dir.join("sensitivity.csv");
+    let csv = dir.join("sensitivity.csv");
     write_sensitivity(&csv, &rows).map_err(|e| Failure::writing(&csv, e))?;
-    ctx.draw(args.no_plots, false)?;
+    ctx.draw(dir, args.no_plots, false)?;
+    commit(staged)?;
     if !args.common.quiet {
         out.write_all(table::sensitivity(&rows).as_bytes()).map_err(stdout_failure)?;
     }
@@ -77,6 +80,7 @@ pub fn city(args: CityArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let n_streets = scenario.streets.len();
     let window = scenario.metrics.summary_window;
     let model = Model::new(scenario, Package::baseline());
+    let staged = ctx.stage()?;
     let bar = progress(n_streets as u64, "streets");
     let t0 = Instant::now();
     let tick = || bar.inc(1);
@@ -84,7 +88,8 @@ pub fn city(args: CityArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let res = run_city(&model, &city_cfg, &tick).map_err(Failure::runtime)?;
     bar.finish_and_clear();
     let wall = t0.elapsed().as_secs_f64();
-    write_city(&ctx.dir, &res).map_err(|e| Failure::writing(&ctx.dir, e))?;
+    write_city(staged.dir(), &res).map_err(|e| Failure::writing(staged.dir(), e))?;
+    commit(staged)?;
     if !args.common.quiet {
         let weekly = res.city_weekly();
         let mut last = WeekRecord::default();

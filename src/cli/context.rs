@@ -1,9 +1,16 @@
 //! What the commands that run the model share: the scenario with the flags
 //! applied, the output folder, the manifest, the plots and the progress bar.
+//!
+//! A command's files are written into a staging folder beside its output
+//! folder and swapped in whole at the end ([`Context::stage`], [`commit`]; see
+//! `carenet_io::outdir`), so the output folder is always one run's complete
+//! output. The folder is checked, locked and staged before the model runs: a
+//! bad `--out` fails at once.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use carenet_io::outdir::{self, OutDirError, Staging};
 use carenet_io::output::{self, Manifest};
 use carenet_io::scenario::load_file;
 use carenet_model::experiment::RunConfig;
@@ -27,6 +34,20 @@ pub fn load_scenario(path: Option<&Path>) -> Result<LoadedScenario, Failure> {
 pub fn default_dir(scenario_name: &str, command: &str) -> PathBuf {
     let dir = PathBuf::from("output").join(scenario_name);
     if command == "run" { dir } else { dir.join(command) }
+}
+
+/// Where `run --package PACKAGE` writes when no `--out` is given: the
+/// baseline's folder for the baseline, `output/<scenario name>/run-<package>/`
+/// for any other package (characters other than letters, digits, `_` and `-`
+/// become `_`), so a package run never replaces the baseline's files.
+pub fn package_dir(scenario_name: &str, package: &str) -> PathBuf {
+    let dir = default_dir(scenario_name, "run");
+    if package == "baseline" {
+        return dir;
+    }
+    let safe: String =
+        package.chars().map(|c| if c.is_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+    dir.join(format!("run-{safe}"))
 }
 
 /// A loaded scenario with the command-line overrides applied and re-validated.
@@ -101,9 +122,28 @@ pub struct Ran<'a> {
     pub files: Vec<&'a str>,
 }
 
+/// An output-folder failure: the path itself is bad input (exit 2); a busy,
+/// unwritable or full location is a runtime failure (exit 1).
+fn outdir_failure(e: OutDirError) -> Failure {
+    if e.is_input() { Failure::Input(format!("--out {e}")) } else { Failure::Runtime(format!("output folder {e}")) }
+}
+
+/// Makes the staged files the output folder's (the last step of a command that writes).
+pub fn commit(staged: Staging) -> Result<(), Failure> {
+    staged.commit().map_err(outdir_failure)
+}
+
 impl Context {
-    /// Writes DIR/manifest.json for `ran` on `scenario` (the one that was run).
-    pub fn write_manifest(&self, scenario: &Scenario, ran: Ran<'_>) -> Result<(), Failure> {
+    /// Checks and locks the output folder and creates the staging folder the
+    /// command writes into (then [`commit`]); Ctrl-C from here on exits 130
+    /// and leaves the output folder as it was.
+    pub fn stage(&self) -> Result<Staging, Failure> {
+        outdir::exit_130_on_interrupt();
+        Staging::begin(&self.dir).map_err(outdir_failure)
+    }
+
+    /// Writes `dir`/manifest.json for `ran` on `scenario` (the one that was run).
+    pub fn write_manifest(&self, dir: &Path, scenario: &Scenario, ran: Ran<'_>) -> Result<(), Failure> {
         let manifest = Manifest {
             carenet_version: env!("CARGO_PKG_VERSION"),
             command: ran.command,
@@ -120,18 +160,18 @@ impl Context {
             files: ran.files,
             scenario,
         };
-        let path = self.dir.join("manifest.json");
+        let path = dir.join("manifest.json");
         output::write_manifest(&path, &manifest).map_err(|e| Failure::writing(&path, e))
     }
 
-    /// Draws DIR/plots/ and, with `report`, writes DIR/report.html (unless `skip`).
-    pub fn draw(&self, skip: bool, report: bool) -> Result<(), Failure> {
+    /// Draws `dir`/plots/ and, with `report`, writes `dir`/report.html (unless `skip`).
+    pub fn draw(&self, dir: &Path, skip: bool, report: bool) -> Result<(), Failure> {
         if skip {
             return Ok(());
         }
-        carenet_plot::plot::plot_dir(&self.dir).map_err(Failure::runtime)?;
+        carenet_plot::plot::plot_dir(dir).map_err(Failure::runtime)?;
         if report {
-            carenet_plot::report::write_report(&self.dir).map_err(Failure::runtime)?;
+            carenet_plot::report::write_report(dir).map_err(Failure::runtime)?;
         }
         Ok(())
     }
@@ -162,6 +202,13 @@ mod tests {
         assert_eq!(default_dir("wutong", "run"), Path::new("output/wutong"));
         assert_eq!(default_dir("wutong", "compare"), Path::new("output/wutong/compare"));
         assert_eq!(default_dir("small", "sweep"), Path::new("output/small/sweep"));
+    }
+
+    #[test]
+    fn a_package_run_has_its_own_default_folder() {
+        assert_eq!(package_dir("wutong", "baseline"), Path::new("output/wutong"));
+        assert_eq!(package_dir("wutong", "care_subsidy"), Path::new("output/wutong/run-care_subsidy"));
+        assert_eq!(package_dir("wutong", "../a b"), Path::new("output/wutong/run-___a_b"));
     }
 
     #[test]

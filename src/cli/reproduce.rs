@@ -8,7 +8,7 @@ use carenet_io::output;
 use carenet_model::experiment::reproduce::{Claims, DEFAULT_CLAIMS, ReproduceConfig, reproduce as run_claims};
 
 use super::args::{CommonArgs, ReproduceArgs};
-use super::context::{Ran, Setup, progress, setup};
+use super::context::{Ran, Setup, commit, progress, setup};
 use super::{Failure, stdout_failure, table};
 
 /// The command line that repeats a reproduction, recorded in claims.md and manifest.json.
@@ -50,6 +50,8 @@ pub fn reproduce(args: ReproduceArgs, out: &mut dyn Write) -> Result<(), Failure
         None => (DEFAULT_CLAIMS.to_string(), "<built-in claims.toml>".to_string()),
     };
     let claims = Claims::parse(&text, &label, &scenario).map_err(Failure::input)?;
+    let staged = ctx.stage()?;
+    let dir = staged.dir();
     let rc = ReproduceConfig { run: ctx.cfg.clone(), robust: args.robust, robust_reps: args.robust_reps };
     let bar = progress(1 + args.robust as u64, "claim runs");
     let t0 = Instant::now();
@@ -59,11 +61,12 @@ pub fn reproduce(args: ReproduceArgs, out: &mut dyn Write) -> Result<(), Failure
     let wall = t0.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let command = command_line(scenario_file.as_deref(), args.claims.as_deref(), &rc);
-    let csv_path = ctx.dir.join("claims.csv");
-    let md_path = ctx.dir.join("claims.md");
+    let csv_path = dir.join("claims.csv");
+    let md_path = dir.join("claims.md");
     output::write_claims_csv(&csv_path, &results).map_err(|e| Failure::writing(&csv_path, e))?;
     output::write_claims_md(&md_path, &results, &command).map_err(|e| Failure::writing(&md_path, e))?;
     ctx.write_manifest(
+        dir,
         &scenario,
         Ran {
             command: &command,
@@ -73,7 +76,8 @@ pub fn reproduce(args: ReproduceArgs, out: &mut dyn Write) -> Result<(), Failure
             files: vec!["claims.csv", "claims.md"],
         },
     )?;
-    ctx.draw(args.no_plots, true)?;
+    ctx.draw(dir, args.no_plots, true)?;
+    commit(staged)?;
     if !args.common.quiet {
         out.write_all(table::claims(&results).as_bytes()).map_err(stdout_failure)?;
     }

@@ -12,13 +12,18 @@ use carenet_model::policy::Package;
 use carenet_model::step::Model;
 
 use super::args::{CompareArgs, RunArgs};
-use super::context::{Ran, Setup, progress, setup};
+use super::context::{Ran, Setup, commit, package_dir, progress, setup};
 use super::{Failure, stdout_failure, table};
 
 /// `carenet run`: replications of one package; the files of README.md's output table.
 pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let Setup { scenario, context: ctx } = setup(&args.common, "run")?;
+    let Setup { scenario, context: mut ctx } = setup(&args.common, "run")?;
     let package = Package::resolve(&scenario, &args.package).map_err(Failure::input)?;
+    if args.common.out.is_none() {
+        ctx.dir = package_dir(&scenario.name, &package.name);
+    }
+    let staged = ctx.stage()?;
+    let dir = staged.dir();
     let model = Model::new(scenario, package);
     let cfg = &ctx.cfg;
 
@@ -34,7 +39,7 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let totals = window_totals(res.reps.len(), cfg.weeks, window, &kinds, |r, w, c| *res.record(r, w, c));
     let rows = summarise(&model.package.name, &totals);
 
-    let files = RunFiles::in_dir(&ctx.dir);
+    let files = RunFiles::in_dir(dir);
     // The two time series are most of the output: with more than one thread,
     // timeseries.csv is written beside the others.
     let write_rest = || -> Result<(), Failure> {
@@ -62,6 +67,7 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     }
     let elder_weeks = res.elder_weeks();
     ctx.write_manifest(
+        dir,
         &model.scenario,
         Ran {
             command: "run",
@@ -78,7 +84,8 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
             ],
         },
     )?;
-    ctx.draw(args.no_plots, true)?;
+    ctx.draw(dir, args.no_plots, true)?;
+    commit(staged)?;
 
     if !args.common.quiet {
         out.write_all(table::summary(&model.package.name, &rows, cfg.reps, cfg.weeks, window).as_bytes())
@@ -101,6 +108,8 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
 pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let Setup { scenario, context: ctx } = setup(&args.common, "compare")?;
     let cfg = &ctx.cfg;
+    let staged = ctx.stage()?;
+    let dir = staged.dir();
     let names: Vec<String> = match &args.packages {
         Some(list) => list.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
         None => scenario.packages.keys().cloned().collect(),
@@ -123,9 +132,9 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
         let totals: Vec<[WeekRecord; 4]> = res.digests[p].iter().map(|d| d.window).collect();
         summary.extend(summarise(name, &totals));
     }
-    let files = RunFiles::in_dir(&ctx.dir);
-    let compare_csv = ctx.dir.join("compare.csv");
-    let compare_ts = ctx.dir.join("compare_timeseries.csv");
+    let files = RunFiles::in_dir(dir);
+    let compare_csv = dir.join("compare.csv");
+    let compare_ts = dir.join("compare_timeseries.csv");
     output::write_compare(&compare_csv, &rows).map_err(|e| Failure::writing(&compare_csv, e))?;
     output::write_summary(&files.summary, &summary).map_err(|e| Failure::writing(&files.summary, e))?;
     let all_packages: Vec<usize> = (0..res.packages.len()).collect();
@@ -134,6 +143,7 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
     output::write_digest_timeseries(&files.timeseries_types, &res, &[0], &[0, 1, 2, 3], false)
         .map_err(|e| Failure::writing(&files.timeseries_types, e))?;
     ctx.write_manifest(
+        dir,
         &scenario,
         Ran {
             command: "compare",
@@ -143,7 +153,8 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
             files: vec!["compare.csv", "compare_timeseries.csv", "summary.csv", "timeseries_types.csv"],
         },
     )?;
-    ctx.draw(args.no_plots, true)?;
+    ctx.draw(dir, args.no_plots, true)?;
+    commit(staged)?;
     if !args.common.quiet {
         out.write_all(table::compare(&rows, cfg.reps).as_bytes()).map_err(stdout_failure)?;
     }

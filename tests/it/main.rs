@@ -9,6 +9,7 @@ mod cli;
 /// The model's test helpers, shared with crates/carenet-model/tests/model/.
 #[path = "../../crates/carenet-model/tests/model/support.rs"]
 mod model_support;
+mod outdir;
 #[cfg(feature = "mesa")]
 mod peers;
 mod plot;

@@ -1,6 +1,7 @@
-//! Output files. Every file is written to a temporary file in the target
-//! directory and renamed into place, so a reader never sees half a file and an
-//! interrupted run leaves the previous file intact.
+//! Output files. Every file is written to a temporary file `.NAME.tmp-PID` in
+//! its directory and renamed into place, so a reader never sees half a file.
+//! The commands that write a whole folder write it into a staging folder that
+//! is swapped in at the end ([`crate::outdir`]), so a folder never mixes two runs.
 //!
 //! - [`write_run`]: `manifest.json`, `timeseries.csv`, `summary.csv`, `age_bands.csv`.
 //! - [`fmt_f64`]: the one float format of every CSV (shortest round-trip; empty for NaN).
