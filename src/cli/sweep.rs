@@ -66,7 +66,7 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
         dirs::run_cells(dir, &plan, &scenarios, &todo, setup.context.cfg.threads, &tick).map_err(sweep_failure)?;
     bar.finish_and_clear();
     for (i, why) in &ran.redone {
-        eprintln!("warning: {}: damaged ({why}); ran the cell again", dirs::cell_path(dir, *i).display());
+        eprintln!("warning: {}: damaged: {why}; ran the cell again", dirs::cell_path(dir, *i).display());
     }
     let ran = ran.cells;
     let wall = t0.elapsed().as_secs_f64();

@@ -91,18 +91,26 @@ fn check_orphan_cells(dir: &Path, p: &SweepPlan) -> Result<(), SweepError> {
             p.hash
         ))
     };
+    let mut found = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| io_err(&cells, e))?;
         let name = entry.file_name();
-        let Some(i) = name.to_str().and_then(|n| n.strip_prefix("cell-")?.strip_suffix(".csv")?.parse::<usize>().ok())
-        else {
-            continue;
-        };
+        if let Some(i) =
+            name.to_str().and_then(|n| n.strip_prefix("cell-")?.strip_suffix(".csv")?.parse::<usize>().ok())
+        {
+            if cell_path(dir, i).file_name() == Some(name.as_os_str()) {
+                found.push(i);
+            }
+        }
+    }
+    // In cell order, so the message names the same file on every file system.
+    found.sort_unstable();
+    for i in found {
         if i >= p.cells.len() {
-            return Err(refuse(format!("{} (this sweep has {} cells)", entry.path().display(), p.cells.len())));
+            return Err(refuse(format!("{} (this sweep has {} cells)", cell_path(dir, i).display(), p.cells.len())));
         }
         if let CellState::Foreign { hash, cell } = cell_state(dir, p, i)? {
-            return Err(refuse(format!("{}: cell {cell} of sweep {hash}", entry.path().display())));
+            return Err(refuse(format!("{}: cell {cell} of sweep {hash}", cell_path(dir, i).display())));
         }
     }
     Ok(())
