@@ -196,6 +196,7 @@ fn slurm_script_quotes_any_output_path_for_the_shell() {
     let merge = calls.iter().position(|w| w == "merge").unwrap();
     assert_eq!(calls[merge + 1..], [out_str.to_string()], "{calls:?}");
     let sbatch = words("sbatch");
+    assert!(sbatch.contains(&"--job-name=carenet-small".to_string()), "{sbatch:?}");
     let log = format!("--output={}/slurm/%x-%A_%a.out", out_str.replace('%', "%%"));
     assert!(sbatch.contains(&log), "{sbatch:?}");
     assert!(sbatch.contains(&"--dependency=afterok:42".to_string()), "{sbatch:?}");
@@ -336,4 +337,25 @@ fn finished_cells_pass_their_checks() {
         assert_eq!(body.lines().count(), carenet::metrics::METRICS.len());
         assert!(check_cell(&f.plan, (i + 1) % 4, b).is_err(), "cell {i} passed as another");
     }
+}
+
+/// An output path that is not UTF-8 cannot be written into a script unchanged:
+/// exit code 2 saying so, and no script.
+#[cfg(unix)]
+#[test]
+fn slurm_script_refuses_an_output_path_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_carenet"))
+        .args(["slurm-script", s.as_str()])
+        .args(GRID)
+        .args(["--reps", "1", "--weeks", "2", "--out"])
+        .arg(std::ffi::OsStr::from_bytes(b"bad\xffdir"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(o.stdout.is_empty(), "a script was printed");
+    assert!(text(&o).contains("is not UTF-8 text, so a script cannot name it"), "{}", text(&o));
 }
