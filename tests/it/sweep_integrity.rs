@@ -359,3 +359,48 @@ fn slurm_script_refuses_an_output_path_that_is_not_utf8() {
     assert!(o.stdout.is_empty(), "a script was printed");
     assert!(text(&o).contains("is not UTF-8 text, so a script cannot name it"), "{}", text(&o));
 }
+
+/// The row checks behind the checksum: a file rewritten with a checksum that
+/// matches (by hand, or by a bug) is still refused when a row is wrong.
+#[test]
+fn rows_are_checked_even_when_the_checksum_matches() {
+    use carenet::experiment::sweep::{CellFault, cell_file};
+    let f = finished();
+    let body = check_cell(&f.plan, 0, &f.cells[0]).unwrap().to_string();
+    let lines: Vec<&str> = body.lines().collect();
+    let with_first = |row: String| -> String {
+        std::iter::once(row).chain(lines[1..].iter().map(|l| l.to_string())).map(|l| l + "\n").collect()
+    };
+    let fields: Vec<&str> = lines[0].split(',').collect();
+    let set = |k: usize, v: &str| {
+        let mut g = fields.clone();
+        g[k] = v;
+        with_first(g.join(","))
+    };
+    let mut swapped = lines.clone();
+    swapped.swap(0, 1);
+    let swapped: String = swapped.iter().map(|l| format!("{l}\n")).collect();
+    for (what, b, expect) in [
+        ("another cell's index", set(0, "1"), "row 1 names cell 1, not 0"),
+        ("another value", set(1, "0.5"), "row 1 has ties.decay_weekly = 0.5"),
+        ("rows out of order", swapped, "row 1 is metric"),
+        ("a mean that is not a number", set(4, "x"), "row 1 has a mean or interval that is not a number"),
+        ("more replications than the sweep's", set(7, "2"), "row 1 has n = 2, not a count up to 1"),
+        ("a field too many", with_first(format!("{},9", lines[0])), "row 1 has 9 fields, not 8"),
+        ("a row missing", lines[1..].iter().map(|l| format!("{l}\n")).collect(), "rows, a cell has"),
+        ("a row too many", format!("{body}{}\n", lines[0]), "rows, a cell has"),
+        ("no final newline", body.trim_end().to_string(), "its last row is cut short"),
+    ] {
+        let file = cell_file(&f.plan.hash, 0, &b);
+        match check_cell(&f.plan, 0, file.as_bytes()) {
+            Err(CellFault::Damaged(why)) => assert!(why.contains(expect), "{what}: {why}"),
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+    // Whole, but another sweep's: named as such.
+    let file = cell_file("0123456789abcdef", 0, &body);
+    assert_eq!(
+        check_cell(&f.plan, 0, file.as_bytes()),
+        Err(CellFault::Foreign { hash: "0123456789abcdef".into(), cell: 0 })
+    );
+}

@@ -95,12 +95,11 @@ fn check_orphan_cells(dir: &Path, p: &SweepPlan) -> Result<(), SweepError> {
     for entry in entries {
         let entry = entry.map_err(|e| io_err(&cells, e))?;
         let name = entry.file_name();
-        if let Some(i) =
-            name.to_str().and_then(|n| n.strip_prefix("cell-")?.strip_suffix(".csv")?.parse::<usize>().ok())
+        let i = name.to_str().and_then(|n| n.strip_prefix("cell-")?.strip_suffix(".csv")?.parse::<usize>().ok());
+        if let Some(i) = i
+            && cell_path(dir, i).file_name() == Some(name.as_os_str())
         {
-            if cell_path(dir, i).file_name() == Some(name.as_os_str()) {
-                found.push(i);
-            }
+            found.push(i);
         }
     }
     // In cell order, so the message names the same file on every file system.
