@@ -65,6 +65,10 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let ran =
         dirs::run_cells(dir, &plan, &scenarios, &todo, setup.context.cfg.threads, &tick).map_err(sweep_failure)?;
     bar.finish_and_clear();
+    for (i, why) in &ran.redone {
+        eprintln!("warning: {}: damaged: {why}; ran the cell again", dirs::cell_path(dir, *i).display());
+    }
+    let ran = ran.cells;
     let wall = t0.elapsed().as_secs_f64();
     let skipped = todo.len() - ran.len();
     let what = match shard {
@@ -113,9 +117,12 @@ pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Fa
     // Plan it here so a bad key fails now, not on the cluster.
     let Planned { setup, plan, .. } = planned(&args.common, &args.design)?;
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let path_text = |p: &Path, what: &str| -> Result<String, Failure> {
+        dirs::script_path(p, what).map(str::to_string).map_err(sweep_failure)
+    };
     let mut sweep_args = Vec::new();
     if let Some(s) = &args.common.scenario {
-        sweep_args.push(shell_quote(&abs(s).display().to_string()));
+        sweep_args.push(shell_quote(&path_text(&abs(s), "the scenario file")?));
     }
     for g in &args.design.grid {
         sweep_args.push(format!("--grid {}", shell_quote(g)));
@@ -135,10 +142,10 @@ pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Fa
         sweep_args,
         out: abs(&setup.context.dir),
         tasks: args.tasks.min(plan.cells.len()),
-        carenet: carenet.display().to_string(),
+        carenet: path_text(&carenet, "the carenet binary")?,
         cpus_per_task: args.cpus_per_task,
         time: args.time.clone(),
         job_name: format!("carenet-{}", plan.scenario_name),
     };
-    out.write_all(dirs::slurm_script(&script).as_bytes()).map_err(stdout_failure)
+    out.write_all(dirs::slurm_script(&script).map_err(sweep_failure)?.as_bytes()).map_err(stdout_failure)
 }

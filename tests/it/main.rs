@@ -19,3 +19,4 @@ mod scenario;
 mod snapshots;
 mod support;
 mod sweep;
+mod sweep_integrity;

@@ -13,9 +13,13 @@
 //!   A directory holding a different hash is refused ([`prepare_dir`]), so two
 //!   sweeps are never mixed.
 //! - `cells/cell-000123.csv`: one finished cell, written atomically after all
-//!   its replications (first line `# carenet sweep HASH cell 123`, then its
-//!   rows). [`run_cells`] skips cells already there, so rerunning an
-//!   interrupted sweep finishes it.
+//!   its replications ([`cell_file`]: first line
+//!   `# carenet sweep HASH cell 123 rows N fnv CHECKSUM`, then its N rows; the
+//!   checksum covers the rest of the marker and the rows). [`check_cell`]
+//!   verifies all of it, and every row's cell index, values, metric and fields.
+//!   [`run_cells`] skips cells already there and whole, so rerunning an
+//!   interrupted sweep finishes it; a damaged cell is run again, and merging
+//!   refuses it.
 //! - `sweep.csv`: written by [`merge`] once every cell is present: the header
 //!   `cell,<keys>,metric,mean,ci_low,ci_high,n` and the cells' rows in cell
 //!   order. Its bytes depend only on the plan, never on threads, shards or
@@ -239,12 +243,16 @@ pub fn plan(
         if keys[..i].contains(k) {
             return Err(SweepError::Input(format!("error: `{k}` is varied twice")));
         }
+        if let Some(why) = not_sweepable(k) {
+            return Err(SweepError::Input(format!("error: `{k}` cannot be swept: {why}")));
+        }
     }
     let scenarios = cells
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let pairs: Vec<(String, f64)> = keys.iter().cloned().zip(c.iter().copied()).collect();
-            set_numbers(s, &pairs).map_err(key_err)
+            set_numbers(s, &pairs).map_err(|e| cell_err(i, &pairs, e))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut p = SweepPlan {
@@ -262,6 +270,53 @@ pub fn plan(
     };
     p.hash = p.compute_hash();
     Ok((p, scenarios))
+}
+
+/// Why `key` cannot be a sweep key, if it cannot: the keys a sweep sets once
+/// for every cell (seed, replications, weeks, summary window) would label the
+/// rows with values no cell ran with.
+pub fn not_sweepable(key: &str) -> Option<&'static str> {
+    let key: String = key.chars().filter(|c| !c.is_whitespace()).collect();
+    Some(match key.as_str() {
+        "simulation.seed" => {
+            "every cell draws its own seed from the sweep's master seed, so a swept seed would never be used; \
+             set the master seed with --seed (or simulation.seed in the scenario file)"
+        }
+        "simulation.reps" => {
+            "every cell runs the sweep's replication count, so a swept count would never be used; \
+             set it with --reps"
+        }
+        "simulation.weeks" => {
+            "every cell runs the sweep's weeks (and summarises the same window), so weeks are set once \
+             per sweep; use --weeks, and one sweep per length"
+        }
+        "metrics.summary_window" => {
+            "every cell is summarised over the sweep's window, set once per sweep; set \
+             metrics.summary_window in the scenario file, and one sweep per window"
+        }
+        _ => return None,
+    })
+}
+
+/// A planning error for cell `i` (values `pairs`): names the cell's values, and
+/// a broken constraint that involves other keys (a mix that must sum to 1)
+/// instead of a value that was never set.
+fn cell_err(i: usize, pairs: &[(String, f64)], e: crate::scenario::path::PathError) -> SweepError {
+    use crate::scenario::path::PathError;
+    let values: Vec<String> = pairs.iter().map(|(k, v)| format!("{k} = {}", fmt_f64(*v))).collect();
+    match e {
+        PathError::OutOfRange { key, value, message, allowed } if value.is_nan() => SweepError::Input(format!(
+            "error: cell {i} ({}) breaks a constraint on `{key}`: {message} (allowed: {allowed}); \
+             a sweep sets each key on its own, so choose keys and ranges that keep `{key}` valid in every cell{}",
+            values.join(", "),
+            if message.contains("sum") {
+                " (a mix must still sum to 1: sweep one scenario file per mix instead)"
+            } else {
+                ""
+            }
+        )),
+        e => SweepError::Input(format!("error: {e}")),
+    }
 }
 
 /// The master seed of cell `i`'s replications.
@@ -313,9 +368,134 @@ impl Shard {
     }
 }
 
-/// The first line of cell `i`'s file: names the sweep (its hash) and the cell.
-pub fn cell_marker(hash: &str, i: usize) -> String {
-    format!("# carenet sweep {hash} cell {i}")
+/// The first line of cell `i`'s file without its checksum: names the sweep
+/// (its hash), the cell and the number of rows that follow.
+pub fn cell_marker(hash: &str, i: usize, rows: usize) -> String {
+    format!("# carenet sweep {hash} cell {i} rows {rows}")
+}
+
+/// The checksum of a cell file: FNV-1a 64 of its marker (without the checksum),
+/// a newline and its rows, so any edit of the sweep hash, the cell index, the
+/// row count or the rows shows.
+fn cell_checksum(marker: &str, body: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in marker.as_bytes().iter().chain(b"\n").chain(body.as_bytes()) {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The whole file of cell `i` of sweep `hash` holding `body` (its rows, from
+/// [`cell_rows`]): `# carenet sweep HASH cell I rows N fnv CHECKSUM`, then the rows.
+pub fn cell_file(hash: &str, i: usize, body: &str) -> String {
+    let marker = cell_marker(hash, i, body.lines().count());
+    let sum = cell_checksum(&marker, body);
+    format!("{marker} fnv {sum}\n{body}")
+}
+
+/// What is wrong with a cell file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CellFault {
+    /// The file is damaged (cut short, edited, appended to, empty): what is wrong.
+    Damaged(String),
+    /// The file is whole, but it is cell `cell` of sweep `hash`, not the one asked for.
+    Foreign { hash: String, cell: usize },
+}
+
+impl std::fmt::Display for CellFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CellFault::Damaged(why) => write!(f, "damaged: {why}"),
+            CellFault::Foreign { hash, cell } => write!(f, "is cell {cell} of another sweep ({hash})"),
+        }
+    }
+}
+
+/// Checks the bytes of cell `i`'s file against plan `p` and returns its rows:
+/// the marker names this sweep and cell, the checksum matches, and every row
+/// has the cell's index and values, the metric of its place, numbers and a
+/// replication count no larger than the sweep's.
+pub fn check_cell<'a>(p: &SweepPlan, i: usize, bytes: &'a [u8]) -> Result<&'a str, CellFault> {
+    let bad = |why: String| Err(CellFault::Damaged(why));
+    if bytes.is_empty() {
+        return bad("the file is empty".into());
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return bad("the file is not UTF-8 text".into());
+    };
+    let Some((first, body)) = text.split_once('\n') else {
+        return bad("the first line is cut short (no rows)".into());
+    };
+    let Some((marker, sum)) = first.rsplit_once(" fnv ") else {
+        return bad(format!(
+            "the first line `{}` is not a cell marker with a checksum (cells written by carenet {} have one)",
+            first.chars().take(80).collect::<String>(),
+            env!("CARGO_PKG_VERSION")
+        ));
+    };
+    let words: Vec<&str> = marker.split(' ').collect();
+    let (hash, cell, rows) = match words[..] {
+        ["#", "carenet", "sweep", hash, "cell", cell, "rows", rows] => (hash, cell, rows),
+        _ => {
+            return bad(format!(
+                "the first line `{}` is not a cell marker",
+                first.chars().take(80).collect::<String>()
+            ));
+        }
+    };
+    let (Ok(cell), Ok(rows)) = (cell.parse::<usize>(), rows.parse::<usize>()) else {
+        return bad("the cell marker's numbers are not whole numbers".into());
+    };
+    if cell_checksum(marker, body) != sum {
+        let lines = body.lines().count();
+        return bad(format!(
+            "its checksum does not match its contents (cut short, edited or appended to; it has {lines} \
+             line{} after the marker, the marker says {rows} row{})",
+            if lines == 1 { "" } else { "s" },
+            if rows == 1 { "" } else { "s" }
+        ));
+    }
+    if hash != p.hash || cell != i {
+        return Err(CellFault::Foreign { hash: hash.to_string(), cell });
+    }
+    let names = metric_names();
+    if rows != names.len() || body.lines().count() != rows {
+        return bad(format!("it has {} rows, a cell has {}", body.lines().count(), names.len()));
+    }
+    if !body.ends_with('\n') {
+        return bad("its last row is cut short (no newline)".into());
+    }
+    let Some(values) = p.cells.get(i) else {
+        return bad(format!("the sweep has no cell {i}"));
+    };
+    let width = 1 + values.len() + 5;
+    for (r, (line, name)) in body.lines().zip(&names).enumerate() {
+        let row = |why: String| bad(format!("row {} {why}", r + 1));
+        let f: Vec<&str> = line.split(',').collect();
+        if f.len() != width {
+            return row(format!("has {} fields, not {width}", f.len()));
+        }
+        if f[0] != i.to_string() {
+            return row(format!("names cell {}, not {i}", f[0]));
+        }
+        for (k, v) in values.iter().enumerate() {
+            if f[1 + k] != fmt_f64(*v) {
+                return row(format!("has {} = {}, not {}", p.keys[k], f[1 + k], fmt_f64(*v)));
+            }
+        }
+        let rest = &f[1 + values.len()..];
+        if rest[0] != *name {
+            return row(format!("is metric `{}`, not `{name}`", rest[0]));
+        }
+        if rest[1..4].iter().any(|x| !x.is_empty() && x.parse::<f64>().is_err()) {
+            return row("has a mean or interval that is not a number".into());
+        }
+        if !rest[4].parse::<u32>().is_ok_and(|n| n <= p.reps) {
+            return row(format!("has n = {}, not a count up to {}", rest[4], p.reps));
+        }
+    }
+    Ok(body)
 }
 
 /// The rows of one cell from its replications' window totals.
