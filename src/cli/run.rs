@@ -102,7 +102,7 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let Setup { scenario, context: ctx } = setup(&args.common, "compare")?;
     let cfg = &ctx.cfg;
     let names: Vec<String> = match &args.packages {
-        Some(list) => list.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+        Some(list) => super::args::package_names(list).map_err(Failure::Input)?,
         None => scenario.packages.keys().cloned().collect(),
     };
     let mut packages = vec![Package::resolve(&scenario, "baseline").map_err(Failure::input)?];
