@@ -227,7 +227,7 @@ fn wrong_type_says_what_was_found_and_expected() {
     check(
         "[simulation]\nweeks = \"ten\"\n",
         "error: bad.toml:2:9: simulation.weeks has the wrong type\n  found: the string \"ten\"\n  \
-         expected: an integer from 0 to 4294967295",
+         expected: an integer from 1 to 5200",
     );
     check(
         "[simulation]\nweeks = 10.5\n",
@@ -327,7 +327,7 @@ fn negative_elders() {
     check(
         "[[street]]\nname = \"s\"\n[[street.community]]\nname = \"a\"\ntype = \"village\"\nelders = -5\n",
         "error: bad.toml:6:10: street[0].community[0].elders = -5 is out of range\n  \
-         allowed: an integer from 0 to 4294967295",
+         allowed: an integer from 1 to 1000000",
     );
 }
 
@@ -348,7 +348,7 @@ fn huge_integers() {
     );
     check(
         "[simulation]\nweeks = 4294967296\n",
-        "error: bad.toml:2:9: simulation.weeks = 4294967296 is out of range\n  allowed: an integer from 0 to 4294967295",
+        "error: bad.toml:2:9: simulation.weeks = 4294967296 is out of range\n  allowed: an integer from 1 to 5200",
     );
     check("[simulation]\nweeks = 4294967295\n", "error: bad.toml:2:9: simulation.weeks = 4294967295 is out of range");
     assert_eq!(check_ok("[simulation]\nseed = 18446744073709551615\n").simulation.seed, u64::MAX);
@@ -451,7 +451,7 @@ fn garbage_and_deep_nesting_are_errors_not_panics() {
 fn too_deep_nesting_points_at_where_it_gets_too_deep() {
     // A dotted key of 100 parts on line 3: the parser says only "recursion limit".
     let text = format!("[simulation]\nweeks = 10\n{} = 1\n", vec!["a"; 100].join("."));
-    check(&text, "error: bad.toml:3:159: invalid TOML: nested too deeply");
+    check(&text, "error: bad.toml:3:160: invalid TOML: nested too deeply");
     let err = load_str(&text, "bad.toml", None).unwrap_err().to_string();
     assert!(err.contains("at most 80 levels"), "{err}");
     let text = format!("\n\nx = {}1{}\n", "{b=".repeat(200), "}".repeat(200));
@@ -659,15 +659,15 @@ enum Edit {
 fn edit_strategy() -> impl Strategy<Value = Edit> {
     use prop::sample::Index;
     prop_oneof![
-        any::<Index>().prop_map(Edit::Truncate),
-        any::<Index>().prop_map(Edit::DeleteLine),
-        any::<Index>().prop_map(Edit::DuplicateLine),
-        (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Edit::SwapLines(a, b)),
+        1 => any::<Index>().prop_map(Edit::Truncate),
+        1 => any::<Index>().prop_map(Edit::DeleteLine),
+        1 => any::<Index>().prop_map(Edit::DuplicateLine),
+        1 => (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Edit::SwapLines(a, b)),
         4 => (any::<Index>(), 0..VALUES.len()).prop_map(|(a, v)| Edit::SwapValue(a, v)),
         2 => (any::<Index>(), 0..TOKENS.len()).prop_map(|(a, t)| Edit::InsertToken(a, t)),
-        (any::<Index>(), proptest::collection::vec(any::<u8>(), 1..16)).prop_map(|(a, b)| Edit::InsertBytes(a, b)),
-        (any::<Index>(), 0u8..3, 1usize..300).prop_map(|(a, k, d)| Edit::Nest(a, k, d)),
-        (any::<Index>(), 0usize..20_000).prop_map(|(a, n)| Edit::HugeArray(a, n)),
+        1 => (any::<Index>(), proptest::collection::vec(any::<u8>(), 1..16)).prop_map(|(a, b)| Edit::InsertBytes(a, b)),
+        1 => (any::<Index>(), 0u8..3, 1usize..300).prop_map(|(a, k, d)| Edit::Nest(a, k, d)),
+        1 => (any::<Index>(), 0usize..20_000).prop_map(|(a, n)| Edit::HugeArray(a, n)),
     ]
 }
 
