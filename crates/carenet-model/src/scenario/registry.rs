@@ -1122,8 +1122,8 @@ pub const PARAMS: &[Param] = &[
         .meaning("an elder with no contact in this many weeks (the current one included) is isolated")
         .source("setting (docs/design.md §5)")
         .note("Weeks without contact after which an elder counts as isolated. Setting."),
-    Param::new("metrics.few_ties", Kind::U32, "3", NONE)
-        .unit("ties, ≤ 150")
+    Param::new("metrics.few_ties", Kind::U32, "3", Check::Integer { lo: 0, hi: U32_MAX })
+        .unit("ties")
         .meaning("an elder with fewer active ties than this counts in `few_ties_rate`")
         .source("setting (docs/design.md §5)")
         .note("An elder with fewer active ties than this counts in few_ties_rate. Setting."),
@@ -1132,7 +1132,7 @@ pub const PARAMS: &[Param] = &[
         .meaning("weeks between network statistics (quarterly)")
         .source("setting")
         .note("Weeks between network statistics (13 = quarterly). Setting."),
-    Param::new("metrics.summary_window", Kind::U32, "52", NONE)
+    Param::new("metrics.summary_window", Kind::U32, "52", Check::Integer { lo: 1, hi: MAX_WEEKS })
         .unit("weeks, 1 to `simulation.weeks`")
         .meaning("the last weeks summarised in summary.csv (the last year)")
         .source("setting")

@@ -254,10 +254,10 @@ fn degree(c: &mut Checker, path: &str, v: f64, size: f64, size_key: &str) {
     }
 }
 
+/// The window must fit the run (its own range, 1 to the most weeks, is its registry entry's).
 fn summary_window(c: &mut Checker, m: &Metrics, weeks: u32) {
-    if m.summary_window == 0 {
-        c.push("metrics.summary_window", "= 0 is out of range", format!("weeks from 1 to simulation.weeks ({weeks})"));
-    } else if weeks >= 1 && m.summary_window > weeks {
+    let own_range = 1..=registry::MAX_WEEKS as u32;
+    if own_range.contains(&m.summary_window) && weeks >= 1 && m.summary_window > weeks {
         c.push(
             "metrics.summary_window",
             format!("= {} is longer than the simulation (simulation.weeks = {weeks})", m.summary_window),
