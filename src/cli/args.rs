@@ -9,6 +9,42 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// The most worker threads `--threads` accepts. Each thread of the pool is an OS thread
+/// with its own stack, started whatever the work: thousands only cost time (20,000 took
+/// over 100 s to start for a job of 0.01 s), and no machine the model runs on has more
+/// than 1,024 cores.
+pub const MAX_THREADS: usize = 1024;
+
+/// `--threads`: a whole number from 1 to [`MAX_THREADS`] (clap exits with code 2 otherwise).
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        Ok(n) => Err(format!("{n} is not from 1 to {MAX_THREADS} (the most worker threads a run may start)")),
+        Err(_) => Err(format!("`{text}` is not a whole number of threads from 1 to {MAX_THREADS}")),
+    }
+}
+
+/// The names of a `--packages` list: comma-separated, trimmed; an empty name (`a,,b`, `,`)
+/// or a name given twice (`a,a`, which would run `a` twice) is refused.
+pub fn package_names(list: &str) -> Result<Vec<String>, String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in list.split(',').map(str::trim) {
+        if name.is_empty() {
+            return Err(format!("`{list}` has an empty package name: give names separated by single commas"));
+        }
+        if names.iter().any(|n| n == name) {
+            return Err(format!("`{list}` names package `{name}` twice: give each package once"));
+        }
+        names.push(name.to_string());
+    }
+    Ok(names)
+}
+
+/// `--packages`: checked with [`package_names`] when the command line is parsed.
+fn check_packages(list: &str) -> Result<String, String> {
+    package_names(list).map(|_| list.to_string())
+}
+
 #[derive(Parser)]
 #[command(name = "carenet", version, about = "Agent-based simulator of community mutual-aid elderly care")]
 pub struct Cli {
@@ -82,8 +118,8 @@ pub struct CommonArgs {
     /// Weeks to simulate (default: the scenario's simulation.weeks).
     #[arg(long)]
     pub weeks: Option<u32>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Output directory (default: output/<scenario name>/ for run, else
     /// output/<scenario name>/<command>/).
@@ -110,8 +146,9 @@ pub struct RunArgs {
 pub struct CompareArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Packages to compare with the baseline, comma-separated (default: every package of the scenario).
-    #[arg(long)]
+    /// Packages to compare with the baseline, comma-separated, each named once (default: every
+    /// package of the scenario).
+    #[arg(long, value_parser = check_packages)]
     pub packages: Option<String>,
     /// Do not draw the plots (DIR/plots/) or write DIR/report.html.
     #[arg(long)]
@@ -174,8 +211,8 @@ pub struct SlurmScriptArgs {
     /// Array tasks (shards).
     #[arg(long, default_value_t = 10)]
     pub tasks: usize,
-    /// CPUs per array task (its --threads).
-    #[arg(long, default_value_t = 4)]
+    /// CPUs per array task (its --threads), 1 to 1024.
+    #[arg(long, default_value_t = 4, value_parser = parse_threads)]
     pub cpus_per_task: usize,
     /// Time limit per array task (sbatch --time).
     #[arg(long, default_value = "02:00:00")]
@@ -257,8 +294,8 @@ pub struct RefRunArgs {
     /// Replications, with seeds S, S+1, …, from the same starting population.
     #[arg(long, default_value_t = 1)]
     pub seeds: u32,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// CSV of the weekly rows (default: printed on stdout).
     #[arg(long)]
@@ -272,6 +309,33 @@ pub struct RefRunArgs {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn threads_are_from_1_to_1024() {
+        assert_eq!(parse_threads("1"), Ok(1));
+        assert_eq!(parse_threads("1024"), Ok(1024));
+        for bad in ["0", "1025", "20000", "-1", "x", ""] {
+            let e = parse_threads(bad).unwrap_err();
+            assert!(e.contains("1 to 1024"), "{bad}: {e}");
+        }
+        let e = Cli::try_parse_from(["carenet", "run", "--threads", "20000"]).err().expect("refused");
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("1 to 1024"), "{e}");
+    }
+
+    #[test]
+    fn package_lists_name_each_package_once() {
+        assert_eq!(package_names("a, b").unwrap(), ["a", "b"]);
+        assert!(package_names("a,a").unwrap_err().contains("`a` twice"));
+        assert!(package_names("a, a ").unwrap_err().contains("`a` twice"));
+        for bad in [",", "", "a,", ",a", "a,,b", " "] {
+            assert!(package_names(bad).unwrap_err().contains("empty package name"), "{bad:?}");
+        }
+        let e = Cli::try_parse_from(["carenet", "compare", "--packages", "a,a"]).err().expect("refused");
+        assert_eq!(e.exit_code(), 2);
+        let e = Cli::try_parse_from(["carenet", "compare", "--packages", ","]).err().expect("refused");
+        assert_eq!(e.exit_code(), 2);
+    }
 
     #[test]
     fn the_command_line_is_well_formed() {

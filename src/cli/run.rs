@@ -111,7 +111,7 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let staged = ctx.stage()?;
     let dir = staged.dir();
     let names: Vec<String> = match &args.packages {
-        Some(list) => list.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+        Some(list) => super::args::package_names(list).map_err(Failure::Input)?,
         None => scenario.packages.keys().cloned().collect(),
     };
     let mut packages = vec![Package::resolve(&scenario, "baseline").map_err(Failure::input)?];

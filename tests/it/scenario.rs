@@ -165,3 +165,152 @@ fn invalid_utf8_in_a_file_is_an_error() {
     let err = load_file(&path).expect_err("not utf-8").to_string();
     assert!(err.contains("not valid UTF-8 (line 2, column 1)"), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// Special files, and `extends` fuzzed on disk (issue 12).
+
+#[test]
+fn special_files_are_refused_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    // /dev/zero used to be read until memory ran out; a FIFO blocked forever.
+    let err = load_file(Path::new("/dev/zero")).unwrap_err().to_string();
+    assert!(err.contains("/dev/zero") && err.contains("not a regular file"), "{err}");
+    let fifo = tmp.path().join("fifo.toml");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let err = load_file(&fifo).unwrap_err().to_string();
+    assert!(err.contains("not a regular file"), "{err}");
+    fs::write(tmp.path().join("child.toml"), "extends = \"fifo.toml\"\n").unwrap();
+    let err = load_file(&tmp.path().join("child.toml")).unwrap_err().to_string();
+    assert!(
+        err.contains("child.toml:1:11: cannot read the extended file") && err.contains("not a regular file"),
+        "{err}"
+    );
+    let o = crate::support::carenet(&["validate", fifo.to_str().unwrap()], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", crate::support::text(&o));
+    let o = crate::support::carenet(&["validate", "/dev/zero"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", crate::support::text(&o));
+}
+
+#[test]
+fn thread_counts_and_package_lists_are_checked_before_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    let small = crate::support::small();
+    let refused: [(&[&str], &str); 4] = [
+        (&["run", &small, "--threads", "20000"], "1 to 1024"),
+        (&["compare", &small, "--packages", "a,a"], "twice"),
+        (&["compare", &small, "--packages", ","], "empty package name"),
+        (&["compare", &small, "--packages", "student_volunteers,,"], "empty package name"),
+    ];
+    for (args, what) in refused {
+        let started = std::time::Instant::now();
+        let o = crate::support::carenet(args, tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", crate::support::text(&o));
+        assert!(crate::support::text(&o).contains(what), "{args:?}: {}", crate::support::text(&o));
+        assert!(started.elapsed().as_secs() < 10, "{args:?} took {:?}", started.elapsed());
+    }
+}
+
+/// Where an `extends` of the fuzzed file points.
+#[derive(Debug, Clone)]
+enum Target {
+    Itself,
+    /// `a.toml` extends `b.toml`, which extends `a.toml`.
+    Cycle,
+    Missing,
+    Directory,
+    Fifo,
+    /// A file that itself has `extends` of another kind.
+    Chain(Box<Target>),
+    Valid,
+    Builtin,
+    UnknownBuiltin,
+    Empty,
+    /// Not a string.
+    Number,
+}
+
+fn target_strategy() -> impl proptest::strategy::Strategy<Value = Target> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Target::Itself),
+        Just(Target::Cycle),
+        Just(Target::Missing),
+        Just(Target::Directory),
+        Just(Target::Fifo),
+        Just(Target::Valid),
+        Just(Target::Builtin),
+        Just(Target::UnknownBuiltin),
+        Just(Target::Empty),
+        Just(Target::Number),
+    ];
+    leaf.prop_recursive(3, 6, 1, |inner| inner.prop_map(|t| Target::Chain(Box::new(t))))
+}
+
+/// Writes the file `name` in `dir` extending `target`, with `body` after it.
+fn write_extending(dir: &Path, name: &str, target: &Target, body: &str, depth: usize) {
+    let extends = match target {
+        Target::Itself => format!("extends = \"{name}\""),
+        Target::Cycle => {
+            fs::write(dir.join("cycle-b.toml"), format!("extends = \"{name}\"\n")).unwrap();
+            "extends = \"cycle-b.toml\"".to_string()
+        }
+        Target::Missing => "extends = \"missing.toml\"".to_string(),
+        Target::Directory => "extends = \"subdir\"".to_string(),
+        Target::Fifo => "extends = \"fifo.toml\"".to_string(),
+        Target::Chain(inner) => {
+            let next = format!("chain-{depth}.toml");
+            write_extending(dir, &next, inner, "[ties]\ndecay_weekly = 0.005\n", depth + 1);
+            format!("extends = \"{next}\"")
+        }
+        Target::Valid => "extends = \"valid.toml\"".to_string(),
+        Target::Builtin => "extends = \"builtin:wutong\"".to_string(),
+        Target::UnknownBuiltin => "extends = \"builtin:nowhere\"".to_string(),
+        Target::Empty => "extends = \"\"".to_string(),
+        Target::Number => "extends = 3".to_string(),
+    };
+    fs::write(dir.join(name), format!("{extends}\n{body}")).unwrap();
+}
+
+const BODIES: &[&str] = &[
+    "",
+    "[simulation]\nweeks = 10\n",
+    "[simulation]\nweeks = -1\n",
+    "[ties]\ndecay_weekly = nan\n",
+    "[[street]]\nname = \"x\"\n",
+    "[party_members]\nper_1000_elders = 1e308\n",
+    "[uncertainty]\n\"ties.nope\" = [0, 1]\n",
+    "garbage = = =\n",
+    "名字 = \"值\"\n",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+    /// 500 `extends` set-ups on disk (self, cycles, missing files, directories, FIFOs,
+    /// chains of them, bad built-ins): each loads or fails at once with a position.
+    #[test]
+    fn extends_tricks_on_disk_fail_with_a_position(target in target_strategy(), body in 0..BODIES.len()) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::create_dir(dir.join("subdir")).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(dir.join("fifo.toml")).status().unwrap().success());
+        fs::write(dir.join("valid.toml"), "[simulation]\nweeks = 20\n").unwrap();
+        write_extending(dir, "top.toml", &target, BODIES[body], 0);
+        if let Err(e) = load_file(&dir.join("top.toml")) {
+            for d in e.diagnostics() {
+                proptest::prop_assert!(d.file.is_some() && d.position.is_some(), "no position: {d}\n{target:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_scenario_that_is_a_fifo_or_too_big_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = tmp.path().join("big.toml");
+    fs::File::create(&big).unwrap().set_len(17 * 1024 * 1024).unwrap();
+    let err = load_file(&big).unwrap_err().to_string();
+    assert!(err.contains("larger than 16 MiB"), "{err}");
+    let err = load_str("extends = \"big.toml\"\n", "top.toml", Some(tmp.path())).unwrap_err().to_string();
+    assert!(err.contains("top.toml:1:11") && err.contains("larger than 16 MiB"), "{err}");
+}

@@ -212,7 +212,9 @@ fn load(top: Pending, source_files: &dyn SourceFiles) -> Result<LoadedScenario, 
     for layer in layers.into_iter().rev() {
         merge(&mut tree, layer);
     }
+    let streets_found = streets_without_communities(&tree, &sources);
     let (scenario, mut found) = deserialize(&mut tree, &sources);
+    found.extend(streets_found);
     let Some(scenario) = scenario else {
         return Err(into_error(found));
     };
@@ -232,6 +234,30 @@ fn load(top: Pending, source_files: &dyn SourceFiles) -> Result<LoadedScenario, 
     let mut scenario = scenario;
     scenario.expand_street_counts();
     Ok(LoadedScenario { scenario, files, label })
+}
+
+/// Every `[[street]]` a file wrote without a `[[street.community]]`: any other key of a
+/// restated street may be left out (it takes the Wutong street's value), but a street
+/// that silently took Wutong's 14 communities would be a different street.
+fn streets_without_communities(tree: &Node, sources: &Sources) -> Vec<Found> {
+    let Some(Node { value: Value::Array(streets), .. }) = find(tree, &[Segment::Key("street".into())]) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (i, street) in streets.iter().enumerate() {
+        let Value::Table(table) = &street.value else { continue };
+        if !matches!(street.origin, Origin::File { .. }) || table.contains_key("community") {
+            continue;
+        }
+        let name = match table.get("name").map(|n| &n.value) {
+            Some(Value::String(name)) => format!(" (\"{name}\")"),
+            _ => String::new(),
+        };
+        let d = Diagnostic::new(format!("street[{i}]{name} has no [[street.community]]"))
+            .note("allowed: at least one [[street.community]] table (name, type, elders) after each [[street]]");
+        found.push(sources.place(d, Some(street), true));
+    }
+    found
 }
 
 /// A diagnostic and where it points, for sorting: (file index, byte offset).
@@ -254,7 +280,14 @@ fn parse_layer(sources: &Sources, file: usize) -> Result<(Node, Option<Extends>)
         let message = format!("invalid TOML: {}", e.message());
         match e.span() {
             Some(span) => sources.diagnostic_at(file, span.start, message),
-            None => Diagnostic::new(message).in_file(sources.label(file)),
+            // The parser's depth limit has no span: point at where the nesting gets too deep.
+            None if e.message().contains("recursion limit") => {
+                let offset = too_deep(text).unwrap_or(0);
+                sources
+                    .diagnostic_at(file, offset, "invalid TOML: nested too deeply")
+                    .note(format!("at most {TOML_DEPTH} levels of tables, arrays and dotted-key parts"))
+            }
+            None => Diagnostic::new(message).in_file(sources.label(file)).at(Position { line: 1, column: 1 }),
         }
     })?;
     let span = document.span();
@@ -282,6 +315,45 @@ fn parse_layer(sources: &Sources, file: usize) -> Result<(Node, Option<Extends>)
         }
     };
     Ok((tree, extends))
+}
+
+/// The TOML parser's limit on nesting (arrays, inline tables and the parts of a dotted key).
+const TOML_DEPTH: usize = 80;
+
+/// The byte offset where `text` first nests [`TOML_DEPTH`] levels deep, counting open
+/// brackets and braces and the dots of the key being written (outside strings and
+/// comments), or `None`.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut dots) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut chars = text.char_indices();
+    while let Some((i, ch)) = chars.next() {
+        match (quote, ch) {
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some(q), ch) if ch == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(ch),
+            (None, '#') => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                dots = 0;
+            }
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, '.') => dots += 1,
+            (None, '\n' | '=' | ',') => dots = 0,
+            _ => {}
+        }
+        if depth + dots >= TOML_DEPTH {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// Finds and reads the file an `extends` names.
@@ -531,7 +603,12 @@ fn path_string(path: &[Segment]) -> String {
 
 /// Parses `street[0].community[3].elders` (the form [`Problem::path`] uses); a
 /// malformed path finds nothing.
+/// An `[uncertainty]` key is one (quoted) key of that table, whatever dots or indices it
+/// holds: `uncertainty.needs.help_hours[2]` is `["uncertainty", "needs.help_hours[2]"]`.
 fn parse_path(path: &str) -> Vec<Segment> {
+    if let Some(key) = path.strip_prefix("uncertainty.") {
+        return vec![Segment::Key("uncertainty".into()), Segment::Key(key.into())];
+    }
     parse_key(path).unwrap_or_default()
 }
 
@@ -693,12 +770,12 @@ fn describe(error: &DeError, path: &[Segment], tree: &Node, sources: &Sources) -
         DeError::InvalidType { found, expected } => {
             let d = Diagnostic::new(format!("{shown} has the wrong type"))
                 .note(format!("found: {found}"))
-                .note(format!("expected: {}", humanize_expected(expected)));
+                .note(format!("expected: {}", allowed_at(path, expected)));
             (sources.place(d, node, false), Some(owning_key(path)))
         }
         DeError::InvalidValue { found, expected } => {
             let d = Diagnostic::new(format!("{shown} = {} is out of range", quoted(found)))
-                .note(format!("allowed: {}", humanize_expected(expected)));
+                .note(format!("allowed: {}", allowed_at(path, expected)));
             (sources.place(d, node, false), Some(owning_key(path)))
         }
         DeError::InvalidLength { len, expected } => {
@@ -731,6 +808,18 @@ fn plural(n: usize) -> &'static str {
 /// The closest allowed name to a misspelt one, if any is close.
 fn suggest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
     registry::suggest(word, allowed.iter().copied())
+}
+
+/// What the key at `path` allows: for an integer, its registry range (the same words
+/// as validation and `carenet explain` use), not the limits of its type.
+fn allowed_at(path: &[Segment], expected: &str) -> String {
+    if matches!(expected, "u32" | "u64") {
+        let allowed = registry::lookup(&path_string(path)).map(|p| p.check.allowed()).unwrap_or_default();
+        if !allowed.is_empty() {
+            return allowed;
+        }
+    }
+    humanize_expected(expected)
 }
 
 /// Serde's names for what it expected, in the words of a TOML file.

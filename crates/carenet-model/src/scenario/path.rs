@@ -42,6 +42,13 @@ fn unknown(key: &str, siblings: Option<&serde_json::Map<String, Value>>, last: &
     PathError::Unknown { key: key.to_string(), hint }
 }
 
+/// The number at `key` of a scenario already in its JSON form (see [`get_number`]): for
+/// reading many keys, serialise once.
+pub(crate) fn number_in(root: &mut Value, key: &str) -> Result<f64, PathError> {
+    let x = locate(root, key)?;
+    x.as_f64().ok_or(PathError::NotNumber { key: key.to_string(), found: kind(x) })
+}
+
 fn locate<'a>(root: &'a mut Value, key: &str) -> Result<&'a mut Value, PathError> {
     let steps = parse_key(key).ok_or_else(|| PathError::Unknown { key: key.to_string(), hint: String::new() })?;
     let mut cur = root;
@@ -68,8 +75,7 @@ fn locate<'a>(root: &'a mut Value, key: &str) -> Result<&'a mut Value, PathError
 /// The number at `key`.
 pub fn get_number(s: &Scenario, key: &str) -> Result<f64, PathError> {
     let mut v = serde_json::to_value(s).map_err(|_| PathError::Unknown { key: key.into(), hint: String::new() })?;
-    let x = locate(&mut v, key)?;
-    x.as_f64().ok_or(PathError::NotNumber { key: key.to_string(), found: kind(x) })
+    number_in(&mut v, key)
 }
 
 /// A copy of `s` with the number at `key` set to `value`, validated.
@@ -90,7 +96,7 @@ pub fn set_numbers(s: &Scenario, values: &[(String, f64)]) -> Result<Scenario, P
                         key: key.clone(),
                         value: *value,
                         message: "is not a whole number".into(),
-                        allowed: "a whole number ≥ 0".into(),
+                        allowed: integer_range(key),
                     });
                 }
                 Some(Value::from(*value as u64))
@@ -105,17 +111,30 @@ pub fn set_numbers(s: &Scenario, values: &[(String, f64)]) -> Result<Scenario, P
             allowed: "a finite number".into(),
         })?;
     }
-    let out: Scenario = serde_json::from_value(v).map_err(|e| PathError::OutOfRange {
-        key: values.first().map(|x| x.0.clone()).unwrap_or_default(),
-        value: values.first().map(|x| x.1).unwrap_or(f64::NAN),
-        message: e.to_string(),
-        allowed: "a value of the parameter's type".into(),
+    let out: Scenario = serde_json::from_value(v).map_err(|e| {
+        // Only an integer too large for its field fails here: name the key that holds it.
+        let (key, value) = values
+            .iter()
+            .find(|(_, x)| *x > u32::MAX as f64)
+            .or(values.first())
+            .cloned()
+            .unwrap_or((String::new(), f64::NAN));
+        let allowed = integer_range(&key);
+        PathError::OutOfRange { key, value, message: e.to_string(), allowed }
     })?;
     if let Some(p) = validate(&out).into_iter().next() {
         let value = values.iter().find(|(k, _)| *k == p.path).map(|x| x.1).unwrap_or(f64::NAN);
         return Err(PathError::OutOfRange { key: p.path, value, message: p.message, allowed: p.allowed });
     }
     Ok(out)
+}
+
+/// What an integer key allows, in the registry's words (as validation and `explain` say it).
+fn integer_range(key: &str) -> String {
+    registry::lookup(key)
+        .map(|p| p.check.allowed())
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| "a whole number ≥ 0".into())
 }
 
 /// Whether the number at `key` is a whole-number (integer) parameter.

@@ -249,8 +249,14 @@ const SESSIONS_WEEK_100: Check = closed(0.0, 100.0, "sessions per week, from 0 t
 const SESSIONS_1000: Check = closed(0.0, 1000.0, "sessions from 0 to 1000");
 const NON_NEGATIVE: Check =
     Check::Number { lo: Bound::Closed(0.0), hi: Bound::Unbounded, allowed: "a finite number ≥ 0" };
-const GROUP_SIZE: Check =
-    Check::Number { lo: Bound::Closed(2.0), hi: Bound::Unbounded, allowed: "a finite number ≥ 2" };
+/// Elders in one building, lane or kin cluster. The generators tie every pair of a group
+/// with some probability, so the work grows with the square of the size: 1,000 (a tower
+/// block of elders alone) is far above any real building and keeps that work bounded.
+const GROUP_SIZE: Check = closed(2.0, 1000.0, "a number from 2 to 1000 (elders in one building or cluster)");
+/// Expected ties per elder. 150 is Dunbar's number, the most acquaintances a person keeps;
+/// the generators draw about degree × elders / 2 ties, so this bounds the network's size
+/// (and the time to build it) by a multiple of the elders.
+const DEGREE: Check = closed(0.0, 150.0, "ties per elder, from 0 to 150 (Dunbar's number)");
 const ANNUAL: Check = Check::Number {
     lo: Bound::Closed(0.0),
     hi: Bound::Open(1.0),
@@ -480,17 +486,17 @@ pub const PARAMS: &[Param] = &[
         .source("**assumption**")
         .note("Baseline community activity sessions per week. Assumption."),
     Param::new("community_types.commercial_estate.network.building_size", Kind::F64, "60.0", GROUP_SIZE)
-        .unit("elders, ≥ 2")
+        .unit("elders, 2 to 1,000")
         .meaning("elders per building (rounded); buildings are consecutive blocks of slots")
         .source("**assumption**")
         .note("Elders per building. Assumption."),
-    Param::new("community_types.commercial_estate.network.building_degree", Kind::F64, "3.0", NON_NEGATIVE)
-        .unit("ties per elder, ≤ size − 1")
+    Param::new("community_types.commercial_estate.network.building_degree", Kind::F64, "3.0", DEGREE)
+        .unit("ties per elder, ≤ size − 1 and ≤ 150")
         .meaning("expected ties inside one's building: each pair is tied with probability degree/(m − 1)")
         .source("**assumption** (neighbours know each other less in commodity estates, *Env & Planning A* 2019)")
         .note("Expected ties per elder inside their building. Assumption (commodity estates: neighbours know each other less, Environment & Planning A 2019;51(3):761)."),
-    Param::new("community_types.commercial_estate.network.across_degree", Kind::F64, "0.5", NON_NEGATIVE)
-        .unit("ties per elder")
+    Param::new("community_types.commercial_estate.network.across_degree", Kind::F64, "0.5", DEGREE)
+        .unit("ties per elder, ≤ 150")
         .meaning("expected ties to elders of other buildings")
         .source(r#"**assumption** ("few ties across buildings", the study)"#)
         .note("Expected ties per elder to other buildings. Assumption."),
@@ -500,12 +506,12 @@ pub const PARAMS: &[Param] = &[
         .source("**assumption** (none in commodity estates)")
         .note("Share of elders in a kinship / old-village cluster, 0–1. Assumption (none)."),
     Param::new("community_types.commercial_estate.network.kin_cluster_size", Kind::F64, "6.0", GROUP_SIZE)
-        .unit("elders, ≥ 2")
+        .unit("elders, 2 to 1,000")
         .meaning("mean cluster size, uniform on ±50%")
         .source("**assumption** (unused while `kin_share` = 0)")
         .note("Mean elders per cluster (unused when kin_share = 0). Assumption."),
-    Param::new("community_types.commercial_estate.network.kin_degree", Kind::F64, "0.0", NON_NEGATIVE)
-        .unit("ties per clustered elder, ≤ size − 1")
+    Param::new("community_types.commercial_estate.network.kin_degree", Kind::F64, "0.0", DEGREE)
+        .unit("ties per clustered elder, ≤ size − 1 and ≤ 150")
         .meaning("expected ties inside the cluster")
         .source("**assumption** (none)")
         .note("Expected ties per clustered elder inside the cluster. Assumption."),
@@ -524,8 +530,8 @@ pub const PARAMS: &[Param] = &[
         .meaning("mean initial strength of building and across ties, uniform on ±50%, clipped to [0.05, 1]")
         .source("**assumption**")
         .note("Mean initial strength of building and across ties, 0–1. Assumption."),
-    Param::new("community_types.commercial_estate.network.newcomer_degree", Kind::F64, "3.0", NON_NEGATIVE)
-        .unit("ties, ≤ building_size − 1")
+    Param::new("community_types.commercial_estate.network.newcomer_degree", Kind::F64, "3.0", DEGREE)
+        .unit("ties, ≤ building_size − 1 and ≤ 150")
         .meaning("mean (Poisson) number of initial ties of a new 60-year-old inside their building")
         .source("**assumption**: someone turning 60 is usually a long-standing resident. The value is near the type's initial mean degree, so that turnover does not thin the network")
         .note("Expected initial ties of a newcomer (an elder turning 60, usually a long-standing resident) inside their building; near the type's initial mean degree so that demographic turnover does not thin the network. Assumption."),
@@ -581,17 +587,17 @@ pub const PARAMS: &[Param] = &[
         .source("**assumption**")
         .note("Activity sessions per week. Assumption."),
     Param::new("community_types.village.network.building_size", Kind::F64, "60.0", GROUP_SIZE)
-        .unit("elders")
+        .unit("elders, 2 to 1,000")
         .meaning("elders per lane")
         .source("**assumption**")
         .note("Elders per lane. Assumption."),
-    Param::new("community_types.village.network.building_degree", Kind::F64, "4.0", NON_NEGATIVE)
-        .unit("ties per elder")
+    Param::new("community_types.village.network.building_degree", Kind::F64, "4.0", DEGREE)
+        .unit("ties per elder, ≤ 150")
         .meaning("ties inside one's lane")
         .source("**assumption** (denser than in estates)")
         .note("Ties per elder inside the lane. Assumption."),
-    Param::new("community_types.village.network.across_degree", Kind::F64, "2.0", NON_NEGATIVE)
-        .unit("ties per elder")
+    Param::new("community_types.village.network.across_degree", Kind::F64, "2.0", DEGREE)
+        .unit("ties per elder, ≤ 150")
         .meaning("ties to other lanes")
         .source("**assumption** (village-wide acquaintance)")
         .note("Ties per elder to other lanes. Assumption."),
@@ -601,12 +607,12 @@ pub const PARAMS: &[Param] = &[
         .source(r#"**assumption** ("dense kinship ties", the study)"#)
         .note("Share in a kinship cluster. Assumption (dense kinship; docs/evidence.md: village ≥ village-to-residence > commodity estate, no numbers published)."),
     Param::new("community_types.village.network.kin_cluster_size", Kind::F64, "8.0", GROUP_SIZE)
-        .unit("elders")
+        .unit("elders, 2 to 1,000")
         .meaning("mean kinship-cluster size")
         .source("**assumption**")
         .note("Mean elders per kinship cluster. Assumption."),
-    Param::new("community_types.village.network.kin_degree", Kind::F64, "5.0", NON_NEGATIVE)
-        .unit("ties per clustered elder")
+    Param::new("community_types.village.network.kin_degree", Kind::F64, "5.0", DEGREE)
+        .unit("ties per clustered elder, ≤ 150")
         .meaning("ties inside the cluster")
         .source("**assumption**")
         .note("Ties per clustered elder inside the cluster. Assumption."),
@@ -625,8 +631,8 @@ pub const PARAMS: &[Param] = &[
         .meaning("mean lane and across-tie strength")
         .source("**assumption**")
         .note("Mean neighbour-tie strength. Assumption."),
-    Param::new("community_types.village.network.newcomer_degree", Kind::F64, "8.0", NON_NEGATIVE)
-        .unit("ties")
+    Param::new("community_types.village.network.newcomer_degree", Kind::F64, "8.0", DEGREE)
+        .unit("ties, ≤ 150")
         .meaning("newcomer's initial ties in the lane")
         .source("**assumption** (near the village's initial mean degree, as above; all of them in the lane)")
         .note("Newcomer ties inside the lane. Assumption."),
@@ -682,16 +688,16 @@ pub const PARAMS: &[Param] = &[
         .source("**assumption**")
         .note("Activity sessions per week. Assumption."),
     Param::new("community_types.village_to_residence.network.building_size", Kind::F64, "50.0", GROUP_SIZE)
-        .unit("elders")
+        .unit("elders, 2 to 1,000")
         .meaning("elders per resettlement building")
         .source("**assumption**")
         .note("Elders per building. Assumption."),
-    Param::new("community_types.village_to_residence.network.building_degree", Kind::F64, "2.5", NON_NEGATIVE)
-        .unit("ties per elder")
+    Param::new("community_types.village_to_residence.network.building_degree", Kind::F64, "2.5", DEGREE)
+        .unit("ties per elder, ≤ 150")
         .meaning(r#"ties inside the building ("nodding acquaintances")"#)
         .source("**assumption**")
         .note(r#"Ties per elder inside the building ("nodding acquaintances"). Assumption."#),
-    Param::new("community_types.village_to_residence.network.across_degree", Kind::F64, "0.8", NON_NEGATIVE)
+    Param::new("community_types.village_to_residence.network.across_degree", Kind::F64, "0.8", DEGREE)
         .unit("ties per **clustered** elder")
         .meaning("ties to other buildings, formed **only among old villagers**; strangers know at most their building")
         .source(r#"**assumption** ("socialising limited to the building", the study)"#)
@@ -702,12 +708,12 @@ pub const PARAMS: &[Param] = &[
         .source("**assumption** (relocated villagers keep some clusters; newcomers are strangers)")
         .note("Share in a preserved old-village cluster. Assumption."),
     Param::new("community_types.village_to_residence.network.kin_cluster_size", Kind::F64, "6.0", GROUP_SIZE)
-        .unit("elders")
+        .unit("elders, 2 to 1,000")
         .meaning("mean old-village cluster size")
         .source("**assumption**")
         .note("Mean elders per old-village cluster. Assumption."),
-    Param::new("community_types.village_to_residence.network.kin_degree", Kind::F64, "3.0", NON_NEGATIVE)
-        .unit("ties per clustered elder")
+    Param::new("community_types.village_to_residence.network.kin_degree", Kind::F64, "3.0", DEGREE)
+        .unit("ties per clustered elder, ≤ 150")
         .meaning("ties inside the cluster")
         .source("**assumption**")
         .note("Ties per clustered elder inside the cluster. Assumption."),
@@ -726,8 +732,8 @@ pub const PARAMS: &[Param] = &[
         .meaning("mean building and across-tie strength")
         .source("**assumption** (weak new-neighbour ties)")
         .note("Mean neighbour-tie strength. Assumption."),
-    Param::new("community_types.village_to_residence.network.newcomer_degree", Kind::F64, "4.0", NON_NEGATIVE)
-        .unit("ties")
+    Param::new("community_types.village_to_residence.network.newcomer_degree", Kind::F64, "4.0", DEGREE)
+        .unit("ties, ≤ 150")
         .meaning("newcomer's initial ties in the building")
         .source("**assumption** (near the type's initial mean degree, as above)")
         .note("Newcomer ties inside the building. Assumption."),
@@ -1030,8 +1036,13 @@ pub const PARAMS: &[Param] = &[
         .meaning("autumn term, September to mid-January")
         .source("**assumption**")
         .note("Autumn term, first and last week (inclusive; wraps past week 52): September to mid-January. Assumption."),
-    Param::new("party_members.per_1000_elders", Kind::F64, "15.0", NON_NEGATIVE)
-        .unit("members per 1,000 initial elders")
+    Param::new(
+        "party_members.per_1000_elders",
+        Kind::F64,
+        "15.0",
+        closed(0.0, 1000.0, "members per 1,000 elders, from 0 to 1000 (at most one per elder)"),
+    )
+        .unit("members per 1,000 initial elders, ≤ 1,000 (one per elder: more could never be paired)")
         .meaning("party and league members volunteering in a community, rounded; fixed for the run. 206 in the default street")
         .source("**assumption**")
         .note("Party and league members volunteering per 1,000 elders of a community. Assumption."),
@@ -1086,8 +1097,8 @@ pub const PARAMS: &[Param] = &[
         .meaning("most an elder will spend on care in a week (0.43, 1.7 and 5.7 hours at the default price)")
         .source("**assumption**")
         .note("Yuan per week elders of the low, middle, high income tier will spend on care. Assumption."),
-    Param::new("activities.capacity", Kind::U32, "20", NONE)
-        .unit("places per session")
+    Param::new("activities.capacity", Kind::U32, "20", Check::Integer { lo: 0, hi: 10_000 })
+        .unit("places per session, ≤ 10,000 (a stadium, not a community venue; attendees are also at most the community's elders)")
         .meaning("venue capacity")
         .source("**assumption**")
         .note("Places per activity session. Assumption."),
@@ -1111,7 +1122,7 @@ pub const PARAMS: &[Param] = &[
         .meaning("an elder with no contact in this many weeks (the current one included) is isolated")
         .source("setting (docs/design.md §5)")
         .note("Weeks without contact after which an elder counts as isolated. Setting."),
-    Param::new("metrics.few_ties", Kind::U32, "3", NONE)
+    Param::new("metrics.few_ties", Kind::U32, "3", Check::Integer { lo: 0, hi: U32_MAX })
         .unit("ties")
         .meaning("an elder with fewer active ties than this counts in `few_ties_rate`")
         .source("setting (docs/design.md §5)")
@@ -1121,7 +1132,7 @@ pub const PARAMS: &[Param] = &[
         .meaning("weeks between network statistics (quarterly)")
         .source("setting")
         .note("Weeks between network statistics (13 = quarterly). Setting."),
-    Param::new("metrics.summary_window", Kind::U32, "52", NONE)
+    Param::new("metrics.summary_window", Kind::U32, "52", Check::Integer { lo: 1, hi: MAX_WEEKS })
         .unit("weeks, 1 to `simulation.weeks`")
         .meaning("the last weeks summarised in summary.csv (the last year)")
         .source("setting")

@@ -38,6 +38,7 @@ const PROBABILITY: &str = "a probability from 0 to 1";
 const UNIT: &str = "a number from 0 to 1";
 const NON_NEGATIVE: &str = "a finite number ≥ 0";
 const HAZARD: &str = "a hazard ratio > 0";
+const LABEL: &str = "a non-empty name without commas, double quotes or control characters";
 
 /// Checks every field of `s`; an empty vector means the scenario is usable.
 ///
@@ -89,18 +90,51 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     lever_windows(&mut c, &s.policies);
     streets(&mut c, &s.streets);
     packages(&mut c, &s.packages);
-    for (key, [lo, hi]) in &s.uncertainty {
+    uncertainty(&mut c, s);
+    c.problems
+}
+
+/// Each `[uncertainty]` key names a numeric parameter and gives a range within that
+/// parameter's own. The scenario is serialised once (without the table itself), so the
+/// work is linear in the number of keys.
+fn uncertainty(c: &mut Checker, s: &Scenario) {
+    if s.uncertainty.is_empty() {
+        return;
+    }
+    let plain = Scenario { uncertainty: Default::default(), ..s.clone() };
+    let mut json = match serde_json::to_value(&plain) {
+        Ok(json) => json,
+        Err(e) => return c.push("uncertainty", format!("cannot be checked: {e}"), ""),
+    };
+    for (key, &[lo, hi]) in &s.uncertainty {
         let path = format!("uncertainty.{key}");
-        match crate::scenario::path::get_number(s, key) {
-            Err(e) => c.push(&path, format!("names no parameter: {e}"), "a dotted key of a numeric parameter"),
-            Ok(_) => {
-                if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
-                    c.push(&path, format!("= [{lo}, {hi}] is not a range"), "[low, high] with low ≤ high, both finite");
-                }
-            }
+        if let Err(e) = crate::scenario::path::number_in(&mut json, key) {
+            c.push(&path, format!("names no parameter: {e}"), "a dotted key of a numeric parameter");
+            continue;
+        }
+        if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+            c.push(
+                &path,
+                format!("= [{}, {}] is not a range", num(lo), num(hi)),
+                "[low, high] with low ≤ high, both finite",
+            );
+            continue;
+        }
+        let Some(check) = registry::lookup(key).map(|p| p.check) else { continue };
+        let inside = |v: f64| match check {
+            Check::Integer { lo, hi } => v >= lo as f64 && v <= hi as f64,
+            Check::Week => (1.0..=52.0).contains(&v),
+            Check::Number { .. } | Check::Mix => check.accepts(v),
+            Check::None => true,
+        };
+        if !(inside(lo) && inside(hi)) {
+            c.push(
+                &path,
+                format!("= [{}, {}] goes outside the parameter's own range", num(lo), num(hi)),
+                format!("a range within {}", check.allowed()),
+            );
         }
     }
-    c.problems
 }
 
 /// The value at a dotted key of a serialised scenario.
@@ -220,10 +254,10 @@ fn degree(c: &mut Checker, path: &str, v: f64, size: f64, size_key: &str) {
     }
 }
 
+/// The window must fit the run (its own range, 1 to the most weeks, is its registry entry's).
 fn summary_window(c: &mut Checker, m: &Metrics, weeks: u32) {
-    if m.summary_window == 0 {
-        c.push("metrics.summary_window", "= 0 is out of range", format!("weeks from 1 to simulation.weeks ({weeks})"));
-    } else if weeks >= 1 && m.summary_window > weeks {
+    let own_range = 1..=registry::MAX_WEEKS as u32;
+    if own_range.contains(&m.summary_window) && weeks >= 1 && m.summary_window > weeks {
         c.push(
             "metrics.summary_window",
             format!("= {} is longer than the simulation (simulation.weeks = {weeks})", m.summary_window),
@@ -362,10 +396,16 @@ impl Checker {
         ok
     }
 
-    /// A street or community name: shown in outputs, must not be blank.
+    /// A street, community or package name: written unquoted into the CSV outputs, so
+    /// it must not be blank nor hold a comma, a quote or a control character (a newline
+    /// or tab), any of which would break the CSV's rows.
     fn label(&mut self, path: &str, name: &str) -> bool {
         if name.trim().is_empty() {
             self.push(path, "is empty", "a non-empty name");
+            return false;
+        }
+        if let Some(bad) = name.chars().find(|ch| matches!(ch, ',' | '"') || ch.is_control()) {
+            self.push(path, format!("= {name:?} holds {bad:?}, which the CSV outputs cannot hold unquoted"), LABEL);
             return false;
         }
         true

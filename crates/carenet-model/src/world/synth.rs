@@ -162,7 +162,7 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
             inflow: streams::community(master, rep, street_idx, c, streams::INFLOW),
         },
         order: Vec::with_capacity(slots),
-        attendees: Vec::with_capacity(s.activities.capacity as usize + 1),
+        attendees: Vec::with_capacity((s.activities.capacity as usize).min(slots) + 1),
         helpers: Vec::with_capacity(slots),
         net: NetStats::default(),
         net_scratch: StatsScratch::default(),

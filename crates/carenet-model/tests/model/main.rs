@@ -6,6 +6,7 @@
 
 mod engine;
 mod experiments;
+mod limits;
 mod mechanisms;
 mod network;
 mod policy;

@@ -41,7 +41,9 @@ pub(super) fn hold(c: &mut Community, m: &Model, lv: &Levers, wk: i32) -> Activi
         let programme = session >= base_sessions;
         sums.offered += (cap as f32 * session_hours) as f64;
         c.attendees.clear();
-        for _ in 0..cap * 4 {
+        // At most 4 draws per place, and never more places than slots (each elder
+        // attends once a week): the work follows the community, not the capacity.
+        for _ in 0..cap.min(n_slots) * 4 {
             if c.attendees.len() >= cap {
                 break;
             }
