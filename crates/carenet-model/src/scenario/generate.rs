@@ -359,6 +359,19 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
+/// One row of a key table in docs/parameters.md: key, default, unit, meaning, source.
+fn param_row(out: &mut String, p: &Param, source: &str) {
+    let _ = writeln!(
+        out,
+        "| `{}` | {} | {} | {} | {} |",
+        p.key,
+        cell(&doc_default(p)),
+        cell(p.unit),
+        cell(p.meaning),
+        cell(source)
+    );
+}
+
 /// `docs/parameters.md`: the prose of [`DOC_TEMPLATE`] with every table of keys
 /// written from the registry.
 pub fn markdown() -> String {
@@ -373,31 +386,12 @@ pub fn markdown() -> String {
         match what {
             "params" => {
                 for p in entries_of(arg) {
-                    let default = doc_default(p);
-                    let source = if p.source.is_empty() { "—" } else { p.source };
-                    let _ = writeln!(
-                        out,
-                        "| `{}` | {} | {} | {} | {} |",
-                        p.key,
-                        cell(&default),
-                        cell(p.unit),
-                        cell(p.meaning),
-                        cell(source)
-                    );
+                    param_row(&mut out, p, if p.source.is_empty() { "—" } else { p.source });
                 }
             }
             "top" => {
                 for p in PARAMS.iter().filter(|p| p.table().is_empty()) {
-                    let default = doc_default(p);
-                    let _ = writeln!(
-                        out,
-                        "| `{}` | {} | {} | {} | {} |",
-                        p.key,
-                        cell(&default),
-                        cell(p.unit),
-                        cell(p.meaning),
-                        cell(p.source)
-                    );
+                    param_row(&mut out, p, p.source);
                 }
             }
             "community" => {
