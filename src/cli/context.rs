@@ -153,6 +153,7 @@ impl Context {
             seed: self.cfg.seed,
             reps: self.cfg.reps,
             weeks: self.cfg.weeks,
+            burn_in_weeks: scenario.simulation.burn_in_weeks,
             threads: self.cfg.threads,
             elder_weeks: ran.elder_weeks,
             wall_seconds: ran.wall_seconds,

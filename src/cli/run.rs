@@ -7,6 +7,8 @@ use carenet_io::output::{self, RunFiles};
 use carenet_model::experiment::compare::{compare_rows, run_compare};
 use carenet_model::experiment::run as run_model;
 use carenet_model::metrics::WeekRecord;
+use carenet_model::metrics::breakdown::{Breakdown, breakdown_rows};
+use carenet_model::metrics::drift::run_drift;
 use carenet_model::metrics::summary::{summarise, window_totals};
 use carenet_model::policy::Package;
 use carenet_model::step::Model;
@@ -38,12 +40,20 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let window = model.scenario.metrics.summary_window;
     let totals = window_totals(res.reps.len(), cfg.weeks, window, &kinds, |r, w, c| *res.record(r, w, c));
     let rows = summarise(&model.package.name, &totals);
+    let per_rep: Vec<Vec<Breakdown>> = res.reps.iter().map(|r| r.breakdowns.clone()).collect();
+    let breakdowns = breakdown_rows(&model.package.name, &per_rep, &kinds);
+    let drift = run_drift(res.reps.len(), cfg.weeks, &kinds, |r, w, c| *res.record(r, w, c));
 
     let files = RunFiles::in_dir(dir);
     // The two time series are most of the output: with more than one thread,
     // timeseries.csv is written beside the others.
     let write_rest = || -> Result<(), Failure> {
         output::write_summary(&files.summary, &rows).map_err(|e| Failure::writing(&files.summary, e))?;
+        output::write_breakdowns(&files.breakdowns, &breakdowns)
+            .map_err(|e| Failure::writing(&files.breakdowns, e))?;
+        if let Some(drift) = &drift {
+            output::write_drift(&files.drift, drift).map_err(|e| Failure::writing(&files.drift, e))?;
+        }
         output::write_age_bands(&files.age_bands, &res).map_err(|e| Failure::writing(&files.age_bands, e))?;
         output::write_timeseries_types(&files.timeseries_types, &res)
             .map_err(|e| Failure::writing(&files.timeseries_types, e))?;
@@ -66,6 +76,18 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
         write_rest()?;
     }
     let elder_weeks = res.elder_weeks();
+    let mut written = vec![
+        "timeseries.csv",
+        "timeseries_types.csv",
+        "summary.csv",
+        "breakdowns.csv",
+        "age_bands.csv",
+        "network_nodes.csv",
+        "network_edges.csv",
+    ];
+    if drift.is_some() {
+        written.push("drift.csv");
+    }
     ctx.write_manifest(
         dir,
         &model.scenario,
@@ -74,14 +96,7 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
             packages: vec![model.package.name.clone()],
             elder_weeks,
             wall_seconds: wall,
-            files: vec![
-                "timeseries.csv",
-                "timeseries_types.csv",
-                "summary.csv",
-                "age_bands.csv",
-                "network_nodes.csv",
-                "network_edges.csv",
-            ],
+            files: written,
         },
     )?;
     ctx.draw(dir, args.no_plots, true)?;
@@ -132,11 +147,18 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
         let totals: Vec<[WeekRecord; 4]> = res.digests[p].iter().map(|d| d.window).collect();
         summary.extend(summarise(name, &totals));
     }
+    let kinds: Vec<_> = scenario.streets.iter().flat_map(|st| st.communities.iter().map(|c| c.kind)).collect();
+    let mut breakdowns = Vec::new();
+    for (p, name) in res.packages.iter().enumerate() {
+        let per_rep: Vec<Vec<Breakdown>> = res.digests[p].iter().map(|d| d.breakdowns.clone()).collect();
+        breakdowns.extend(breakdown_rows(name, &per_rep, &kinds));
+    }
     let files = RunFiles::in_dir(dir);
     let compare_csv = dir.join("compare.csv");
     let compare_ts = dir.join("compare_timeseries.csv");
     output::write_compare(&compare_csv, &rows).map_err(|e| Failure::writing(&compare_csv, e))?;
     output::write_summary(&files.summary, &summary).map_err(|e| Failure::writing(&files.summary, e))?;
+    output::write_breakdowns(&files.breakdowns, &breakdowns).map_err(|e| Failure::writing(&files.breakdowns, e))?;
     let all_packages: Vec<usize> = (0..res.packages.len()).collect();
     output::write_digest_timeseries(&compare_ts, &res, &all_packages, &[3], true)
         .map_err(|e| Failure::writing(&compare_ts, e))?;
@@ -150,7 +172,7 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
             packages: res.packages.clone(),
             elder_weeks: res.elder_weeks,
             wall_seconds: wall,
-            files: vec!["compare.csv", "compare_timeseries.csv", "summary.csv", "timeseries_types.csv"],
+            files: vec!["compare.csv", "compare_timeseries.csv", "summary.csv", "breakdowns.csv", "timeseries_types.csv"],
         },
     )?;
     ctx.draw(dir, args.no_plots, true)?;

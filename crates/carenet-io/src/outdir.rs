@@ -36,6 +36,8 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "timeseries_types.csv",
     "summary.csv",
     "age_bands.csv",
+    "breakdowns.csv",
+    "drift.csv",
     "network_nodes.csv",
     "network_edges.csv",
     "compare.csv",

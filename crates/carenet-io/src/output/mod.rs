@@ -14,6 +14,8 @@ use serde::Serialize;
 
 use carenet_model::experiment::RunResult;
 use carenet_model::metrics::WeekRecord;
+use carenet_model::metrics::breakdown::BreakdownRow;
+use carenet_model::metrics::drift::DriftRow;
 use carenet_model::metrics::summary::SummaryRow;
 use carenet_model::metrics::{BAND_NAMES, METRICS, N_BANDS, STATE_NAMES_SHORT};
 pub use carenet_model::numfmt::{fmt_f64, write_f64};
@@ -170,6 +172,56 @@ pub fn write_summary(path: &Path, rows: &[SummaryRow]) -> io::Result<()> {
     })
 }
 
+/// breakdowns.csv: `package,metric,dimension,group,mean,ci_low,ci_high,n`:
+/// each headline metric by age band, sex, living arrangement, community type
+/// and grade over the summary window; mean and 95% interval across
+/// replications, `n` = replications with a defined value.
+pub fn write_breakdowns(path: &Path, rows: &[BreakdownRow]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        writeln!(w, "package,metric,dimension,group,mean,ci_low,ci_high,n")?;
+        for r in rows {
+            let i = &r.interval;
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{},{}",
+                r.package,
+                r.metric,
+                r.dimension,
+                r.group,
+                fmt_f64(i.mean),
+                fmt_f64(i.ci_low),
+                fmt_f64(i.ci_high),
+                i.n
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// drift.csv: `metric,community_type,first_year,last_year,change,allowed,pass`:
+/// each headline metric's mean over the first and the last reported year and
+/// whether the change is within the stationarity rule
+/// (`carenet_model::metrics::drift`).
+pub fn write_drift(path: &Path, rows: &[DriftRow]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        writeln!(w, "metric,community_type,first_year,last_year,change,allowed,pass")?;
+        for r in rows {
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{}",
+                r.metric,
+                r.group.as_str(),
+                fmt_f64(r.first_year),
+                fmt_f64(r.last_year),
+                fmt_f64(r.change),
+                fmt_f64(r.allowed),
+                r.pass
+            )?;
+        }
+        Ok(())
+    })
+}
+
 /// age_bands.csv: per replication and five-year band, the shares of the band's
 /// person-weeks in each functional state, deaths and person-weeks (all
 /// communities together).
@@ -208,6 +260,8 @@ pub struct Manifest<'a> {
     pub seed: u64,
     pub reps: u32,
     pub weeks: u32,
+    /// Weeks run before week 1 and not reported (`simulation.burn_in_weeks`).
+    pub burn_in_weeks: u32,
     pub threads: Option<usize>,
     pub elder_weeks: f64,
     pub wall_seconds: f64,
@@ -232,6 +286,8 @@ pub struct RunFiles {
     pub network_edges: PathBuf,
     pub summary: PathBuf,
     pub age_bands: PathBuf,
+    pub breakdowns: PathBuf,
+    pub drift: PathBuf,
 }
 
 impl RunFiles {
@@ -244,6 +300,8 @@ impl RunFiles {
             network_edges: dir.join("network_edges.csv"),
             summary: dir.join("summary.csv"),
             age_bands: dir.join("age_bands.csv"),
+            breakdowns: dir.join("breakdowns.csv"),
+            drift: dir.join("drift.csv"),
         }
     }
 }

@@ -80,9 +80,13 @@ pub fn run_street(m: &Model, seed: u64, rep: u32, weeks: u32, si: usize) -> Stre
     let street = build_street(&m.scenario, seed, rep as u64, si);
     let name = street.name.clone();
     let nc = street.communities.len();
-    let mut world = World { streets: vec![street], week: 0 };
+    let mut world = World { streets: vec![street], week: 0, tally_from: u32::MAX };
     let mut records = vec![WeekRecord::default(); nc];
     let mut bands = vec![AgeBands::default(); nc];
+    // The burn-in: baseline levers, nothing kept.
+    for _ in 0..m.burn_in() {
+        step_week(&mut world, m, &mut records, &mut bands);
+    }
     let mut weekly = Vec::with_capacity(weeks as usize);
     for _ in 0..weeks {
         step_week(&mut world, m, &mut records, &mut bands);

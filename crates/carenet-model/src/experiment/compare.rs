@@ -28,6 +28,8 @@ pub struct RepDigest {
     pub window: [WeekRecord; 4],
     /// Per week, per group (`Group::SUMMED` order).
     pub weekly: Vec<[WeekRecord; 4]>,
+    /// Per community, over the summary window (see [`crate::metrics::breakdown`]).
+    pub breakdowns: Vec<crate::metrics::breakdown::Breakdown>,
 }
 
 /// Every package's digests, baseline first.
@@ -69,7 +71,7 @@ pub fn digest(records: &[WeekRecord], kinds: &[CommunityType], weeks: u32, windo
         }
         weekly.push(acc);
     }
-    RepDigest { window: win, weekly }
+    RepDigest { window: win, weekly, breakdowns: Vec::new() }
 }
 
 /// Runs `packages` (the first must be the baseline) with common random numbers.
@@ -91,7 +93,9 @@ pub fn run_compare(
                 let res = run_replication(&models[p], cfg.seed, r as u32, cfg.weeks);
                 let ew: f64 = res.records.iter().map(|x| x.alive_start).sum();
                 on_rep_done();
-                (digest(&res.records, &kinds, cfg.weeks, window), ew)
+                let mut d = digest(&res.records, &kinds, cfg.weeks, window);
+                d.breakdowns = res.breakdowns;
+                (d, ew)
             })
             .collect::<Vec<_>>()
     };

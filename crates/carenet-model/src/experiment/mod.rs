@@ -14,9 +14,11 @@ pub mod sweep;
 
 use rayon::prelude::*;
 
+use crate::metrics::breakdown::Breakdown;
 use crate::metrics::{AgeBands, WeekRecord};
 use crate::scenario::CommunityType;
 use crate::step::{Model, step_week};
+use crate::world::World;
 use crate::world::synth::build_world;
 
 /// What to run.
@@ -42,8 +44,11 @@ pub struct CommunityInfo {
 pub struct RepResult {
     /// Week-major: `records[week * n_communities + community]`.
     pub records: Vec<WeekRecord>,
-    /// Per community, over the whole run.
+    /// Per community, over the whole run (reported weeks).
     pub bands: Vec<AgeBands>,
+    /// Per community, over the summary window (the last
+    /// `metrics.summary_window` reported weeks).
+    pub breakdowns: Vec<Breakdown>,
     /// The final network of the first community of each type (replication 0 only).
     pub networks: Vec<NetworkSnapshot>,
 }
@@ -117,17 +122,37 @@ pub fn communities(m: &Model) -> Vec<CommunityInfo> {
         .collect()
 }
 
-/// Simulates replication `rep` for `weeks` weeks.
+/// Builds replication `rep`'s world and runs the burn-in
+/// (`simulation.burn_in_weeks`, baseline levers, nothing kept); the world is
+/// then at week 1. Breakdowns are tallied over the last `window` of the
+/// `weeks` reported weeks.
+pub fn burnt_in_world(m: &Model, seed: u64, rep: u32, weeks: u32, window: u32) -> World {
+    let mut world = build_world(&m.scenario, seed, rep as u64);
+    let burn_in = m.burn_in();
+    world.tally_from = burn_in + weeks - window.min(weeks);
+    if burn_in > 0 {
+        let nc = m.n_communities();
+        let mut records = vec![WeekRecord::default(); nc];
+        let mut bands = vec![AgeBands::default(); nc];
+        for _ in 0..burn_in {
+            step_week(&mut world, m, &mut records, &mut bands);
+        }
+    }
+    world
+}
+
+/// Simulates replication `rep`: the burn-in, then `weeks` reported weeks.
 pub fn run_replication(m: &Model, seed: u64, rep: u32, weeks: u32) -> RepResult {
     let nc = m.n_communities();
-    let mut world = build_world(&m.scenario, seed, rep as u64);
+    let mut world = burnt_in_world(m, seed, rep, weeks, m.scenario.metrics.summary_window);
     let mut records = vec![WeekRecord::default(); nc * weeks as usize];
     let mut bands = vec![AgeBands::default(); nc];
     for w in 0..weeks as usize {
         step_week(&mut world, m, &mut records[w * nc..(w + 1) * nc], &mut bands);
     }
     let networks = if rep == 0 { snapshot_networks(&world) } else { Vec::new() };
-    RepResult { records, bands, networks }
+    let breakdowns = world.streets.iter().flat_map(|st| st.communities.iter().map(|c| c.breakdown)).collect();
+    RepResult { records, bands, breakdowns, networks }
 }
 
 /// Error building the thread pool.

@@ -299,6 +299,8 @@ impl AgeBands {
         }
     }
 }
+pub mod breakdown;
+pub mod drift;
 pub mod summary;
 
 /// Column names of the functional states in age_bands.csv.

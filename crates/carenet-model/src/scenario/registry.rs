@@ -405,6 +405,11 @@ pub const PARAMS: &[Param] = &[
         .meaning("week of the year in which the run starts; sets the student calendar")
         .source("setting")
         .note("Week of the year (1–52) the run starts in; sets the student calendar. Setting."),
+    Param::new("simulation.burn_in_weeks", Kind::U32, "0", Check::Integer { lo: 0, hi: MAX_WEEKS })
+        .unit("weeks, 0–5,200")
+        .meaning("weeks simulated before week 1 and never reported, so that the reported weeks start from a settled state; every package runs the baseline's levers during them, and policy windows count from week 1")
+        .source("setting: long enough that the baseline's headline metrics drift less than the stationarity rule allows (drift.csv; docs/model.md §3)")
+        .note("Weeks run before week 1 and never reported (burn-in); packages use the baseline's levers during them. Setting."),
     Param::new("population.age_mix", Kind::F64s(3), "[0.56, 0.30, 0.14]", Check::Mix)
         .unit("shares of 60–69, 70–79, 80+")
         .meaning("initial age groups; ages are uniform within 60–69 and 70–79; 80+ is 80 + Exp(mean 6 y), truncated")

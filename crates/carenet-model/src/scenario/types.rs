@@ -109,6 +109,8 @@ pub struct Simulation {
     pub reps: u32,
     /// Week of the year the simulation starts in (1–52); sets the student calendar.
     pub start_week_of_year: u32,
+    /// Weeks run before week 1 and never reported (burn-in).
+    pub burn_in_weeks: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

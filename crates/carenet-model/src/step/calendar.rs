@@ -13,12 +13,20 @@ pub fn in_term_range(w: u32, range: [u32; 2]) -> bool {
     if lo <= hi { w >= lo && w <= hi } else { w >= lo || w <= hi }
 }
 
+/// Week of the year (1–52) of internal week `week` (counted from the start of
+/// the burn-in): the first reported week, `burn_in`, falls on `start` (so the
+/// burn-in starts `burn_in` weeks earlier in the year).
+pub fn week_of_year(start: u32, burn_in: u32, week: u32) -> u32 {
+    let first = (start.max(1) - 1) % 52;
+    ((first + 52 - burn_in % 52 + week % 52) % 52) + 1
+}
+
 /// Week of the year, term or break, student attrition (in term), graduation
 /// and recruitment (street stream). Ageing happens in the needs phase.
 pub fn calendar(st: &mut Street, m: &Model, lv: &Levers, week: u32) {
     let s = &m.scenario;
     let sp = &s.students;
-    let woy = ((s.simulation.start_week_of_year.max(1) - 1 + week) % 52) + 1;
+    let woy = week_of_year(s.simulation.start_week_of_year, s.simulation.burn_in_weeks, week);
     st.week_of_year = woy;
     st.in_term = in_term_range(woy, sp.spring_term) || in_term_range(woy, sp.autumn_term);
     let attrition = (sp.attrition_weekly * lv.student_attrition_factor).clamp(0.0, 1.0);

@@ -68,8 +68,21 @@ impl Model {
         Model { scenario, health, package: Package::baseline(), fixed_levers: Some(levers) }
     }
 
-    /// The levers of street `st` in `week`.
+    /// Weeks run before week 1 and never reported (`simulation.burn_in_weeks`).
+    pub fn burn_in(&self) -> u32 {
+        self.scenario.simulation.burn_in_weeks
+    }
+
+    /// The levers of street `st` in internal week `week` (counted from the
+    /// start of the burn-in). During the burn-in every model runs the
+    /// baseline's levers (no package), so all packages reach week 1 in the
+    /// same state; policy windows count from week 1 (the first reported week).
     pub fn levers_for(&self, st: &Street, week: u32) -> Levers {
+        let burn_in = self.burn_in();
+        if week < burn_in {
+            return Levers::neutral();
+        }
+        let week = week - burn_in;
         if let Some(l) = &self.fixed_levers {
             return l.clone();
         }
@@ -95,6 +108,7 @@ impl Model {
 /// overwritten, bands accumulate.
 pub fn step_week(world: &mut World, m: &Model, records: &mut [WeekRecord], bands: &mut [AgeBands]) {
     let week = world.week;
+    let tally = week >= world.tally_from;
     let mut recs = records;
     let mut bnds = bands;
     for street in world.streets.iter_mut() {
@@ -103,13 +117,13 @@ pub fn step_week(world: &mut World, m: &Model, records: &mut [WeekRecord], bands
         let (b, rest_b) = bnds.split_at_mut(k);
         recs = rest_r;
         bnds = rest_b;
-        step_street(street, m, week, r, b);
+        step_street(street, m, week, tally, r, b);
     }
     world.week += 1;
 }
 
 /// One street's week: the schedule.
-fn step_street(st: &mut Street, m: &Model, week: u32, records: &mut [WeekRecord], bands: &mut [AgeBands]) {
+fn step_street(st: &mut Street, m: &Model, week: u32, tally: bool, records: &mut [WeekRecord], bands: &mut [AgeBands]) {
     let lv = m.levers_for(st, week);
     let priority = m.scenario.case_management.grade_priority;
     // 1. Calendar and student pool.
@@ -129,7 +143,7 @@ fn step_street(st: &mut Street, m: &Model, week: u32, records: &mut [WeekRecord]
         .par_iter_mut()
         .zip(records.par_iter_mut())
         .zip(bands.par_iter_mut())
-        .for_each(|((c, r), b)| community_week(c, m, &lv, week, in_term, r, b));
+        .for_each(|((c, r), b)| community_week(c, m, &lv, week, in_term, tally, r, b));
     // 8. Last week's counts plan next week's lever costs.
     st.plan = StreetPlan::default();
     for r in records.iter() {
@@ -140,13 +154,16 @@ fn step_street(st: &mut Street, m: &Model, week: u32, records: &mut [WeekRecord]
 }
 
 /// Phases 4–7 for one community: matching, health, wellbeing, ties, inflow,
-/// observation; then the week's record.
+/// observation; then the week's record (and, in the summary window, the
+/// breakdown tallies).
+#[allow(clippy::too_many_arguments)]
 fn community_week(
     c: &mut Community,
     m: &Model,
     lv: &Levers,
     week: u32,
     in_term: bool,
+    tally: bool,
     rec: &mut WeekRecord,
     bands: &mut AgeBands,
 ) {
@@ -154,10 +171,16 @@ fn community_week(
     let start = observe::Start::of(c);
     let served = matching::serve(c, m, lv, wk, in_term);
     let health = health::health(c, m);
+    if tally {
+        observe::tally_health(c);
+    }
     let mut obs = wellbeing::wellbeing(c, m, lv, wk);
     ties::ties(c, m);
     let entrants = inflow::inflow(c, m, wk, &mut obs);
     let end = observe::observe(c, m, lv, week);
+    if tally {
+        observe::tally_end(c, m, week);
+    }
     let week_sums =
         observe::Week { start, served, health, entrants, obs, end, levers: lv, street_lever_yuan: c.street_lever_yuan };
     observe::record(&week_sums, rec, bands);

@@ -14,7 +14,8 @@ use crate::metrics::{
 };
 use crate::network::stats::NetStats;
 use crate::policy::{Lever, Levers, N_LEVERS};
-use crate::world::Community;
+use crate::metrics::breakdown::Breakdown;
+use crate::world::{Community, PAIR_NONE};
 
 /// Counts at the start of the week (for the accounting identities).
 #[derive(Debug, Clone, Copy)]
@@ -147,6 +148,65 @@ pub fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32) -> End {
         c.net = NetStats::compute(&c.graph, &c.elders.alive, &mut c.net_scratch);
     }
     End { few_ties, tb_balance: balance, helper_hours, net_sampled, net: c.net }
+}
+
+/// Breakdown tally after the health phase: the help asked for and left unmet
+/// by every elder alive at the start of the phase, and the deaths, each in
+/// the elder's age band, sex, living arrangement and grade at that time.
+/// Runs only in the summary window.
+#[inline(never)]
+pub fn tally_health(c: &mut Community) {
+    let e = &c.elders;
+    let cells = &mut c.breakdown.cells;
+    let mut add = |i: usize, died: f64| {
+        for k in Breakdown::slots(e.age_weeks[i], e.male[i], e.lives_alone[i], e.grade[i]) {
+            let cell = &mut cells[k];
+            cell.help_requested += e.help_need[i] as f64;
+            cell.help_unmet += e.help_left[i] as f64;
+            cell.deaths += died;
+        }
+    };
+    for i in 0..e.len() {
+        if e.alive[i] {
+            add(i, 0.0);
+        }
+    }
+    // The dead keep their columns until inflow reuses the slot.
+    for &i in &c.died {
+        add(i as usize, 1.0);
+    }
+}
+
+/// Breakdown tally at the end of the week: every live elder's person-week,
+/// isolation, loneliness, functional state, registration and pairing, by the
+/// same rules as [`Obs::add`]. Runs only in the summary window.
+#[inline(never)]
+pub fn tally_end(c: &mut Community, m: &Model, week: u32) {
+    let s = &m.scenario;
+    let (wk, iso) = (week as i32, s.metrics.isolation_weeks as i32);
+    let moderate = s.loneliness.moderate_threshold as f32;
+    let e = &c.elders;
+    let cells = &mut c.breakdown.cells;
+    for i in 0..e.len() {
+        if !e.alive[i] {
+            continue;
+        }
+        let isolated = f64::from(u8::from(wk - e.last_contact[i] >= iso));
+        let lonely = f64::from(u8::from(e.loneliness[i] > moderate));
+        let registered = f64::from(u8::from(e.registered[i]));
+        let paired = f64::from(u8::from(e.pair_kind[i] != PAIR_NONE));
+        let st = e.state[i] as usize & 3;
+        for k in Breakdown::slots(e.age_weeks[i], e.male[i], e.lives_alone[i], e.grade[i]) {
+            let cell = &mut cells[k];
+            cell.person_weeks += 1.0;
+            cell.isolated += isolated;
+            cell.lonely += lonely;
+            cell.loneliness_sum += e.loneliness[i] as f64;
+            cell.registered += registered;
+            cell.paired += paired;
+            cell.state[st] += 1.0;
+        }
+    }
 }
 
 /// Everything one community's week produced, as the phases returned it.

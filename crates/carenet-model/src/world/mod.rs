@@ -300,6 +300,9 @@ pub struct Community {
     /// Random words drawn in bulk for a phase's per-elder or per-tie draws
     /// (scratch), reused.
     pub words: Vec<u32>,
+    /// Breakdowns by age band, sex, living arrangement and grade, summed over
+    /// the weeks from `World::tally_from` on (fixed size).
+    pub breakdown: crate::metrics::breakdown::Breakdown,
 }
 
 impl Community {
@@ -354,6 +357,9 @@ pub struct World {
     pub streets: Vec<Street>,
     /// Weeks simulated so far.
     pub week: u32,
+    /// First internal week whose elders are tallied into each community's
+    /// breakdown (the summary window); `u32::MAX`: never.
+    pub tally_from: u32,
 }
 
 #[cfg(test)]

@@ -171,6 +171,7 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
         needy: Vec::with_capacity(slots),
         visited: Vec::with_capacity(edges.len() * 2 + slots * 4),
         words: Vec::with_capacity(2 * slots + edges.len() * 2 + slots * 4),
+        breakdown: Default::default(),
     }
 }
 
@@ -194,7 +195,7 @@ fn initial_plan(communities: &[Community]) -> StreetPlan {
 /// Builds the world of replication `rep`.
 pub fn build_world(s: &Scenario, master: u64, rep: u64) -> World {
     let streets = (0..s.streets.len()).map(|si| build_street(s, master, rep, si)).collect();
-    World { streets, week: 0 }
+    World { streets, week: 0, tally_from: u32::MAX }
 }
 
 /// Builds street `si` of replication `rep` (streets draw from their own streams, so a
@@ -204,7 +205,7 @@ pub fn build_street(s: &Scenario, master: u64, rep: u64, si: usize) -> Street {
     let communities: Vec<Community> =
         (0..st.communities.len()).map(|c| build_community(s, master, rep, si, c)).collect();
     let plan = initial_plan(&communities);
-    let years = (s.simulation.weeks as usize).div_ceil(52) + 1;
+    let years = (s.simulation.weeks as usize + s.simulation.burn_in_weeks as usize).div_ceil(52) + 1;
     let mut students = Vec::with_capacity(st.students as usize + st.student_recruits as usize * years);
     for _ in 0..st.students {
         students.push(Student { enrolled: true, community: crate::network::NONE, elder: crate::network::NONE });
@@ -221,6 +222,10 @@ pub fn build_street(s: &Scenario, master: u64, rep: u64, si: usize) -> Street {
         candidates: Vec::with_capacity(total * 2),
         in_term: false,
         plan,
-        week_of_year: s.simulation.start_week_of_year,
+        week_of_year: crate::step::calendar::week_of_year(
+            s.simulation.start_week_of_year,
+            s.simulation.burn_in_weeks,
+            0,
+        ),
     }
 }
