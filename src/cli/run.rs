@@ -49,8 +49,7 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     // timeseries.csv is written beside the others.
     let write_rest = || -> Result<(), Failure> {
         output::write_summary(&files.summary, &rows).map_err(|e| Failure::writing(&files.summary, e))?;
-        output::write_breakdowns(&files.breakdowns, &breakdowns)
-            .map_err(|e| Failure::writing(&files.breakdowns, e))?;
+        output::write_breakdowns(&files.breakdowns, &breakdowns).map_err(|e| Failure::writing(&files.breakdowns, e))?;
         if let Some(drift) = &drift {
             output::write_drift(&files.drift, drift).map_err(|e| Failure::writing(&files.drift, e))?;
         }
@@ -172,7 +171,13 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
             packages: res.packages.clone(),
             elder_weeks: res.elder_weeks,
             wall_seconds: wall,
-            files: vec!["compare.csv", "compare_timeseries.csv", "summary.csv", "breakdowns.csv", "timeseries_types.csv"],
+            files: vec![
+                "compare.csv",
+                "compare_timeseries.csv",
+                "summary.csv",
+                "breakdowns.csv",
+                "timeseries_types.csv",
+            ],
         },
     )?;
     ctx.draw(dir, args.no_plots, true)?;

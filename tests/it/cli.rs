@@ -21,7 +21,7 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
             out
         })
         .collect();
-    for f in ["timeseries.csv", "summary.csv", "age_bands.csv"] {
+    for f in ["timeseries.csv", "summary.csv", "age_bands.csv", "breakdowns.csv"] {
         let a = std::fs::read(outs[0].join(f)).unwrap();
         let b = std::fs::read(outs[1].join(f)).unwrap();
         assert!(!a.is_empty());
@@ -101,7 +101,7 @@ fn run_writes_every_file() {
 
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
-    for k in ["scenario", "seed", "reps", "carenet_version", "elder_weeks", "wall_seconds"] {
+    for k in ["scenario", "seed", "reps", "burn_in_weeks", "carenet_version", "elder_weeks", "wall_seconds"] {
         assert!(manifest.get(k).is_some(), "manifest lacks {k}");
     }
     assert_eq!(manifest["reps"], 2);
@@ -325,4 +325,63 @@ fn errors_print_a_single_error_prefix() {
     for (what, args) in &input {
         single_error(&carenet(args, tmp.path()), 2, what);
     }
+}
+
+/// breakdowns.csv beside summary.csv (tidy, every package of a comparison),
+/// drift.csv for runs of two years or more, the burn-in in the manifest and
+/// never in the files.
+#[test]
+fn breakdowns_drift_and_burn_in_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scen = tmp.path().join("burn.toml");
+    std::fs::write(&scen, format!("extends = {:?}\n[simulation]\nburn_in_weeks = 8\n", small())).unwrap();
+    let out = tmp.path().join("r");
+    let o = carenet(
+        &["run", scen.to_str().unwrap(), "--reps", "2", "--weeks", "104", "--no-plots", "--out", out.to_str().unwrap()],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let bd = std::fs::read_to_string(out.join("breakdowns.csv")).unwrap();
+    assert_eq!(bd.lines().next().unwrap(), "package,metric,dimension,group,mean,ci_low,ci_high,n");
+    for row in [
+        "baseline,unmet_help_rate,grade,1,",
+        "baseline,isolation_rate,living_arrangement,not_alone,",
+        "baseline,deaths_per_1000_per_year,age_band,95+,",
+        "baseline,lonely_share,sex,female,",
+        "baseline,paired_share,community_type,village,",
+    ] {
+        let line = bd.lines().find(|l| l.starts_with(row)).unwrap_or_else(|| panic!("breakdowns lack {row}"));
+        assert!(line.ends_with(",2"), "{line}");
+    }
+    let drift = std::fs::read_to_string(out.join("drift.csv")).unwrap();
+    assert_eq!(drift.lines().next().unwrap(), "metric,community_type,first_year,last_year,change,allowed,pass");
+    assert!(drift.lines().any(|l| l.starts_with("mutual_aid_share,village,")));
+    // Reported weeks only: the time series starts at week 0 and has 104 weeks.
+    let ts = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    assert_eq!(ts.lines().count(), 1 + 2 * 104 * 3);
+    assert!(ts.lines().nth(1).unwrap().starts_with("0,0,"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["burn_in_weeks"], 8);
+    assert!(manifest["files"].as_array().unwrap().iter().any(|f| f == "drift.csv"));
+    // A run shorter than two years has no drift table; compare has breakdowns per package.
+    let out = tmp.path().join("c");
+    let o = carenet(
+        &[
+            "compare",
+            scen.to_str().unwrap(),
+            "--reps",
+            "2",
+            "--weeks",
+            "20",
+            "--no-plots",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!out.join("drift.csv").exists());
+    let bd = std::fs::read_to_string(out.join("breakdowns.csv")).unwrap();
+    assert!(bd.lines().any(|l| l.starts_with("baseline,")) && bd.lines().any(|l| l.starts_with("study_package,")));
 }

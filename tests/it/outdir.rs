@@ -116,6 +116,7 @@ fn a_rerun_without_plots_keeps_no_old_plots_or_report() {
         names(&d),
         [
             "age_bands.csv",
+            "breakdowns.csv",
             "compare",
             "manifest.json",
             "network_edges.csv",

@@ -55,6 +55,8 @@ pub const DIMENSIONS: [&str; 5] = ["age_band", "sex", "living_arrangement", "com
 /// living arrangements, three grades (community type comes from the
 /// community itself).
 pub const N_CELLS: usize = N_BANDS + 2 + 2 + 3;
+/// Fine groups (age band × sex × living arrangement × grade), see [`Breakdown::fine`].
+pub const N_FINE: usize = N_BANDS * 2 * 2 * 3;
 const SEX: usize = N_BANDS;
 const LIVING: usize = N_BANDS + 2;
 const GRADE: usize = N_BANDS + 4;
@@ -75,15 +77,23 @@ impl Default for Breakdown {
 }
 
 impl Breakdown {
-    /// The four slots an elder counts in: age band, sex, living arrangement, grade (1–3).
+    /// The fine group of an elder: age band × sex × living arrangement × grade
+    /// (one of [`N_FINE`]). The weekly tallies count each elder once, in its
+    /// fine group, and [`Breakdown::add_fine`] adds each fine group to its four
+    /// cells.
     #[inline(always)]
-    pub fn slots(age_weeks: u32, male: bool, lives_alone: bool, grade: u8) -> [usize; 4] {
-        [
-            band_of(age_weeks),
-            SEX + usize::from(!male),
-            LIVING + usize::from(!lives_alone),
-            GRADE + (grade as usize).clamp(1, 3) - 1,
-        ]
+    pub fn fine(age_weeks: u32, male: bool, lives_alone: bool, grade: u8) -> usize {
+        band_of(age_weeks) * 12 + usize::from(!male) * 6 + usize::from(!lives_alone) * 3 + (grade as usize).clamp(1, 3)
+            - 1
+    }
+
+    /// Adds the sums of fine group `f` to its four cells.
+    pub fn add_fine(&mut self, f: usize, sums: &Cell) {
+        let (band, rest) = (f / 12, f % 12);
+        let (female, alone_not, g) = (rest / 6, (rest % 6) / 3, rest % 3);
+        for k in [band, SEX + female, LIVING + alone_not, GRADE + g] {
+            self.cells[k].add(sums);
+        }
     }
 
     pub fn add(&mut self, o: &Breakdown) {

@@ -8,13 +8,13 @@
 use super::Model;
 use super::health::HealthSums;
 use super::matching::Served;
+use crate::metrics::breakdown::{Breakdown, Cell, N_FINE};
 use crate::metrics::{
     ACTIVITY, AgeBands, COUNSELLING, FAMILY, MUTUAL_AID, N_BANDS, PAID, PARTY, SOCIAL_WORKER, STUDENT, WeekRecord,
     band_of,
 };
 use crate::network::stats::NetStats;
 use crate::policy::{Lever, Levers, N_LEVERS};
-use crate::metrics::breakdown::Breakdown;
 use crate::world::{Community, PAIR_NONE};
 
 /// Counts at the start of the week (for the accounting identities).
@@ -157,23 +157,34 @@ pub fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32) -> End {
 #[inline(never)]
 pub fn tally_health(c: &mut Community) {
     let e = &c.elders;
-    let cells = &mut c.breakdown.cells;
-    let mut add = |i: usize, died: f64| {
-        for k in Breakdown::slots(e.age_weeks[i], e.male[i], e.lives_alone[i], e.grade[i]) {
-            let cell = &mut cells[k];
-            cell.help_requested += e.help_need[i] as f64;
-            cell.help_unmet += e.help_left[i] as f64;
-            cell.deaths += died;
-        }
-    };
+    // Each elder once, in its fine group; then each group into its cells.
+    let mut help = [[0f64; 2]; N_FINE];
+    let mut deaths = [0u32; N_FINE];
     for i in 0..e.len() {
         if e.alive[i] {
-            add(i, 0.0);
+            let f = Breakdown::fine(e.age_weeks[i], e.male[i], e.lives_alone[i], e.grade[i]);
+            help[f][0] += e.help_need[i] as f64;
+            help[f][1] += e.help_left[i] as f64;
         }
     }
     // The dead keep their columns until inflow reuses the slot.
     for &i in &c.died {
-        add(i as usize, 1.0);
+        let i = i as usize;
+        let f = Breakdown::fine(e.age_weeks[i], e.male[i], e.lives_alone[i], e.grade[i]);
+        help[f][0] += e.help_need[i] as f64;
+        help[f][1] += e.help_left[i] as f64;
+        deaths[f] += 1;
+    }
+    for f in 0..N_FINE {
+        if help[f][0] > 0.0 || deaths[f] > 0 {
+            let sums = Cell {
+                help_requested: help[f][0],
+                help_unmet: help[f][1],
+                deaths: deaths[f] as f64,
+                ..Cell::default()
+            };
+            c.breakdown.add_fine(f, &sums);
+        }
     }
 }
 
@@ -186,25 +197,37 @@ pub fn tally_end(c: &mut Community, m: &Model, week: u32) {
     let (wk, iso) = (week as i32, s.metrics.isolation_weeks as i32);
     let moderate = s.loneliness.moderate_threshold as f32;
     let e = &c.elders;
-    let cells = &mut c.breakdown.cells;
+    // Per fine group: elders, isolated, lonely, registered, paired, then the four states.
+    let mut counts = [[0u32; 9]; N_FINE];
+    let mut lonely_sum = [0f64; N_FINE];
     for i in 0..e.len() {
         if !e.alive[i] {
             continue;
         }
-        let isolated = f64::from(u8::from(wk - e.last_contact[i] >= iso));
-        let lonely = f64::from(u8::from(e.loneliness[i] > moderate));
-        let registered = f64::from(u8::from(e.registered[i]));
-        let paired = f64::from(u8::from(e.pair_kind[i] != PAIR_NONE));
-        let st = e.state[i] as usize & 3;
-        for k in Breakdown::slots(e.age_weeks[i], e.male[i], e.lives_alone[i], e.grade[i]) {
-            let cell = &mut cells[k];
-            cell.person_weeks += 1.0;
-            cell.isolated += isolated;
-            cell.lonely += lonely;
-            cell.loneliness_sum += e.loneliness[i] as f64;
-            cell.registered += registered;
-            cell.paired += paired;
-            cell.state[st] += 1.0;
+        let f = Breakdown::fine(e.age_weeks[i], e.male[i], e.lives_alone[i], e.grade[i]);
+        let k = &mut counts[f];
+        k[0] += 1;
+        k[1] += u32::from(wk - e.last_contact[i] >= iso);
+        k[2] += u32::from(e.loneliness[i] > moderate);
+        k[3] += u32::from(e.registered[i]);
+        k[4] += u32::from(e.pair_kind[i] != PAIR_NONE);
+        k[5 + (e.state[i] as usize & 3)] += 1;
+        lonely_sum[f] += e.loneliness[i] as f64;
+    }
+    for f in 0..N_FINE {
+        let k = &counts[f];
+        if k[0] > 0 {
+            let sums = Cell {
+                person_weeks: k[0] as f64,
+                isolated: k[1] as f64,
+                lonely: k[2] as f64,
+                registered: k[3] as f64,
+                paired: k[4] as f64,
+                state: [k[5] as f64, k[6] as f64, k[7] as f64, k[8] as f64],
+                loneliness_sum: lonely_sum[f],
+                ..Cell::default()
+            };
+            c.breakdown.add_fine(f, &sums);
         }
     }
 }
