@@ -179,6 +179,72 @@ pub fn read_summary(path: &Path) -> Result<Option<Vec<SummaryEntry>>, PlotError>
     Ok(Some(rows))
 }
 
+/// One row of `breakdowns.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakdownEntry {
+    pub package: String,
+    pub metric: String,
+    pub dimension: String,
+    pub group: String,
+    pub mean: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+/// Reads `breakdowns.csv` (`package,metric,dimension,group,mean,ci_low,ci_high,n`).
+pub fn read_breakdowns(path: &Path) -> Result<Option<Vec<BreakdownEntry>>, PlotError> {
+    let Some(t) = Table::read(path)? else { return Ok(None) };
+    let (metric, dim, group) = (t.require("metric")?, t.require("dimension")?, t.require("group")?);
+    let (package, mean, lo, hi) = (t.col("package"), t.col("mean"), t.col("ci_low"), t.col("ci_high"));
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| BreakdownEntry {
+            package: text(r, package),
+            metric: text(r, Some(metric)),
+            dimension: text(r, Some(dim)),
+            group: text(r, Some(group)),
+            mean: num(r, mean),
+            ci_low: num(r, lo),
+            ci_high: num(r, hi),
+        })
+        .collect();
+    Ok(Some(rows))
+}
+
+/// One row of `drift.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriftEntry {
+    pub metric: String,
+    pub group: String,
+    pub first_year: f64,
+    pub last_year: f64,
+    pub change: f64,
+    pub allowed: f64,
+    pub pass: bool,
+}
+
+/// Reads `drift.csv` (`metric,community_type,first_year,last_year,change,allowed,pass`).
+pub fn read_drift(path: &Path) -> Result<Option<Vec<DriftEntry>>, PlotError> {
+    let Some(t) = Table::read(path)? else { return Ok(None) };
+    let (metric, group, pass) = (t.require("metric")?, t.require("community_type")?, t.require("pass")?);
+    let (a, b, c, al) = (t.col("first_year"), t.col("last_year"), t.col("change"), t.col("allowed"));
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| DriftEntry {
+            metric: text(r, Some(metric)),
+            group: text(r, Some(group)),
+            first_year: num(r, a),
+            last_year: num(r, b),
+            change: num(r, c),
+            allowed: num(r, al),
+            pass: text(r, Some(pass)) == "true",
+        })
+        .collect();
+    Ok(Some(rows))
+}
+
 /// One row of `compare.csv` as read back (text fields; the model writes it from
 /// `carenet_model::experiment::compare::CompareRow`): a package's value and its
 /// paired difference from the baseline.

@@ -18,7 +18,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::plot::data::{ClaimRow, CompareCsvRow, SummaryEntry, read_claims, read_compare, read_summary};
+use crate::plot::data::{
+    BreakdownEntry, ClaimRow, CompareCsvRow, DriftEntry, SummaryEntry, read_breakdowns, read_claims, read_compare,
+    read_drift, read_summary,
+};
 use crate::plot::{PlotError, plot_dir, plots_dir};
 use carenet_io::output::write_atomic;
 
@@ -222,6 +225,8 @@ pub fn render_report(dir: &Path) -> Result<String, ReportError> {
     let summary = read_summary(&dir.join("summary.csv"))?;
     let compare = read_compare(&dir.join("compare.csv"))?;
     let claims = read_claims(&dir.join("claims.csv"))?;
+    let breakdowns = read_breakdowns(&dir.join("breakdowns.csv"))?;
+    let drift = read_drift(&dir.join("drift.csv"))?;
 
     let plots = plots_dir(dir);
     let stale = !plots.is_dir()
@@ -269,6 +274,12 @@ pub fn render_report(dir: &Path) -> Result<String, ReportError> {
     if summary.is_some() {
         toc.push(("results", "Key results"));
     }
+    if breakdowns.is_some() {
+        toc.push(("breakdowns", "Who is affected"));
+    }
+    if drift.is_some() {
+        toc.push(("drift", "Stationarity"));
+    }
     if compare.is_some() {
         toc.push(("compare", "Packages compared"));
     }
@@ -293,6 +304,12 @@ pub fn render_report(dir: &Path) -> Result<String, ReportError> {
     scenario_section(&mut h, manifest.as_ref(), dir);
     if let Some(rows) = &summary {
         results_section(&mut h, rows);
+    }
+    if let Some(rows) = &breakdowns {
+        breakdown_section(&mut h, rows);
+    }
+    if let Some(rows) = &drift {
+        drift_section(&mut h, rows);
     }
     if let Some(rows) = &compare {
         compare_section(&mut h, rows);
@@ -387,6 +404,9 @@ fn scenario_section(h: &mut String, manifest: Option<&Value>, dir: &Path) {
     }
     if let Some(w) = num_at(Some(m), "/weeks") {
         rows.push(("weeks", format!("{} ({} years)", number(w), crate::plot::trim(w / 52.0, 1))));
+    }
+    if let Some(b) = num_at(Some(m), "/burn_in_weeks").filter(|&b| b > 0.0) {
+        rows.push(("burn-in", format!("{} weeks before week 1, not reported", number(b))));
     }
     if let Some(win) = num_at(s, "/metrics/summary_window") {
         rows.push(("summary window", format!("the last {} weeks", number(win))));
@@ -506,6 +526,98 @@ fn results_section(h: &mut String, rows: &[SummaryEntry]) {
         h.push_str("</tbody></table></div>\n");
     }
     h.push_str("</section>\n");
+}
+
+/// The breakdown table: its columns (metric, heading) and rows (dimension).
+const BREAKDOWN_METRICS: [(&str, &str, Kind); 5] = [
+    ("unmet_help_rate", "unmet help", Kind::Share),
+    ("isolation_rate", "isolated", Kind::Share),
+    ("lonely_share", "lonely", Kind::Share),
+    ("disabled_share", "disabled", Kind::Share),
+    ("deaths_per_1000_per_year", "deaths per 1,000 a year", Kind::Number),
+];
+const BREAKDOWN_DIMENSIONS: [(&str, &str); 4] =
+    [("living_arrangement", "living"), ("grade", "grade"), ("sex", "sex"), ("age_band", "age")];
+
+/// Who is affected: the headline metrics of the baseline (or the only
+/// package) by living arrangement, grade, sex and age band (breakdowns.csv).
+fn breakdown_section(h: &mut String, rows: &[BreakdownEntry]) {
+    let main = if rows.iter().any(|r| r.package == "baseline") {
+        "baseline"
+    } else {
+        rows.first().map(|r| r.package.as_str()).unwrap_or("")
+    };
+    h.push_str("<section id=\"breakdowns\">\n<h2>Who is affected</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p>Package <code>{}</code> over the summary window, by group of elders; 95% interval across \
+         replications below each value. <code>breakdowns.csv</code> has every headline metric by age \
+         band, sex, living arrangement, community type and grade (every package of a comparison).</p>",
+        escape(main)
+    );
+    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">group</th>");
+    for (_, heading, _) in BREAKDOWN_METRICS {
+        let _ = write!(h, "<th scope=\"col\">{}</th>", escape(heading));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (dim, label) in BREAKDOWN_DIMENSIONS {
+        let mut groups: Vec<&str> = Vec::new();
+        for r in rows.iter().filter(|r| r.package == main && r.dimension == dim) {
+            if !groups.contains(&r.group.as_str()) {
+                groups.push(&r.group);
+            }
+        }
+        for g in groups {
+            let _ = write!(h, "<tr><th scope=\"row\">{} {}</th>", escape(label), escape(&g.replace('_', " ")));
+            for (metric, _, kind) in BREAKDOWN_METRICS {
+                let c = rows
+                    .iter()
+                    .find(|r| r.package == main && r.dimension == dim && r.group == g && r.metric == metric)
+                    .map(|r| cell(r.mean, r.ci_low, r.ci_high, kind, Show::Level))
+                    .unwrap_or_else(|| "—".into());
+                let _ = write!(h, "<td>{c}</td>");
+            }
+            h.push_str("</tr>\n");
+        }
+    }
+    h.push_str("</tbody></table></div>\n</section>\n");
+}
+
+/// Stationarity: each headline metric's change from the first to the last
+/// reported year against the allowed drift (drift.csv).
+fn drift_section(h: &mut String, rows: &[DriftEntry]) {
+    h.push_str("<section id=\"drift\">\n<h2>Stationarity</h2>\n");
+    let fails = rows.iter().filter(|r| !r.pass).count();
+    let _ = writeln!(
+        h,
+        "<p>Change from the first to the last reported year (mean across replications), all \
+         communities; allowed: 2 points or 12% of the level, whichever is larger (30% of the level \
+         for the neighbours' share of help, in every community type). {} of {} rows of \
+         <code>drift.csv</code> (every community type) exceed it.</p>",
+        fails,
+        rows.len()
+    );
+    h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">metric</th><th scope=\"col\">first year</th><th scope=\"col\">last year</th><th scope=\"col\">change</th><th scope=\"col\">allowed</th><th scope=\"col\">within</th></tr></thead>\n<tbody>\n");
+    for r in rows.iter().filter(|r| r.group == "all") {
+        let kind = kind_of(&r.metric);
+        let types_fail = rows.iter().filter(|x| x.metric == r.metric && x.group != "all" && !x.pass).count();
+        let within = match (r.pass, types_fail) {
+            (true, 0) => "yes".to_string(),
+            (true, k) => format!("yes (not in {k} type{})", if k == 1 { "" } else { "s" }),
+            (false, _) => "no".to_string(),
+        };
+        let _ = writeln!(
+            h,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&r.metric),
+            escape(&value(r.first_year, kind, Show::Level)),
+            escape(&value(r.last_year, kind, Show::Level)),
+            escape(&value(r.change, kind, Show::Change)),
+            escape(&value(r.allowed, kind, Show::Gap)),
+            within
+        );
+    }
+    h.push_str("</tbody></table></div>\n</section>\n");
 }
 
 /// The metrics of the comparison tables, in order (compare.csv has every metric).
