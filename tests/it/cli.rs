@@ -364,6 +364,15 @@ fn breakdowns_drift_and_burn_in_files() {
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["burn_in_weeks"], 8);
     assert!(manifest["files"].as_array().unwrap().iter().any(|f| f == "drift.csv"));
+    // The report shows the burn-in, the breakdowns and the drift table.
+    let o = carenet(&["report", out.to_str().unwrap()], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for part in
+        ["<dt>burn-in</dt><dd>8 weeks", "id=\"breakdowns\"", "id=\"drift\"", "<th scope=\"row\">mutual_aid_share</th>"]
+    {
+        assert!(html.contains(part), "report.html lacks {part}");
+    }
     // A run shorter than two years has no drift table; compare has breakdowns per package.
     let out = tmp.path().join("c");
     let o = carenet(

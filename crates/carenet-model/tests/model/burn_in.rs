@@ -317,3 +317,20 @@ fn drift_of_a_run() {
     assert!(close(iso.last_year, (year(52, 0) + year(52, 1)) / 2.0));
     assert_eq!(rows.len(), 11 * 4);
 }
+
+/// The city driver runs the same burn-in, street by street.
+#[test]
+fn city_streets_are_burnt_in_too() {
+    use carenet_model::experiment::city::run_street;
+    let (b, weeks, start) = (12u32, 10u32, 3u32);
+    let mut with = small_scenario(50);
+    with.simulation.burn_in_weeks = b;
+    with.simulation.start_week_of_year = start;
+    let mut without = with.clone();
+    without.simulation.burn_in_weeks = 0;
+    without.simulation.start_week_of_year = week_of_year(start, b, 0);
+    let a = run_street(&Model::new(with, Package::baseline()), 4, 0, weeks, 0);
+    let long = run_street(&Model::new(without, Package::baseline()), 4, 0, b + weeks, 0);
+    assert_eq!(a.weekly.len(), weeks as usize);
+    assert_eq!(a.weekly[..], long.weekly[b as usize..]);
+}
