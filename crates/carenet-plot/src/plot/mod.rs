@@ -74,6 +74,9 @@ pub enum PlotError {
 /// viewers map it to their own sans-serif face).
 pub(crate) const FONT: &str = "sans-serif";
 
+/// The family name inside the embedded font file.
+const FONT_NAME: &str = "DejaVu Sans";
+
 static DEJAVU_SANS: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
 
 /// Registers the embedded font once per process.
@@ -182,15 +185,7 @@ fn render(dir: &Path, name: &str, fig: &impl Figure) -> Result<[PathBuf; 2], Plo
         fig.draw(&root).map_err(|e| draw_err(e.to_string()))?;
         root.present().map_err(|e| draw_err(e.to_string()))?;
     }
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
-    {
-        let backend = BitMapBackend::<plotters::backend::RGBPixel>::with_buffer_and_format(&mut rgb, (w, h))
-            .map_err(|e| draw_err(e.to_string()))?;
-        let root = backend.into_drawing_area();
-        root.fill(&WHITE).map_err(|e| draw_err(e.to_string()))?;
-        fig.draw(&root).map_err(|e| draw_err(e.to_string()))?;
-        root.present().map_err(|e| draw_err(e.to_string()))?;
-    }
+    let rgb = rasterize(&svg, w, h).map_err(draw_err)?;
 
     let svg_path = dir.join(format!("{name}.svg"));
     write_atomic(&svg_path, |f| f.write_all(svg.as_bytes()))
@@ -206,6 +201,34 @@ fn render(dir: &Path, name: &str, fig: &impl Figure) -> Result<[PathBuf; 2], Plo
     })
     .map_err(|source| PlotError::Write { path: png_path.clone(), source })?;
     Ok([svg_path, png_path])
+}
+
+/// The options of the SVG renderer: the embedded font as the only font, standing for every
+/// generic family, so a PNG looks the same on every machine.
+fn svg_options() -> &'static resvg::usvg::Options<'static> {
+    static OPTIONS: OnceLock<resvg::usvg::Options<'static>> = OnceLock::new();
+    OPTIONS.get_or_init(|| {
+        let mut opt = resvg::usvg::Options { font_family: FONT_NAME.to_string(), ..Default::default() };
+        let db = opt.fontdb_mut();
+        db.load_font_data(DEJAVU_SANS.to_vec());
+        db.set_sans_serif_family(FONT_NAME);
+        db.set_serif_family(FONT_NAME);
+        db.set_monospace_family(FONT_NAME);
+        opt
+    })
+}
+
+/// Renders an SVG document of `w` × `h` pixels with resvg (text shaped with the embedded font)
+/// on white, as 8-bit RGB rows.
+pub(crate) fn rasterize(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, String> {
+    let tree = resvg::usvg::Tree::from_str(svg, svg_options()).map_err(|e| format!("reading the SVG: {e}"))?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or_else(|| format!("no {w}×{h} image"))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    let size = tree.size();
+    let scale = resvg::tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
+    resvg::render(&tree, scale, &mut pixmap.as_mut());
+    // Opaque (drawn on white): premultiplied RGBA is plain RGBA; drop the alpha.
+    Ok(pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect())
 }
 
 /// Colours and labels shared by the plots (Okabe–Ito palette: distinguishable with colour
