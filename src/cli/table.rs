@@ -110,12 +110,12 @@ pub fn compare(rows: &[CompareRow], reps: u32) -> String {
                         // Hours averted = baseline − package: the difference's interval, negated.
                         let (lo, hi) = (-h.diff.ci_high, -h.diff.ci_low);
                         if lo.is_finite() {
-                            format!("{} to {}", thousands(lo, 0), thousands(hi, 0))
+                            format!("{} to {} hours averted per year", thousands(lo, 0), thousands(hi, 0))
                         } else {
                             "no interval (one replication)".to_string()
                         }
                     });
-                    not_estimable.push(format!("{p} ({})", averted.unwrap_or_default()));
+                    not_estimable.push(format!("  {p}: {}", averted.unwrap_or_default()));
                     "not estimable".to_string()
                 }
                 _ if r.value.mean.is_finite() => thousands(r.value.mean, 1),
@@ -136,10 +136,11 @@ pub fn compare(rows: &[CompareRow], reps: u32) -> String {
     if !not_estimable.is_empty() {
         let _ = writeln!(
             t,
-            "not estimable: the 95% interval of the unmet help hours averted per year includes zero, so no cost per \
-             hour averted can be given: {}",
-            not_estimable.join("; ")
+            "not estimable: no cost per hour averted, as the 95% interval of the unmet help hours averted includes zero:"
         );
+        for line in &not_estimable {
+            let _ = writeln!(t, "{line}");
+        }
     }
     t
 }
@@ -277,8 +278,10 @@ mod tests {
         let line = |p: &str| t.lines().find(|l| l.starts_with(p)).unwrap();
         assert!(line("counselling").ends_with("723,800          not estimable"), "{t}");
         assert!(line("care_subsidy").ends_with("3,730,551                   49.9"), "{t}");
-        let note = t.lines().last().unwrap();
-        assert!(note.starts_with("not estimable: the 95% interval") && note.ends_with("counselling (-270 to 787)"), "{t}");
+        let note: Vec<&str> = t.lines().skip_while(|l| !l.starts_with("not estimable:")).collect();
+        assert_eq!(note.len(), 2, "{t}");
+        assert!(note[0].contains("interval of the unmet help hours averted includes zero"), "{t}");
+        assert_eq!(note[1], "  counselling: -270 to 787 hours averted per year");
     }
 
     #[test]

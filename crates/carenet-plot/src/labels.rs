@@ -57,6 +57,21 @@ pub fn words(name: &str) -> String {
     name.replace('_', " ")
 }
 
+/// Markdown text as plain words: a code span (a metric's or key's name) becomes its label,
+/// asterisks and underscores of emphasis go.
+pub fn plain(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for (i, part) in markdown.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str(&if part.contains('.') { key(part) } else { metric(part) });
+        } else {
+            let words: Vec<&str> = part.split(' ').map(|w| w.trim_matches(['_', '*'])).collect();
+            out.push_str(&words.join(" ").replace('*', ""));
+        }
+    }
+    out
+}
+
 /// The label of a package.
 pub fn package(name: &str) -> String {
     PACKAGES.iter().find(|(n, _)| *n == name).map(|(_, l)| l.to_string()).unwrap_or_else(|| words(name))
@@ -88,5 +103,6 @@ mod tests {
         assert_eq!(key("ties.decay_weekly"), "decay weekly (ties)");
         assert_eq!(key("policies.care_subsidy.monthly_voucher"), "monthly voucher (policies › care subsidy)");
         assert_eq!(metric("time_bank_cover_weeks"), "time bank cover weeks");
+        assert_eq!(plain("more `unmet_help_rate` in *villages*, _really_"), "more unmet help rate in villages, really");
     }
 }
