@@ -175,7 +175,10 @@ impl Figure for Forest {
                 let (rx, py) = chart.backend_coord(&(right_end, y));
                 let (lx, _) = chart.backend_coord(&(left_end, y));
                 let (panel_right, _) = chart.backend_coord(&(x1, y));
-                let at = if rx + 10 + tw <= panel_right + 20 { rx + 10 } else { lx - 10 - tw };
+                // Not across the zero line either: past it when the text would cross it.
+                let (zx, _) = chart.backend_coord(&(0.0, y));
+                let right = if rx < zx && rx + 10 + tw > zx - 3 { zx + 6 } else { rx + 10 };
+                let at = if right + tw <= panel_right + 20 { right } else { lx - 10 - tw };
                 root.draw(&Text::new(value, (at, py), value_style))?;
             }
         }
