@@ -459,13 +459,23 @@ mod chromium {
         // A screenshot at that width, and the page printed to PDF.
         let shot = tmp.path().join("print-width.png");
         let arg = format!("--screenshot={}", shot.display());
-        run_chromium(tmp.path(), "print-shot", &[&arg, "--window-size=720,2400"], &format!("file://{}", out.join("report.html").display()));
+        run_chromium(
+            tmp.path(),
+            "print-shot",
+            &[&arg, "--window-size=720,2400"],
+            &format!("file://{}", out.join("report.html").display()),
+        );
         let img = decode_png(&shot);
         assert_eq!(img.width, 720);
         assert_not_blank(&shot, &img, 50, 0.02);
         let pdf = tmp.path().join("report.pdf");
         let arg = format!("--print-to-pdf={}", pdf.display());
-        run_chromium(tmp.path(), "pdf", &[&arg, "--no-pdf-header-footer"], &format!("file://{}", out.join("report.html").display()));
+        run_chromium(
+            tmp.path(),
+            "pdf",
+            &[&arg, "--no-pdf-header-footer"],
+            &format!("file://{}", out.join("report.html").display()),
+        );
         let bytes = std::fs::read(&pdf).expect("chromium printed no PDF");
         assert!(bytes.starts_with(b"%PDF") && bytes.len() > 10_000, "{} bytes", bytes.len());
         if let Some(keep) = std::env::var_os("CARENET_KEEP_SCREENSHOT") {

@@ -502,7 +502,10 @@ impl Figure for HoursBySource {
         let subtitle = if self.package == "baseline" || self.package.is_empty() {
             "hours delivered per elder-week by source, mean over the summary window".to_string()
         } else {
-            format!("package: {}; hours delivered per elder-week, mean over the summary window", crate::labels::package(&self.package))
+            format!(
+                "package: {}; hours delivered per elder-week, mean over the summary window",
+                crate::labels::package(&self.package)
+            )
         };
         let body = titled(root, "Who delivers care: hours by source", &subtitle)?;
         let (w, _) = body.dim_in_pixel();

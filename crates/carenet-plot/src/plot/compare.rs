@@ -232,7 +232,8 @@ pub(crate) fn place_labels(
     marker: i32,
     fixed: &[Rect],
 ) -> Vec<Rect> {
-    let mut markers: Vec<Rect> = points.iter().map(|&(x, y)| (x - marker, y - marker, x + marker, y + marker)).collect();
+    let mut markers: Vec<Rect> =
+        points.iter().map(|&(x, y)| (x - marker, y - marker, x + marker, y + marker)).collect();
     markers.extend_from_slice(fixed);
     let mut placed: Vec<Rect> = Vec::with_capacity(points.len());
     for (&(px, py), &(tw, th)) in points.iter().zip(sizes) {
@@ -309,9 +310,8 @@ impl CostEffectPlane {
         let mut points = Vec::new();
         for p in packages(rows) {
             let (Some(h), Some(c)) = (find(rows, &p, hours_metric), find(rows, &p, COST_METRIC)) else { continue };
-            let ratio = rows
-                .iter()
-                .find(|r| r.package == p && r.metric == "cost_per_unmet_hour_averted" && r.group == "all");
+            let ratio =
+                rows.iter().find(|r| r.package == p && r.metric == "cost_per_unmet_hour_averted" && r.group == "all");
             points.push(PlanePoint {
                 package: p,
                 hours: (-h.diff, -h.diff_ci_high, -h.diff_ci_low),
@@ -429,8 +429,20 @@ impl CostEffectPlane {
             let (cx, cy) = ((r.0 + r.2) / 2, (r.1 + r.3) / 2);
             if (cx - px).abs() > 20 || (cy - py).abs() > 16 {
                 // A leader from the marker to the nearest edge of the box.
-                let ex = if px < r.0 { r.0 } else if px > r.2 { r.2 } else { cx };
-                let ey = if py < r.1 { r.1 } else if py > r.3 { r.3 } else { cy };
+                let ex = if px < r.0 {
+                    r.0
+                } else if px > r.2 {
+                    r.2
+                } else {
+                    cx
+                };
+                let ey = if py < r.1 {
+                    r.1
+                } else if py > r.3 {
+                    r.3
+                } else {
+                    cy
+                };
                 root.draw(&PathElement::new(vec![(px, py), (ex, ey)], c.mix(0.8).stroke_width(1)))?;
             }
             root.draw(&Rectangle::new([(r.0, r.1), (r.2, r.3)], WHITE.mix(0.85).filled()))?;
@@ -439,7 +451,11 @@ impl CostEffectPlane {
         }
 
         // The key.
-        key.draw(&Text::new("key (in the order of the table)".to_string(), (16, 14), text_style(15.0, MUTED, LEFT_TOP)))?;
+        key.draw(&Text::new(
+            "key (in the order of the table)".to_string(),
+            (16, 14),
+            text_style(15.0, MUTED, LEFT_TOP),
+        ))?;
         let mut y = 44;
         let detail = text_style(13.0, MUTED, LEFT_CENTER);
         for (i, p) in self.points.iter().enumerate() {

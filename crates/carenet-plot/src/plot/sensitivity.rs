@@ -179,7 +179,11 @@ impl Figure for SobolBars {
         let colours = [OI_BLUE, OI_ORANGE];
         for (i, (key, v)) in self.bars.iter().enumerate() {
             let top = 20 + i as i32 * BAR_ROW;
-            body.draw(&Text::new(crate::labels::key(key), (x0 - 12, top + BAR_ROW / 2), text_style(14.0, INK, RIGHT_CENTER)))?;
+            body.draw(&Text::new(
+                crate::labels::key(key),
+                (x0 - 12, top + BAR_ROW / 2),
+                text_style(14.0, INK, RIGHT_CENTER),
+            ))?;
             for (j, (value, l, h)) in v.iter().enumerate() {
                 let y = top + 8 + j as i32 * 22;
                 if value.is_finite() {

@@ -605,7 +605,9 @@ fn compare_section(h: &mut String, rows: &[CompareCsvRow]) {
     let mut not_estimable: Vec<String> = Vec::new();
     for r in rows.iter().filter(|r| r.group == "all" && r.metric == "cost_per_unmet_hour_averted") {
         if r.estimable == Some(false) {
-            let hours = rows.iter().find(|h| h.package == r.package && h.group == "all" && h.metric == "unmet_help_hours_per_year");
+            let hours = rows
+                .iter()
+                .find(|h| h.package == r.package && h.group == "all" && h.metric == "unmet_help_hours_per_year");
             let why = match hours {
                 Some(h) if h.diff_ci_low.is_finite() => format!(
                     " (unmet help hours averted per year: {} to {})",
