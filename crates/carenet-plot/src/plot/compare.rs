@@ -636,7 +636,8 @@ mod tests {
 
     /// (package, metric, diff, diff_ci_low, diff_ci_high, estimable): the default comparison
     /// of 3 replications × 104 weeks, rounded.
-    const DEFAULT: &[(&str, &str, f64, f64, f64, Option<bool>)] = &[
+    type Fixture = (&'static str, &'static str, f64, f64, f64, Option<bool>);
+    const DEFAULT: &[Fixture] = &[
         ("activity_programme", "unmet_help_rate", -0.0087, -0.0175, 0.00002, None),
         ("activity_programme", "cost_total_yuan", 655200.0, 655200.0, 655200.0, None),
         ("activity_programme", "unmet_help_hours_per_year", -11920.0, -23464.0, -377.0, None),
