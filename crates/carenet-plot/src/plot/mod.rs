@@ -349,6 +349,30 @@ mod tests {
         assert_eq!(tick(-2_000_000.0), "-2M");
     }
 
+    /// resvg draws text only with a font it has: the embedded one stands for `sans-serif`,
+    /// so a PNG of a text alone has ink, and the text is as wide as plotters measures it.
+    #[test]
+    fn png_text_is_drawn_with_the_embedded_font() {
+        ensure_font().unwrap();
+        let text = "supervision ¥2.16/h";
+        let style = TextStyle::from((FONT, 20.0).into_font()).color(&BLACK);
+        let mut svg = String::new();
+        let measured = {
+            let area = SVGBackend::with_string(&mut svg, (300, 40)).into_drawing_area();
+            area.fill(&WHITE).unwrap();
+            area.draw(&Text::new(text, (10, 10), style.clone())).unwrap();
+            area.estimate_text_size(text, &style).unwrap().0 as i64
+        };
+        let rgb = rasterize(&svg, 300, 40).unwrap();
+        assert_eq!(rgb.len(), 300 * 40 * 3);
+        let dark: Vec<i64> =
+            rgb.chunks_exact(3).enumerate().filter(|(_, p)| p[0] < 128).map(|(i, _)| (i % 300) as i64).collect();
+        assert!(dark.len() > 200, "no text drawn");
+        // The drawn width is what plotters measured (labels are placed by that measure).
+        let drawn = dark.iter().max().unwrap() - dark.iter().min().unwrap();
+        assert!((drawn - measured).abs() <= measured / 10, "drawn {drawn} px, measured {measured}");
+    }
+
     #[test]
     fn padded_range_includes_zero_and_survives_constants() {
         assert_eq!(padded_range([2.0, 4.0], Some(0.0), 0.0), (0.0, 4.0));
