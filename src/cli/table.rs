@@ -8,6 +8,7 @@ use carenet_model::experiment::reproduce::ClaimResult;
 use carenet_model::experiment::sensitivity::SensitivityRow;
 use carenet_model::metrics::summary::{Group, Interval, SummaryRow};
 use carenet_model::metrics::{WeekRecord, metric};
+use carenet_model::numfmt::thousands;
 
 /// The metrics shown by `run` and `city`, in order.
 pub const SHOWN: &[&str] = &[
@@ -98,11 +99,28 @@ pub fn compare(rows: &[CompareRow], reps: u32) -> String {
         "cost/yr (¥)",
         "¥ per unmet hour averted"
     );
+    let mut not_estimable: Vec<String> = Vec::new();
     for p in packages {
         let points = |m: &str| find(p, m).map(|r| change(&r.diff, 100.0, 2)).unwrap_or_default();
-        let cost = find(p, "cost_total_yuan").map(|r| format!("{:.0}", r.value.mean)).unwrap_or_default();
+        let cost = find(p, "cost_total_yuan").map(|r| thousands(r.value.mean, 0)).unwrap_or_default();
         let per_hour = find(p, "cost_per_unmet_hour_averted")
-            .map(|r| if r.value.mean.is_finite() { format!("{:.1}", r.value.mean) } else { "—".into() })
+            .map(|r| match r.estimable {
+                Some(false) => {
+                    let averted = find(p, "unmet_help_hours_per_year").map(|h| {
+                        // Hours averted = baseline − package: the difference's interval, negated.
+                        let (lo, hi) = (-h.diff.ci_high, -h.diff.ci_low);
+                        if lo.is_finite() {
+                            format!("{} to {} hours averted per year", thousands(lo, 0), thousands(hi, 0))
+                        } else {
+                            "no interval (one replication)".to_string()
+                        }
+                    });
+                    not_estimable.push(format!("  {p}: {}", averted.unwrap_or_default()));
+                    "not estimable".to_string()
+                }
+                _ if r.value.mean.is_finite() => thousands(r.value.mean, 1),
+                _ => "—".into(),
+            })
             .unwrap_or_default();
         let _ = writeln!(
             t,
@@ -114,6 +132,15 @@ pub fn compare(rows: &[CompareRow], reps: u32) -> String {
             cost,
             per_hour
         );
+    }
+    if !not_estimable.is_empty() {
+        let _ = writeln!(
+            t,
+            "not estimable: no cost per hour averted, as the 95% interval of the unmet help hours averted includes zero:"
+        );
+        for line in &not_estimable {
+            let _ = writeln!(t, "{line}");
+        }
     }
     t
 }
@@ -218,6 +245,7 @@ mod tests {
             group: Group::All,
             value: interval(diff, f64::NAN, f64::NAN),
             diff: interval(diff, diff - 0.01, diff + 0.01),
+            estimable: None,
         };
         let rows = vec![row("small", "unmet_help_rate", -0.01), row("large", "unmet_help_rate", -0.05)];
         let t = compare(&rows, 4);
@@ -225,6 +253,35 @@ mod tests {
         assert!(lines[0].ends_with("paired over 4 replications)"));
         assert!(lines[2].starts_with("large") && lines[3].starts_with("small"), "{t}");
         assert!(lines[2].contains("-5.00 (-6.00…-4.00)"), "{}", lines[2]);
+    }
+
+    #[test]
+    fn compare_says_when_a_cost_per_hour_cannot_be_estimated() {
+        let row = |package: &str, metric: &'static str, mean: f64, lo: f64, hi: f64, estimable| CompareRow {
+            package: package.into(),
+            metric,
+            group: Group::All,
+            value: interval(mean, lo, hi),
+            diff: interval(mean, lo, hi),
+            estimable,
+        };
+        let rows = vec![
+            row("counselling", "unmet_help_rate", -0.0004, -0.0038, 0.0029, None),
+            row("counselling", "cost_total_yuan", 723_800.0, 723_800.0, 723_800.0, None),
+            row("counselling", "unmet_help_hours_per_year", -372.0, -787.0, 270.0, None),
+            row("counselling", "cost_per_unmet_hour_averted", f64::NAN, f64::NAN, f64::NAN, Some(false)),
+            row("care_subsidy", "unmet_help_rate", -0.055, -0.066, -0.044, None),
+            row("care_subsidy", "cost_total_yuan", 3_730_551.0, 3_730_551.0, 3_730_551.0, None),
+            row("care_subsidy", "cost_per_unmet_hour_averted", 49.86, 45.0, 55.0, Some(true)),
+        ];
+        let t = compare(&rows, 3);
+        let line = |p: &str| t.lines().find(|l| l.starts_with(p)).unwrap();
+        assert!(line("counselling").ends_with("723,800          not estimable"), "{t}");
+        assert!(line("care_subsidy").ends_with("3,730,551                   49.9"), "{t}");
+        let note: Vec<&str> = t.lines().skip_while(|l| !l.starts_with("not estimable:")).collect();
+        assert_eq!(note.len(), 2, "{t}");
+        assert!(note[0].contains("interval of the unmet help hours averted includes zero"), "{t}");
+        assert_eq!(note[1], "  counselling: -270 to 787 hours averted per year");
     }
 
     #[test]

@@ -226,7 +226,7 @@ fn compare_writes_paired_differences_and_costs() {
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
     assert_eq!(
         csv.lines().next().unwrap(),
-        "package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n"
+        "package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n,estimable"
     );
     for m in ["cost_total_yuan", "cost_per_unmet_hour_averted", "cost_per_isolated_elder_averted", "unmet_help_rate"] {
         for p in ["baseline", "care_subsidy", "time_bank"] {

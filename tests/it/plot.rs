@@ -18,24 +18,26 @@ fn small_run(out: &Path, extra: &[&str]) {
 
 /// A comparison of three packages with the baseline, in the format of `carenet compare`.
 const COMPARE_CSV: &str = "\
-package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n
-baseline,unmet_help_rate,all,0.30,0.28,0.32,0,0,0,20
-baseline,isolation_rate,all,0.10,0.09,0.11,0,0,0,20
-baseline,cost_per_unmet_hour_averted,all,,,,,,,20
-more_students,unmet_help_rate,all,0.27,0.25,0.29,-0.03,-0.04,-0.02,20
-more_students,unmet_help_rate,village,0.25,0.22,0.28,-0.02,-0.035,-0.005,20
-more_students,isolation_rate,all,0.10,0.09,0.11,-0.004,-0.012,0.003,20
-more_students,unmet_help_hours_per_year,all,150000,140000,160000,-18000,-22000,-14000,20
-more_students,cost_total_yuan,all,1400000,1400000,1400000,400000,380000,420000,20
-more_students,cost_per_unmet_hour_averted,all,22.2,18.5,27.0,22.2,18.5,27.0,20
-paid_vouchers,unmet_help_rate,all,0.25,0.23,0.27,-0.05,-0.06,-0.04,20
-paid_vouchers,isolation_rate,all,0.11,0.10,0.12,0.002,-0.003,0.007,20
-paid_vouchers,unmet_help_hours_per_year,all,140000,130000,150000,-28000,-33000,-23000,20
-paid_vouchers,cost_total_yuan,all,2000000,1900000,2100000,1000000,950000,1050000,20
-activities,unmet_help_rate,all,0.29,0.27,0.31,-0.008,-0.015,-0.001,20
-activities,isolation_rate,all,0.08,0.07,0.09,-0.025,-0.03,-0.02,20
-activities,unmet_help_hours_per_year,all,165000,155000,175000,-4000,-7000,-1000,20
-activities,cost_total_yuan,all,1100000,1050000,1150000,100000,90000,110000,20
+package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n,estimable
+baseline,unmet_help_rate,all,0.30,0.28,0.32,0,0,0,20,
+baseline,isolation_rate,all,0.10,0.09,0.11,0,0,0,20,
+baseline,cost_per_unmet_hour_averted,all,,,,,,,20,
+more_students,unmet_help_rate,all,0.27,0.25,0.29,-0.03,-0.04,-0.02,20,
+more_students,unmet_help_rate,village,0.25,0.22,0.28,-0.02,-0.035,-0.005,20,
+more_students,isolation_rate,all,0.10,0.09,0.11,-0.004,-0.012,0.003,20,
+more_students,unmet_help_hours_per_year,all,150000,140000,160000,-18000,-22000,-14000,20,
+more_students,cost_total_yuan,all,1400000,1400000,1400000,400000,380000,420000,20,
+more_students,cost_per_unmet_hour_averted,all,22.2,18.5,27.0,22.2,18.5,27.0,20,true
+paid_vouchers,unmet_help_rate,all,0.25,0.23,0.27,-0.05,-0.06,-0.04,20,
+paid_vouchers,isolation_rate,all,0.11,0.10,0.12,0.002,-0.003,0.007,20,
+paid_vouchers,unmet_help_hours_per_year,all,140000,130000,150000,-28000,-33000,-23000,20,
+paid_vouchers,cost_total_yuan,all,2000000,1900000,2100000,1000000,950000,1050000,20,
+paid_vouchers,cost_per_unmet_hour_averted,all,35.7,33.1,38.3,35.7,33.1,38.3,20,true
+activities,unmet_help_rate,all,0.29,0.27,0.31,-0.008,-0.015,-0.001,20,
+activities,isolation_rate,all,0.08,0.07,0.09,-0.025,-0.03,-0.02,20,
+activities,unmet_help_hours_per_year,all,165000,155000,175000,-4000,-9000,1000,20,
+activities,cost_total_yuan,all,1100000,1050000,1150000,100000,90000,110000,20,
+activities,cost_per_unmet_hour_averted,all,,,,,,,20,false
 ";
 
 /// Claims of the study with their verdicts, in the format of `carenet reproduce`.
@@ -43,7 +45,7 @@ const CLAIMS_CSV: &str = "\
 claim,section,statement,metric,expected,effect,ci_low,ci_high,verdict,robust_share
 C1,3.1,\"Villages keep denser ties than commercial estates, so fewer elders are isolated there\",isolation_rate,negative,-0.052,-0.07,-0.034,supported,0.95
 C2,3.2,Resettlement breaks ties and raises loneliness,loneliness_mean,positive,0.012,-0.004,0.028,inconclusive,0.55
-C3,4.1,Student volunteers reduce unmet help of grade-1 elders,unmet_help_rate_grade1,negative,0.01,0.004,0.016,contradicted,0.8
+C3,4.1,Student volunteers reduce `unmet_help_rate_grade1` of *grade-1* elders,unmet_help_rate_grade1,negative,0.01,0.004,0.016,contradicted,0.8
 C4,4.3,Public spending per elder is highest in villages,public_yuan_per_elder_week,positive,1250,800,1700,supported,
 ";
 
@@ -60,7 +62,7 @@ const RUN_PLOTS: &[(&str, u32, u32)] = &[
 
 /// The plots of the fixtures and their sizes in pixels.
 const FIXTURE_PLOTS: &[(&str, u32, u32)] =
-    [("compare_forest", 1100, 376), ("compare_ce_plane", 1000, 760), ("claims", 1200, 494)].as_slice();
+    [("compare_forest", 1100, 376), ("compare_ce_plane", 1300, 760), ("claims", 1200, 494)].as_slice();
 
 /// A decoded PNG as RGB pixels.
 struct Image {
@@ -115,6 +117,23 @@ fn check_plot(dir: &Path, name: &str, width: u32, height: u32) {
     assert_eq!(root.attribute("width"), Some(width.to_string().as_str()));
     assert_eq!(root.attribute("height"), Some(height.to_string().as_str()));
     assert!(doc.descendants().filter(|n| n.has_tag_name("text")).count() >= 3, "{name}.svg has no title or labels");
+    // Words for people: no snake_case name and no Markdown in an image.
+    for t in svg_texts(&svg) {
+        assert!(!t.1.contains('_') && !t.1.contains('`') && !t.1.contains('*'), "{name}.svg shows {:?}", t.1);
+    }
+}
+
+/// The text elements of an SVG: (y, text), in document order.
+fn svg_texts(svg: &str) -> Vec<(f64, String)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| {
+            let y = n.attribute("y").and_then(|y| y.parse().ok()).unwrap_or(f64::NAN);
+            let t: String = n.descendants().filter(|d| d.is_text()).filter_map(|d| d.text()).collect();
+            (y, t.trim().to_string())
+        })
+        .collect()
 }
 
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -160,13 +179,18 @@ fn compare_and_claims_fixtures_give_their_plots() {
     for (name, w, h) in FIXTURE_PLOTS {
         check_plot(&dir, name, *w, *h);
     }
-    let forest = std::fs::read_to_string(dir.join("plots/compare_forest.svg")).unwrap();
-    for package in ["more_students", "paid_vouchers", "activities"] {
-        assert!(forest.contains(package), "forest plot lacks {package}");
-    }
-    assert!(!forest.contains(">\nbaseline\n<"), "the baseline is not a row of the forest plot");
-    let plane = std::fs::read_to_string(dir.join("plots/compare_ce_plane.svg")).unwrap();
-    assert!(plane.contains("more_students (¥22.2/h)"), "cost per hour averted labels the point");
+    let forest = svg_texts(&std::fs::read_to_string(dir.join("plots/compare_forest.svg")).unwrap());
+    // Rows top to bottom as the stdout table: largest fall in unmet help first.
+    let mut rows: Vec<&(f64, String)> =
+        forest.iter().filter(|(_, t)| ["more students", "paid vouchers", "activities"].contains(&t.as_str())).collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let order: Vec<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(order, ["paid vouchers", "more students", "activities"]);
+    assert!(!forest.iter().any(|(_, t)| t == "baseline"), "the baseline is not a row of the forest plot");
+    let plane = svg_texts(&std::fs::read_to_string(dir.join("plots/compare_ce_plane.svg")).unwrap());
+    let has = |s: &str| plane.iter().any(|(_, t)| t == s);
+    assert!(has("more students") && has("¥22.2 per unmet hour averted"), "the key gives the cost per hour: {plane:?}");
+    assert!(plane.iter().any(|(_, t)| t.contains("not estimable")), "activities' interval includes zero: {plane:?}");
     let claims = std::fs::read_to_string(dir.join("plots/claims.svg")).unwrap();
     assert!(claims.contains("2 supported, 1 contradicted, 1 inconclusive"));
 
@@ -180,6 +204,70 @@ fn compare_and_claims_fixtures_give_their_plots() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(partial.join("plots/compare_forest.png").exists());
     assert!(!partial.join("plots/compare_ce_plane.png").exists());
+}
+
+#[test]
+fn compare_plots_follow_the_stdout_table_and_ratios_say_when_not_estimable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let scenario = small();
+    let args = [
+        "compare",
+        &scenario,
+        "--packages",
+        "care_subsidy,time_bank,student_credits,counselling",
+        "--reps",
+        "2",
+        "--weeks",
+        "30",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let o = carenet(&args, tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let table: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("package "))
+        .skip(1)
+        .take_while(|l| !l.starts_with("not estimable") && !l.trim().is_empty() && !l.contains(" packages ×"))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|p| *p != "baseline")
+        .collect();
+    assert_eq!(table.len(), 4, "{stdout}");
+    let forest = svg_texts(&std::fs::read_to_string(out.join("plots/compare_forest.svg")).unwrap());
+    let labels: Vec<String> = table.iter().map(|p| carenet_plot::labels::package(p)).collect();
+    let mut rows: Vec<&(f64, String)> = forest.iter().filter(|(_, t)| labels.contains(t)).collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let drawn: Vec<&String> = rows.iter().map(|(_, t)| t).collect();
+    assert_eq!(drawn, labels.iter().collect::<Vec<_>>(), "forest rows against the table:\n{stdout}");
+
+    // compare.csv: every package's ratios say whether they are estimable; a ratio that is not is
+    // blank, and stdout names the package.
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    let mut seen_false = Vec::new();
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 11, "{line}");
+        let ratio = f[1].starts_with("cost_per_");
+        match (f[0], ratio, f[10]) {
+            ("baseline", _, e) | (_, false, e) => assert_eq!(e, "", "{line}"),
+            (_, true, "true") => assert!(!f[3].is_empty(), "{line}"),
+            (p, true, "false") => {
+                assert!(f[3..9].iter().all(|v| v.is_empty()), "{line}");
+                if f[1] == "cost_per_unmet_hour_averted" && f[2] == "all" {
+                    seen_false.push(p.to_string());
+                }
+            }
+            _ => panic!("estimable must be true or false on a ratio: {line}"),
+        }
+    }
+    for p in &seen_false {
+        let row = stdout.lines().find(|l| l.starts_with(p.as_str())).unwrap();
+        assert!(row.trim_end().ends_with("not estimable"), "{row}");
+        assert!(stdout.contains("not estimable: no cost per hour averted"), "{stdout}");
+        assert!(stdout.lines().any(|l| l.starts_with(&format!("  {p}: "))), "{stdout}");
+    }
 }
 
 #[test]
@@ -239,7 +327,9 @@ fn report_is_self_contained() {
         "<th scope=\"row\">age 95+</th>",
         "id=\"compare\"",
         "id=\"claims\"",
-        "paid_vouchers",
+        "paid vouchers",
+        "not estimable",
+        "No cost per unmet hour averted can be estimated for activities",
         "Resettlement breaks ties",
         "badge contradicted",
         "id=\"fig-networks\"",
@@ -336,5 +426,64 @@ mod chromium {
         let img = decode_png(&shot);
         assert_eq!((img.width, img.height), (1200, 1600));
         assert_not_blank(&shot, &img, 50, 0.02);
+    }
+
+    /// The report of a comparison of every package at the width of a printed A4 page (190 mm
+    /// between margins ≈ 720 CSS pixels): nothing is wider than the page, no table scrolls
+    /// sideways. A copy of the page gets a script that writes the widths into the DOM (the
+    /// report itself has no script).
+    #[test]
+    fn report_fits_the_width_of_a_printed_page() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("cmp");
+        let scenario = crate::support::small();
+        let args = ["compare", &scenario, "--reps", "2", "--weeks", "20", "--out", out.to_str().unwrap()];
+        let o = crate::support::carenet(&args, tmp.path());
+        assert!(o.status.success(), "{}", crate::support::text(&o));
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        assert!(html.matches("<table class=\"packages\">").count() >= 2, "the package table is split");
+        let probe = "<script>\
+            const wide = [...document.querySelectorAll('.scroll, table, figure, p, dl')]\
+              .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.tagName + '.' + e.className);\
+            document.body.setAttribute('data-probe', document.documentElement.scrollWidth + ' ' + window.innerWidth + ' ' + wide.join(','));\
+            </script></body>";
+        let probed = out.join("probe.html");
+        std::fs::write(&probed, html.replace("</body>", probe)).unwrap();
+        let url = format!("file://{}", probed.display());
+        let dom = run_chromium(tmp.path(), "print-width", &["--dump-dom", "--window-size=720,1400"], &url);
+        let at = dom.stdout.find("data-probe=\"").unwrap_or_else(|| panic!("no probe: {}{}", dom.stdout, dom.stderr));
+        let probe: &str = dom.stdout[at + 12..].split('"').next().unwrap();
+        let mut parts = probe.splitn(3, ' ');
+        let (page, window) = (parts.next().unwrap(), parts.next().unwrap());
+        let wide = parts.next().unwrap_or("");
+        let (page, window): (u32, u32) = (page.parse().unwrap(), window.parse().unwrap());
+        assert!(window <= 720, "window {window}");
+        assert!(page <= window, "the page is {page} px wide in a {window} px window");
+        assert!(wide.is_empty(), "elements wider than the page: {wide}");
+        // A screenshot at that width, and the page printed to PDF.
+        let shot = tmp.path().join("print-width.png");
+        let arg = format!("--screenshot={}", shot.display());
+        run_chromium(
+            tmp.path(),
+            "print-shot",
+            &[&arg, "--window-size=720,2400"],
+            &format!("file://{}", out.join("report.html").display()),
+        );
+        let img = decode_png(&shot);
+        assert_eq!(img.width, 720);
+        assert_not_blank(&shot, &img, 50, 0.02);
+        let pdf = tmp.path().join("report.pdf");
+        let arg = format!("--print-to-pdf={}", pdf.display());
+        run_chromium(
+            tmp.path(),
+            "pdf",
+            &[&arg, "--no-pdf-header-footer"],
+            &format!("file://{}", out.join("report.html").display()),
+        );
+        let bytes = std::fs::read(&pdf).expect("chromium printed no PDF");
+        assert!(bytes.starts_with(b"%PDF") && bytes.len() > 10_000, "{} bytes", bytes.len());
+        if let Some(keep) = std::env::var_os("CARENET_KEEP_SCREENSHOT") {
+            std::fs::copy(&shot, keep).unwrap();
+        }
     }
 }

@@ -8,6 +8,31 @@ pub fn fmt_f64(x: f64) -> String {
     s
 }
 
+/// `x` for people, not for CSVs: `decimals` decimals, thousands separated by commas
+/// (`5953764` → `5,953,764`), an ASCII minus, no negative zero; `—` when undefined.
+pub fn thousands(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let s = format!("{:.decimals$}", x.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    if x < 0.0 && s.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        out.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
 /// Appends `x` in the shortest decimal form that reads back as `x`, without an
 /// exponent (as Rust's `Display` writes it), and nothing for NaN and
 /// infinities. The digits come from `ryu`, several times faster than `Display`
@@ -90,5 +115,21 @@ mod float_format_tests {
         write_f64(&mut empty, f64::NAN);
         write_f64(&mut empty, f64::INFINITY);
         assert!(empty.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(5_953_764.4, 0), "5,953,764");
+        assert_eq!(thousands(723_800.0, 0), "723,800");
+        assert_eq!(thousands(999.0, 0), "999");
+        assert_eq!(thousands(1945.44, 1), "1,945.4");
+        assert_eq!(thousands(-1234.5, 1), "-1,234.5");
+        assert_eq!(thousands(-0.01, 0), "0");
+        assert_eq!(thousands(f64::NAN, 0), "—");
     }
 }

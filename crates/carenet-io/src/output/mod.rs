@@ -306,14 +306,16 @@ impl RunFiles {
     }
 }
 
-/// compare.csv: `package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n`.
+/// compare.csv: `package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n,estimable`
+/// (`estimable`: `true`/`false` on the cost-effectiveness ratios of a package, blank elsewhere;
+/// a ratio that is not estimable is blank).
 pub fn write_compare(path: &Path, rows: &[carenet_model::experiment::compare::CompareRow]) -> io::Result<()> {
     write_atomic(path, |w| {
-        writeln!(w, "package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n")?;
+        writeln!(w, "package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n,estimable")?;
         for r in rows {
             writeln!(
                 w,
-                "{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{}",
                 r.package,
                 r.metric,
                 r.group.as_str(),
@@ -323,7 +325,12 @@ pub fn write_compare(path: &Path, rows: &[carenet_model::experiment::compare::Co
                 fmt_f64(r.diff.mean),
                 fmt_f64(r.diff.ci_low),
                 fmt_f64(r.diff.ci_high),
-                r.value.n
+                r.value.n,
+                match r.estimable {
+                    Some(true) => "true",
+                    Some(false) => "false",
+                    None => "",
+                }
             )?;
         }
         Ok(())

@@ -125,6 +125,10 @@ pub struct CompareRow {
     pub value: Interval,
     /// Package − baseline, paired by replication (mean and 95% CI).
     pub diff: Interval,
+    /// For a cost-effectiveness ratio (`cost_per_*`): whether it can be estimated, i.e.
+    /// whether the 95% interval of the effect it divides by lies wholly above zero (see
+    /// [`ratio_if_estimable`]). `None` for every other metric and for the baseline.
+    pub estimable: Option<bool>,
 }
 
 /// Metrics of compare.csv beyond [`METRICS`] (and [`LEVER_COST_METRICS`]).
@@ -193,6 +197,27 @@ pub fn ratio_interval(cost: &[f64], effect: &[f64]) -> Interval {
     Interval { mean: r, sd: se * (n as f64).sqrt(), ci_low: r - half, ci_high: r + half, n }
 }
 
+/// Whether a ratio over the paired effects `effect` can be estimated: the effect's 95% interval
+/// lies wholly above zero. When the interval includes zero (or the effect is harmful, or there
+/// is one replication and so no interval) the ratio's denominator may be zero or negative and
+/// the ratio, with its delta-method interval, means nothing: a planner would read
+/// "¥258 per hour averted" where the package may avert no hour at all.
+pub fn effect_excludes_zero(effect: &[f64]) -> bool {
+    let i = interval(effect);
+    i.ci_low.is_finite() && i.ci_low > 0.0
+}
+
+/// [`ratio_interval`] when [`effect_excludes_zero`], else undefined (NaN, blank in
+/// compare.csv); with whether it was estimable.
+pub fn ratio_if_estimable(cost: &[f64], effect: &[f64]) -> (Interval, bool) {
+    if effect_excludes_zero(effect) {
+        (ratio_interval(cost, effect), true)
+    } else {
+        let nan = Interval { mean: f64::NAN, sd: f64::NAN, ci_low: f64::NAN, ci_high: f64::NAN, n: effect.len() };
+        (nan, false)
+    }
+}
+
 /// The rows of compare.csv (baseline first, then the other packages in order).
 pub fn compare_rows(res: &CompareResult) -> Vec<CompareRow> {
     let mut rows = Vec::new();
@@ -213,6 +238,7 @@ pub fn compare_rows(res: &CompareResult) -> Vec<CompareRow> {
                     group: *grp,
                     value: interval(&vals),
                     diff: interval(&diffs),
+                    estimable: None,
                 });
             };
             for m in METRICS {
@@ -243,8 +269,13 @@ pub fn compare_rows(res: &CompareResult) -> Vec<CompareRow> {
             for (metric, effect) in
                 [("cost_per_unmet_hour_averted", &dunmet), ("cost_per_isolated_elder_averted", &diso)]
             {
-                let ri = if p == 0 { ratio_interval(&[], &[]) } else { ratio_interval(&dcost, effect) };
-                rows.push(CompareRow { package: name.clone(), metric, group: *grp, value: ri, diff: ri });
+                let (ri, estimable) = if p == 0 {
+                    (ratio_interval(&[], &[]), None)
+                } else {
+                    let (ri, ok) = ratio_if_estimable(&dcost, effect);
+                    (ri, Some(ok))
+                };
+                rows.push(CompareRow { package: name.clone(), metric, group: *grp, value: ri, diff: ri, estimable });
             }
         }
     }
@@ -264,4 +295,27 @@ pub fn unpaired_interval(a: &[f64], b: &[f64]) -> Interval {
     let half = t975(df.floor().max(1.0) as usize) * se;
     let d = ia.mean - ib.mean;
     Interval { mean: d, sd: f64::NAN, ci_low: d - half, ci_high: d + half, n: ia.n.min(ib.n) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ratio_is_estimable_only_when_the_effect_interval_lies_above_zero() {
+        let cost = [1000.0, 1150.0, 880.0, 1010.0];
+        // Clearly positive effect: the ratio and its interval.
+        let (ri, ok) = ratio_if_estimable(&cost, &[10.0, 11.0, 9.0, 10.0]);
+        assert!(ok && (ri.mean - 101.0).abs() < 1e-9 && ri.ci_low < 101.0 && ri.ci_high > 101.0, "{ri:?}");
+        // Positive mean, interval spanning zero (the counselling case): no ratio.
+        let spans = [12.0, -9.0, 15.0, -6.0];
+        assert!(interval(&spans).mean > 0.0 && interval(&spans).ci_low < 0.0);
+        assert!(ratio_interval(&cost, &spans).mean.is_finite(), "the bare ratio would be printed");
+        let (ri, ok) = ratio_if_estimable(&cost, &spans);
+        assert!(!ok && ri.mean.is_nan() && ri.ci_low.is_nan() && ri.n == 4);
+        // One replication: no interval, so not estimable.
+        assert!(!ratio_if_estimable(&[5.0], &[1.0]).1);
+        // Harmful effect: not estimable either.
+        assert!(!ratio_if_estimable(&cost, &[-10.0, -11.0, -9.0, -10.0]).1);
+    }
 }

@@ -148,6 +148,50 @@ pub(crate) const TIMESERIES_METRICS: &[SeriesMetric] = &[
     },
 ];
 
+/// The time axis of a run: weeks for runs shorter than two years, else years.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TimeAxis {
+    /// Axis units per week (1 or 1/52).
+    pub per_week: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub desc: &'static str,
+}
+
+impl TimeAxis {
+    /// The axis spanning the weeks `weeks` (from the first drawn week: a week before it, such as
+    /// a burn-in, is never drawn).
+    pub fn new(weeks: impl IntoIterator<Item = u32>) -> TimeAxis {
+        let (mut first, mut last) = (u32::MAX, 0u32);
+        for w in weeks {
+            first = first.min(w);
+            last = last.max(w);
+        }
+        if first > last {
+            (first, last) = (0, 1);
+        }
+        let last = last.max(first + 1);
+        if last - first + 1 >= 104 {
+            let per_week = 1.0 / 52.0;
+            // The axis ends at the end of the last week: whole years for whole-year runs.
+            let hi = (last + 1) as f64 * per_week;
+            TimeAxis { per_week, lo: first as f64 * per_week, hi, desc: "years since the start" }
+        } else {
+            TimeAxis { per_week: 1.0, lo: first as f64, hi: last as f64, desc: "week of the run" }
+        }
+    }
+
+    /// How many tick labels to ask for: every half year (at most a dozen), else plotters' choice.
+    pub fn labels(&self) -> usize {
+        if self.per_week < 1.0 { ((self.hi - self.lo) * 2.0).round().clamp(2.0, 12.0) as usize + 1 } else { 10 }
+    }
+
+    /// The axis position of `week`.
+    pub fn x(&self, week: u32) -> f64 {
+        week as f64 * self.per_week
+    }
+}
+
 /// Formats a share as a percentage tick.
 fn percent_tick(v: f64) -> String {
     format!("{}%", super::trim(v * 100.0, 1))
@@ -177,11 +221,13 @@ impl Figure for Timeseries<'_> {
         let (w, _) = body.dim_in_pixel();
         let (plot, side) = body.split_horizontally(w as i32 - LEGEND_WIDTH);
 
-        let x_max = self.bands.iter().flat_map(|b| &b.points).map(|p| p.week).max().unwrap_or(1).max(1) as f64;
+        let axis = TimeAxis::new(self.bands.iter().flat_map(|b| &b.points).map(|p| p.week));
         let values = self.bands.iter().flat_map(|b| &b.points).flat_map(|p| [p.mean, p.low, p.high]);
         let (mut y0, y1) = padded_range(values, None, 0.05);
+        // Shares and scores that cannot be negative are drawn from zero: a cut axis would make a
+        // small change look large.
         let all_nonneg = self.bands.iter().flat_map(|b| &b.points).all(|p| p.mean.is_nan() || p.mean >= 0.0);
-        if all_nonneg && y0 < 0.0 {
+        if all_nonneg {
             y0 = 0.0;
         }
         let mut chart = ChartBuilder::on(&plot)
@@ -191,13 +237,14 @@ impl Figure for Timeseries<'_> {
             .margin_bottom(10)
             .x_label_area_size(50)
             .y_label_area_size(80)
-            .build_cartesian_2d(0f64..x_max, y0..y1)?;
+            .build_cartesian_2d(axis.lo..axis.hi, y0..y1)?;
         let percent = self.metric.percent;
         let y_fmt = move |v: &f64| if percent { percent_tick(*v) } else { tick(*v) };
         let x_fmt = |v: &f64| tick(*v);
         chart
             .configure_mesh()
-            .x_desc("week of the run")
+            .x_desc(axis.desc)
+            .x_labels(axis.labels())
             .y_desc(self.metric.y_desc)
             .axis_desc_style(text_style(16.0, INK, CENTER))
             .label_style(text_style(14.0, INK, CENTER))
@@ -214,8 +261,8 @@ impl Figure for Timeseries<'_> {
             let mut run: Vec<&super::data::BandPoint> = Vec::new();
             let mut flush = |run: &mut Vec<&super::data::BandPoint>| -> DrawResult<DB> {
                 if run.len() >= 2 {
-                    let mut pts: Vec<(f64, f64)> = run.iter().map(|p| (p.week as f64, p.high)).collect();
-                    pts.extend(run.iter().rev().map(|p| (p.week as f64, p.low)));
+                    let mut pts: Vec<(f64, f64)> = run.iter().map(|p| (axis.x(p.week), p.high)).collect();
+                    pts.extend(run.iter().rev().map(|p| (axis.x(p.week), p.low)));
                     chart.draw_series(std::iter::once(Polygon::new(pts, c.mix(0.16).filled())))?;
                 }
                 run.clear();
@@ -232,7 +279,7 @@ impl Figure for Timeseries<'_> {
         }
         for band in self.bands {
             let c = group_colour(&band.group);
-            let pts = band.points.iter().filter(|p| p.mean.is_finite()).map(|p| (p.week as f64, p.mean));
+            let pts = band.points.iter().filter(|p| p.mean.is_finite()).map(|p| (axis.x(p.week), p.mean));
             if band.group == "all" {
                 chart.draw_series(DashedLineSeries::new(pts, 10, 6, c.stroke_width(2)))?;
             } else {
@@ -276,7 +323,7 @@ impl Figure for GradeShares<'_> {
         )?;
         let (w, _) = body.dim_in_pixel();
         let (plot, side) = body.split_horizontally(w as i32 - 290);
-        let x_max = self.rows.iter().map(|r| r.week).max().unwrap_or(1).max(1) as f64;
+        let axis = TimeAxis::new(self.rows.iter().map(|r| r.week));
         let y_max = self.rows.iter().map(|r| r.shares.iter().sum::<f64>()).fold(1.0f64, f64::max);
         let mut chart = ChartBuilder::on(&plot)
             .margin_left(10)
@@ -285,12 +332,13 @@ impl Figure for GradeShares<'_> {
             .margin_bottom(10)
             .x_label_area_size(50)
             .y_label_area_size(80)
-            .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
+            .build_cartesian_2d(axis.lo..axis.hi, 0f64..y_max)?;
         let y_fmt = |v: &f64| percent_tick(*v);
         let x_fmt = |v: &f64| tick(*v);
         chart
             .configure_mesh()
-            .x_desc("week of the run")
+            .x_desc(axis.desc)
+            .x_labels(axis.labels())
             .y_desc("share of live elders (%)")
             .axis_desc_style(text_style(16.0, INK, CENTER))
             .label_style(text_style(14.0, INK, CENTER))
@@ -303,8 +351,8 @@ impl Figure for GradeShares<'_> {
         for g in 0..3 {
             let lower = |r: &GradeRow| r.shares[..g].iter().sum::<f64>();
             let upper = |r: &GradeRow| r.shares[..=g].iter().sum::<f64>();
-            let mut pts: Vec<(f64, f64)> = self.rows.iter().map(|r| (r.week as f64, upper(r))).collect();
-            pts.extend(self.rows.iter().rev().map(|r| (r.week as f64, lower(r))));
+            let mut pts: Vec<(f64, f64)> = self.rows.iter().map(|r| (axis.x(r.week), upper(r))).collect();
+            pts.extend(self.rows.iter().rev().map(|r| (axis.x(r.week), lower(r))));
             let c = grade_colour(g as u8 + 1);
             chart.draw_series(std::iter::once(Polygon::new(pts, c.mix(0.85).filled())))?;
         }
@@ -314,7 +362,7 @@ impl Figure for GradeShares<'_> {
             for g in 0..3 {
                 let s = last.shares[g];
                 if s > 0.06 {
-                    let (px, py) = chart.backend_coord(&(last.week as f64, base + s / 2.0));
+                    let (px, py) = chart.backend_coord(&(axis.x(last.week), base + s / 2.0));
                     let label = format!("{}%", super::trim(s * 100.0, 0));
                     root.draw(&Text::new(label, (px - 8, py), text_style(15.0, INK, RIGHT_CENTER)))?;
                 }
@@ -454,7 +502,10 @@ impl Figure for HoursBySource {
         let subtitle = if self.package == "baseline" || self.package.is_empty() {
             "hours delivered per elder-week by source, mean over the summary window".to_string()
         } else {
-            format!("package `{}`: hours delivered per elder-week, mean over the summary window", self.package)
+            format!(
+                "package: {}; hours delivered per elder-week, mean over the summary window",
+                crate::labels::package(&self.package)
+            )
         };
         let body = titled(root, "Who delivers care: hours by source", &subtitle)?;
         let (w, _) = body.dim_in_pixel();

@@ -261,10 +261,13 @@ pub struct CompareCsvRow {
     pub diff_ci_low: f64,
     pub diff_ci_high: f64,
     pub n: String,
+    /// On a cost-effectiveness ratio: whether it could be estimated (`estimable` column;
+    /// `None` when blank or absent, as in files of older versions).
+    pub estimable: Option<bool>,
 }
 
 /// Reads `compare.csv`
-/// (`package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n`).
+/// (`package,metric,community_type,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,n,estimable`).
 pub fn read_compare(path: &Path) -> Result<Option<Vec<CompareCsvRow>>, PlotError> {
     let Some(t) = Table::read(path)? else { return Ok(None) };
     let (package, metric) = (t.require("package")?, t.require("metric")?);
@@ -286,6 +289,11 @@ pub fn read_compare(path: &Path) -> Result<Option<Vec<CompareCsvRow>>, PlotError
             diff_ci_low: num(r, c("diff_ci_low")),
             diff_ci_high: num(r, c("diff_ci_high")),
             n: text(r, c("n")),
+            estimable: match text(r, c("estimable")).as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
         })
         .collect();
     Ok(Some(rows))

@@ -74,6 +74,9 @@ pub enum PlotError {
 /// viewers map it to their own sans-serif face).
 pub(crate) const FONT: &str = "sans-serif";
 
+/// The family name inside the embedded font file.
+const FONT_NAME: &str = "DejaVu Sans";
+
 static DEJAVU_SANS: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
 
 /// Registers the embedded font once per process.
@@ -182,15 +185,7 @@ fn render(dir: &Path, name: &str, fig: &impl Figure) -> Result<[PathBuf; 2], Plo
         fig.draw(&root).map_err(|e| draw_err(e.to_string()))?;
         root.present().map_err(|e| draw_err(e.to_string()))?;
     }
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
-    {
-        let backend = BitMapBackend::<plotters::backend::RGBPixel>::with_buffer_and_format(&mut rgb, (w, h))
-            .map_err(|e| draw_err(e.to_string()))?;
-        let root = backend.into_drawing_area();
-        root.fill(&WHITE).map_err(|e| draw_err(e.to_string()))?;
-        fig.draw(&root).map_err(|e| draw_err(e.to_string()))?;
-        root.present().map_err(|e| draw_err(e.to_string()))?;
-    }
+    let rgb = rasterize(&svg, w, h).map_err(draw_err)?;
 
     let svg_path = dir.join(format!("{name}.svg"));
     write_atomic(&svg_path, |f| f.write_all(svg.as_bytes()))
@@ -206,6 +201,34 @@ fn render(dir: &Path, name: &str, fig: &impl Figure) -> Result<[PathBuf; 2], Plo
     })
     .map_err(|source| PlotError::Write { path: png_path.clone(), source })?;
     Ok([svg_path, png_path])
+}
+
+/// The options of the SVG renderer: the embedded font as the only font, standing for every
+/// generic family, so a PNG looks the same on every machine.
+fn svg_options() -> &'static resvg::usvg::Options<'static> {
+    static OPTIONS: OnceLock<resvg::usvg::Options<'static>> = OnceLock::new();
+    OPTIONS.get_or_init(|| {
+        let mut opt = resvg::usvg::Options { font_family: FONT_NAME.to_string(), ..Default::default() };
+        let db = opt.fontdb_mut();
+        db.load_font_data(DEJAVU_SANS.to_vec());
+        db.set_sans_serif_family(FONT_NAME);
+        db.set_serif_family(FONT_NAME);
+        db.set_monospace_family(FONT_NAME);
+        opt
+    })
+}
+
+/// Renders an SVG document of `w` × `h` pixels with resvg (text shaped with the embedded font)
+/// on white, as 8-bit RGB rows.
+pub(crate) fn rasterize(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, String> {
+    let tree = resvg::usvg::Tree::from_str(svg, svg_options()).map_err(|e| format!("reading the SVG: {e}"))?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or_else(|| format!("no {w}×{h} image"))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    let size = tree.size();
+    let scale = resvg::tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
+    resvg::render(&tree, scale, &mut pixmap.as_mut());
+    // Opaque (drawn on white): premultiplied RGBA is plain RGBA; drop the alpha.
+    Ok(pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect())
 }
 
 /// Colours and labels shared by the plots (Okabe–Ito palette: distinguishable with colour
@@ -324,6 +347,30 @@ mod tests {
         assert_eq!(tick(5_000.0), "5k");
         assert_eq!(tick(12_500.0), "12.5k");
         assert_eq!(tick(-2_000_000.0), "-2M");
+    }
+
+    /// resvg draws text only with a font it has: the embedded one stands for `sans-serif`,
+    /// so a PNG of a text alone has ink, and the text is as wide as plotters measures it.
+    #[test]
+    fn png_text_is_drawn_with_the_embedded_font() {
+        ensure_font().unwrap();
+        let text = "supervision ¥2.16/h";
+        let style = TextStyle::from((FONT, 20.0).into_font()).color(&BLACK);
+        let mut svg = String::new();
+        let measured = {
+            let area = SVGBackend::with_string(&mut svg, (300, 40)).into_drawing_area();
+            area.fill(&WHITE).unwrap();
+            area.draw(&Text::new(text, (10, 10), style.clone())).unwrap();
+            area.estimate_text_size(text, &style).unwrap().0 as i64
+        };
+        let rgb = rasterize(&svg, 300, 40).unwrap();
+        assert_eq!(rgb.len(), 300 * 40 * 3);
+        let dark: Vec<i64> =
+            rgb.chunks_exact(3).enumerate().filter(|(_, p)| p[0] < 128).map(|(i, _)| (i % 300) as i64).collect();
+        assert!(dark.len() > 200, "no text drawn");
+        // The drawn width is what plotters measured (labels are placed by that measure).
+        let drawn = dark.iter().max().unwrap() - dark.iter().min().unwrap();
+        assert!((drawn - measured).abs() <= measured / 10, "drawn {drawn} px, measured {measured}");
     }
 
     #[test]

@@ -122,7 +122,7 @@ fn tie_style(strength: f64, density: f64) -> RGBAColor {
 fn draw_panel<DB: DrawingBackend>(panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
     let snap = panel.snap;
     let (w, _) = area.dim_in_pixel();
-    let heading = format!("{} (`{}`)", group_label(&snap.community_type), snap.community);
+    let heading = format!("{}: {}", group_label(&snap.community_type), crate::labels::words(&snap.community));
     area.draw(&Text::new(heading, (w as i32 / 2, 6), text_style(18.0, INK, CENTER_TOP)))?;
     let counts = [1u8, 2, 3].map(|g| snap.nodes.iter().filter(|n| n.grade == g).count());
     let sub = format!(

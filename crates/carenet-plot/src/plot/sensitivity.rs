@@ -107,7 +107,7 @@ impl Figure for MorrisChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let body = titled(
             root,
-            &format!("Morris screening: {}", self.metric.replace('_', " ")),
+            &format!("Morris screening: {}", crate::labels::metric(&self.metric)),
             "μ*: importance; σ: interactions and non-linearity; lines: 95% bootstrap interval of μ*; \
              μ* under 5% of the largest unlabelled",
         )?;
@@ -136,7 +136,7 @@ impl Figure for MorrisChart {
             let right = px < (root.dim_in_pixel().0 as i32) * 2 / 3;
             let (dx, pos) = if right { (10, LEFT_CENTER) } else { (-10, RIGHT_CENTER) };
             let dy = if i % 2 == 0 { -10 } else { 10 };
-            root.draw(&Text::new(p.0.clone(), (px + dx, py + dy), text_style(14.0, INK, pos)))?;
+            root.draw(&Text::new(crate::labels::key(&p.0), (px + dx, py + dy), text_style(14.0, INK, pos)))?;
         }
         Ok(())
     }
@@ -165,7 +165,7 @@ impl Figure for SobolBars {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let body = titled(
             root,
-            &format!("Sobol indices: {}", self.metric.replace('_', " ")),
+            &format!("Sobol indices: {}", crate::labels::metric(&self.metric)),
             "share of the output's variance due to each factor alone (first order) and with its interactions (total); lines: 95% bootstrap intervals",
         )?;
         let (w, _) = body.dim_in_pixel();
@@ -179,7 +179,11 @@ impl Figure for SobolBars {
         let colours = [OI_BLUE, OI_ORANGE];
         for (i, (key, v)) in self.bars.iter().enumerate() {
             let top = 20 + i as i32 * BAR_ROW;
-            body.draw(&Text::new(key.clone(), (x0 - 12, top + BAR_ROW / 2), text_style(14.0, INK, RIGHT_CENTER)))?;
+            body.draw(&Text::new(
+                crate::labels::key(key),
+                (x0 - 12, top + BAR_ROW / 2),
+                text_style(14.0, INK, RIGHT_CENTER),
+            ))?;
             for (j, (value, l, h)) in v.iter().enumerate() {
                 let y = top + 8 + j as i32 * 22;
                 if value.is_finite() {

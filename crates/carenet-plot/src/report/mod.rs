@@ -500,12 +500,26 @@ fn results_section(h: &mut String, rows: &[SummaryEntry]) {
     }
     h.push_str("</tbody></table></div>\n");
 
-    // Every package side by side, all communities.
+    // Every package side by side, all communities: a table per PACKAGES_PER_TABLE packages, so
+    // that none is wider than a printed page.
     if packages.len() > 1 {
         h.push_str("<h3>Every package, all communities</h3>\n");
-        h.push_str("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">metric</th>");
-        for p in &packages {
-            let _ = write!(h, "<th scope=\"col\">{}</th>", escape(p));
+        for chunk in packages.chunks(PACKAGES_PER_TABLE) {
+            package_table(h, rows, chunk);
+        }
+    }
+    h.push_str("</section>\n");
+}
+
+/// Packages side by side in one table of the key results: at most this many, so that a table
+/// fits the width of a printed page (and of a tablet) without scrolling.
+const PACKAGES_PER_TABLE: usize = 5;
+
+fn package_table(h: &mut String, rows: &[SummaryEntry], packages: &[&str]) {
+    {
+        h.push_str("<div class=\"scroll\"><table class=\"packages\">\n<thead><tr><th scope=\"col\">metric</th>");
+        for p in packages {
+            let _ = write!(h, "<th scope=\"col\">{}</th>", escape(&crate::labels::package(p)));
         }
         h.push_str("</tr></thead>\n<tbody>\n");
         for (metric, label, kind) in KEY_METRICS {
@@ -513,7 +527,7 @@ fn results_section(h: &mut String, rows: &[SummaryEntry]) {
                 continue;
             }
             let _ = write!(h, "<tr><th scope=\"row\">{}</th>", escape(label));
-            for p in &packages {
+            for p in packages {
                 let c = rows
                     .iter()
                     .find(|r| r.package == *p && r.metric == *metric && r.group == "all")
@@ -525,7 +539,6 @@ fn results_section(h: &mut String, rows: &[SummaryEntry]) {
         }
         h.push_str("</tbody></table></div>\n");
     }
-    h.push_str("</section>\n");
 }
 
 /// The breakdown table: its columns (metric, heading) and rows (dimension).
@@ -656,7 +669,11 @@ fn compare_table(h: &mut String, rows: &[&CompareCsvRow], with_type: bool) {
             let kind = kind_of(&r.metric);
             let first = if k == 0 { " class=\"first\"" } else { "" };
             let name = if k == 0 { escape(label) } else { String::new() };
-            let _ = write!(h, "<tr{first}><th scope=\"row\">{name}</th><td class=\"l\">{}</td>", escape(&r.package));
+            let _ = write!(
+                h,
+                "<tr{first}><th scope=\"row\">{name}</th><td class=\"l\">{}</td>",
+                escape(&crate::labels::package(&r.package))
+            );
             if with_type {
                 let _ = write!(h, "<td class=\"l\">{}</td>", escape(&group_name(&r.group)));
             }
@@ -674,12 +691,12 @@ fn compare_table(h: &mut String, rows: &[&CompareCsvRow], with_type: bool) {
             } else {
                 ""
             };
-            let _ = writeln!(
-                h,
-                "<td>{}</td><td{diff_class}>{diff}</td><td>{}</td></tr>",
-                cell(r.mean, r.ci_low, r.ci_high, kind, Show::Level),
-                escape(&r.n)
-            );
+            let value = if r.estimable == Some(false) {
+                "<span class=\"na\">not estimable</span>".to_string()
+            } else {
+                cell(r.mean, r.ci_low, r.ci_high, kind, Show::Level)
+            };
+            let _ = writeln!(h, "<td>{value}</td><td{diff_class}>{diff}</td><td>{}</td></tr>", escape(&r.n));
         }
     }
     h.push_str("</tbody></table></div>\n");
@@ -692,8 +709,36 @@ fn compare_section(h: &mut String, rows: &[CompareCsvRow]) {
          (package − baseline) with its 95% interval. Shares are in percent, their differences in \
          percentage points (pp). <span class=\"lower\">Green</span>: the interval lies below zero; \
          <span class=\"higher\">orange</span>: above zero. Costs per unit averted are ratios of the \
-         paired differences. <code>compare.csv</code> has every metric.</p>\n",
+         paired differences, given only when the 95% interval of what is averted lies above zero: \
+         otherwise the package may avert nothing and the ratio is <span class=\"na\">not estimable</span> \
+         (blank in <code>compare.csv</code>, whose column <code>estimable</code> says so). \
+         <code>compare.csv</code> has every metric.</p>\n",
     );
+    let mut not_estimable: Vec<String> = Vec::new();
+    for r in rows.iter().filter(|r| r.group == "all" && r.metric == "cost_per_unmet_hour_averted") {
+        if r.estimable == Some(false) {
+            let hours = rows
+                .iter()
+                .find(|h| h.package == r.package && h.group == "all" && h.metric == "unmet_help_hours_per_year");
+            let why = match hours {
+                Some(h) if h.diff_ci_low.is_finite() => format!(
+                    " (unmet help hours averted per year: {} to {})",
+                    number(-h.diff_ci_high),
+                    number(-h.diff_ci_low)
+                ),
+                _ => String::new(),
+            };
+            not_estimable.push(format!("{}{why}", crate::labels::package(&r.package)));
+        }
+    }
+    if !not_estimable.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">No cost per unmet hour averted can be estimated for {}: the interval of the \
+             hours averted includes zero.</p>",
+            escape(&not_estimable.join("; "))
+        );
+    }
     let all: Vec<&CompareCsvRow> = rows.iter().filter(|r| r.group == "all").collect();
     compare_table(h, &all, false);
     let by_type: Vec<&CompareCsvRow> = rows.iter().filter(|r| r.group != "all").collect();
@@ -785,6 +830,8 @@ tbody th { font-weight: 500; position: sticky; left: 0; background: #fff; }
 td small { color: #666; }
 td.statement { white-space: normal; min-width: 18em; max-width: 32em; text-align: left; }
 .lower { color: #00795a; font-weight: 600; }
+.na { color: #666; font-style: italic; }
+p.note { border-left: 3px solid #E69F00; padding: 2px 10px; background: #fffaf0; }
 .higher { color: #b34700; font-weight: 600; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.85rem; color: #fff; }
 .badge.supported { background: #009E73; }
@@ -798,6 +845,10 @@ figcaption { color: #555; font-size: 0.9rem; margin-top: 0.3em; }
 figcaption .file { color: #888; font-size: 0.8rem; margin-left: 0.5em; }
 code { font-size: 0.88em; background: #f4f4f4; padding: 0 3px; border-radius: 3px; }
 footer { margin-top: 3em; color: #777; font-size: 0.85rem; }
+@media (max-width: 900px) {
+  th, td { white-space: normal; }
+  tbody th { min-width: 8.5em; }
+}
 @media (max-width: 640px) {
   main { padding: 12px 10px 30px; }
   h1 { font-size: 1.35rem; }
