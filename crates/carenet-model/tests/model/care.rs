@@ -110,6 +110,9 @@ fn elders_with_family_can_be_isolated() {
     let mut always = s.clone();
     always.family.contact_weekly = [1.0; 3];
     let (certain, _) = isolation_with_family(&always, 60);
+    eprintln!(
+        "isolation among elders with family: weekly chance {chance:.4}, always in touch {certain:.4} ({n} elder-weeks)"
+    );
     assert!(n > 10_000.0, "elders with family counted: {n}");
     assert!(chance > 0.001, "isolation among elders with family, weekly contact by chance: {chance}");
     assert_eq!(certain, 0.0, "isolation among elders with family in touch every week");
