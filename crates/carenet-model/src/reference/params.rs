@@ -81,7 +81,7 @@ impl Reference {
     /// - needs by grade from the needs by functional state: grade 3 (capable)
     ///   takes the independent row, grade 2 the IADL-limited row and grade 1 the
     ///   mean of the semi-disabled and disabled rows (`needs.help_probability`,
-    ///   `needs.help_hours`);
+    ///   `needs.help_hours` × `needs.help_hours_scale`);
     /// - weekly worsening, recovery and death by state from `[health]` at
     ///   [`REFERENCE_AGE`], capped by `max_annual_probability` and converted to
     ///   weekly probabilities as the care model does; the reference step moves
@@ -109,7 +109,7 @@ impl Reference {
             types.commercial_estate.awareness.max(types.village.awareness).max(types.village_to_residence.awareness);
         Reference {
             need_probability: by_grade(&n.help_probability),
-            need_hours: by_grade(&n.help_hours),
+            need_hours: by_grade(&n.help_hours.map(|h| h * n.help_hours_scale)),
             helper_threshold: s.mutual_aid.helper_threshold,
             hours_per_week: s.mutual_aid.hours_per_week,
             ask_probability: s.mutual_aid.ask_probability,

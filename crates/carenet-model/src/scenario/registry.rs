@@ -295,6 +295,7 @@ some old-village clusters but low mutual-aid awareness).",
     ("community_types.village_to_residence", ""),
     ("community_types.village_to_residence.network", ""),
     ("needs", ""),
+    ("family", ""),
     (
         "health",
         "Functional-state transitions: the annual probability at age 60 and its
@@ -445,21 +446,27 @@ pub const PARAMS: &[Param] = &[
         .meaning("share of elders living alone (fixed for life); grade 2 at least")
         .source("**assumption**, above the national ≈ 15% living alone (derived from the CRCA 2021 survey: 59.7% of the 60+ are empty-nesters, about a quarter of them without a spouse; M), because the study says more elders live alone in commodity estates")
         .note("Share of elders living alone. Assumption; national ≈ 15% (derived from the CRCA 2021 survey: 59.7% empty-nest, about a quarter of them without a spouse)."),
-    Param::new("community_types.commercial_estate.no_family_share", Kind::F64, "0.30", SHARE)
-        .unit("share")
-        .meaning("share with no family support nearby (children far away or none): family hours 0")
-        .source(r#"**assumption** (children farther away, per the study). Elders have 2.6 children on average (2.3 urban; CRCA 2021; H), so "no family" mostly means "far away""#)
-        .note("Share of elders with no family support nearby (children far away or none). Assumption."),
-    Param::new("community_types.commercial_estate.family_hours_alone", Kind::F64, "4.0", WEEKLY_HOURS)
+    Param::new("community_types.commercial_estate.family_near_share", Kind::F64, "0.45", SHARE)
+        .unit("share of elders living alone")
+        .meaning("of the elders living alone, the share whose nearest child lives in the same neighbourhood or village (near family); drawn once per elder. Elders who do not live alone have co-resident family, read each week from `lives_alone`")
+        .source("**derived**, then ordered by type (assumption). Nationally 41% of the 60+ live with an adult child, another 34% have one in the same neighbourhood, 14% in the same county, 5% farther away and about 7% none living (Lei X., Strauss J., Tian M. & Zhao Y., *China Economic Journal* 2015;8(3):191–214, doi:10.1080/17538963.2015.1102473 (CHARLS 2011 baseline, 60+); the 7% is in the 2013 working paper). Among elders who do not live with a child that is 34/59 ≈ 58% near. Set below the national share because the study says children live farther away in commodity estates.")
+        .note("Of elders living alone: share whose nearest child lives in the same neighbourhood or village. Derived from CHARLS 2011 (58% nationally; Lei et al., China Economic Journal 2015), ordered by type (assumption).")
+        .plausible(0.30, 0.60, "share of elders living alone with a child nearby, commercial_estate"),
+    Param::new("community_types.commercial_estate.family_absent_share", Kind::F64, "0.15", SHARE)
+        .unit("share of elders living alone")
+        .meaning("of the elders living alone, the share with no child to call on (absent family: no living child, or none in touch); the rest of those not near have family at a distance")
+        .source("**derived**, then ordered by type (assumption): about 7% of the 60+ have no living child (Lei X., Strauss J., Tian M. & Zhao Y., *China Economic Journal* 2015;8(3):191–214, doi:10.1080/17538963.2015.1102473 (CHARLS 2011 baseline, 60+)), ≈ 12% of those not living with a child. Set above the national share: fewer children in cities (2.3 against 2.9 rural; CRCA 2021).")
+        .note("Of elders living alone: share with no child to call on. Derived from CHARLS 2011 (≈ 12% of those not living with a child; Lei et al. 2015), ordered by type (assumption)."),
+    Param::new("community_types.commercial_estate.family_coresident_hours", Kind::F64, "21.0", WEEKLY_HOURS)
         .unit("hours/week")
-        .meaning("mean family hours for elders living alone who have family nearby; Gamma(shape 2)")
-        .source("**assumption**: no published figure found")
-        .note("Mean family support hours per week for elders living alone. Assumption."),
-    Param::new("community_types.commercial_estate.family_hours_with_family", Kind::F64, "14.0", WEEKLY_HOURS)
+        .meaning("mean weekly capacity of co-resident family (spouse or child at home): in a week of contact the family gives up to this (× the elder's own Gamma(shape 2) factor, mean 1), help first, as far as the elder needs")
+        .source("**assumption** (fewer hours than in villages, per the study's description). The spouse, then children, are the main carers of disabled Chinese elders (Chen X., CHARLS 2011, PAA 2013); the capacity of 3–4 h a day meets the ladder's moderate need (16 h) and most of a substantial one (32 h; Gostoli & Silverman, *PLOS ONE* 15(12): e0242779, 2020)")
+        .note("Mean weekly hours co-resident family can give (capacity; help first, as needed). Assumption."),
+    Param::new("community_types.commercial_estate.family_near_hours", Kind::F64, "7.0", WEEKLY_HOURS)
         .unit("hours/week")
-        .meaning("same for elders living with family")
-        .source("**assumption**")
-        .note("Mean family support hours per week for elders living with family. Assumption."),
+        .meaning("mean weekly capacity of near, non-co-resident family in a week of contact (× the elder's Gamma factor)")
+        .source("**assumption** (fewer hours than in villages, per the study's description): children living close visit more often than those farther away (Lei et al. 2015), but give fewer hours than family at home")
+        .note("Mean weekly hours near (non-co-resident) family can give in a week of contact. Assumption."),
     Param::new("community_types.commercial_estate.income_mix", Kind::F64s(3), "[0.20, 0.50, 0.30]", Check::Mix)
         .unit("shares low, middle, high")
         .meaning("income tiers; set the weekly budget for paid services")
@@ -545,21 +552,27 @@ pub const PARAMS: &[Param] = &[
         .meaning("living alone")
         .source("**assumption**: more co-resident family in villages (the study). This rests on the study's description, not on national data: the rural empty-nest share, ≈ 62% (CRCA 2021; H), is higher than the urban one")
         .note("Share living alone. Assumption (more co-resident family in villages)."),
-    Param::new("community_types.village.no_family_share", Kind::F64, "0.10", SHARE)
-        .unit("share")
-        .meaning("no family nearby")
-        .source("**assumption** (children often live close; 2.9 children on average in rural areas, CRCA 2021; H)")
-        .note("Share with no family support nearby. Assumption (children often live close)."),
-    Param::new("community_types.village.family_hours_alone", Kind::F64, "6.0", WEEKLY_HOURS)
+    Param::new("community_types.village.family_near_share", Kind::F64, "0.65", SHARE)
+        .unit("share of elders living alone")
+        .meaning("of the elders living alone, the share whose nearest child lives in the same neighbourhood or village (near family); drawn once per elder. Elders who do not live alone have co-resident family, read each week from `lives_alone`")
+        .source("**derived**, then ordered by type (assumption). Nationally 41% of the 60+ live with an adult child, another 34% have one in the same neighbourhood, 14% in the same county, 5% farther away and about 7% none living (Lei X., Strauss J., Tian M. & Zhao Y., *China Economic Journal* 2015;8(3):191–214, doi:10.1080/17538963.2015.1102473 (CHARLS 2011 baseline, 60+); the 7% is in the 2013 working paper). Among elders who do not live with a child that is 34/59 ≈ 58% near. Set above the national share: rural elders live closer to their children (Lei et al. 2015).")
+        .note("Of elders living alone: share whose nearest child lives in the same neighbourhood or village. Derived from CHARLS 2011 (58% nationally; Lei et al., China Economic Journal 2015), ordered by type (assumption).")
+        .plausible(0.50, 0.80, "share of elders living alone with a child nearby, village"),
+    Param::new("community_types.village.family_absent_share", Kind::F64, "0.08", SHARE)
+        .unit("share of elders living alone")
+        .meaning("of the elders living alone, the share with no child to call on (absent family: no living child, or none in touch); the rest of those not near have family at a distance")
+        .source("**derived**, then ordered by type (assumption): about 7% of the 60+ have no living child (Lei X., Strauss J., Tian M. & Zhao Y., *China Economic Journal* 2015;8(3):191–214, doi:10.1080/17538963.2015.1102473 (CHARLS 2011 baseline, 60+)), ≈ 12% of those not living with a child. Set below the national share: more children in rural areas (2.9; CRCA 2021).")
+        .note("Of elders living alone: share with no child to call on. Derived from CHARLS 2011 (≈ 12% of those not living with a child; Lei et al. 2015), ordered by type (assumption)."),
+    Param::new("community_types.village.family_coresident_hours", Kind::F64, "28.0", WEEKLY_HOURS)
         .unit("hours/week")
-        .meaning("family hours, living alone")
-        .source("**assumption**")
-        .note("Family hours per week, living alone. Assumption."),
-    Param::new("community_types.village.family_hours_with_family", Kind::F64, "20.0", WEEKLY_HOURS)
+        .meaning("mean weekly capacity of co-resident family (spouse or child at home): in a week of contact the family gives up to this (× the elder's own Gamma(shape 2) factor, mean 1), help first, as far as the elder needs")
+        .source("**assumption** (more hours than in estates: co-resident kin and more children). The spouse, then children, are the main carers of disabled Chinese elders (Chen X., CHARLS 2011, PAA 2013); the capacity of 3–4 h a day meets the ladder's moderate need (16 h) and most of a substantial one (32 h; Gostoli & Silverman, *PLOS ONE* 15(12): e0242779, 2020)")
+        .note("Mean weekly hours co-resident family can give (capacity; help first, as needed). Assumption."),
+    Param::new("community_types.village.family_near_hours", Kind::F64, "10.0", WEEKLY_HOURS)
         .unit("hours/week")
-        .meaning("family hours, living with family")
-        .source("**assumption**")
-        .note("Family hours per week, living with family. Assumption."),
+        .meaning("mean weekly capacity of near, non-co-resident family in a week of contact (× the elder's Gamma factor)")
+        .source("**assumption** (more hours than in estates: co-resident kin and more children): children living close visit more often than those farther away (Lei et al. 2015), but give fewer hours than family at home")
+        .note("Mean weekly hours near (non-co-resident) family can give in a week of contact. Assumption."),
     Param::new("community_types.village.income_mix", Kind::F64s(3), "[0.55, 0.38, 0.07]", Check::Mix)
         .unit("shares")
         .meaning("income tiers")
@@ -646,21 +659,27 @@ pub const PARAMS: &[Param] = &[
         .meaning("living alone")
         .source("**assumption** (between the other two types; near the national ≈ 15%)")
         .note("Share living alone. Assumption."),
-    Param::new("community_types.village_to_residence.no_family_share", Kind::F64, "0.15", SHARE)
-        .unit("share")
-        .meaning("no family nearby")
-        .source("**assumption**")
-        .note("Share with no family support nearby. Assumption."),
-    Param::new("community_types.village_to_residence.family_hours_alone", Kind::F64, "5.0", WEEKLY_HOURS)
+    Param::new("community_types.village_to_residence.family_near_share", Kind::F64, "0.55", SHARE)
+        .unit("share of elders living alone")
+        .meaning("of the elders living alone, the share whose nearest child lives in the same neighbourhood or village (near family); drawn once per elder. Elders who do not live alone have co-resident family, read each week from `lives_alone`")
+        .source("**derived**, then ordered by type (assumption). Nationally 41% of the 60+ live with an adult child, another 34% have one in the same neighbourhood, 14% in the same county, 5% farther away and about 7% none living (Lei X., Strauss J., Tian M. & Zhao Y., *China Economic Journal* 2015;8(3):191–214, doi:10.1080/17538963.2015.1102473 (CHARLS 2011 baseline, 60+); the 7% is in the 2013 working paper). Among elders who do not live with a child that is 34/59 ≈ 58% near. Between the other two types, near the national share.")
+        .note("Of elders living alone: share whose nearest child lives in the same neighbourhood or village. Derived from CHARLS 2011 (58% nationally; Lei et al., China Economic Journal 2015), ordered by type (assumption).")
+        .plausible(0.40, 0.70, "share of elders living alone with a child nearby, village_to_residence"),
+    Param::new("community_types.village_to_residence.family_absent_share", Kind::F64, "0.12", SHARE)
+        .unit("share of elders living alone")
+        .meaning("of the elders living alone, the share with no child to call on (absent family: no living child, or none in touch); the rest of those not near have family at a distance")
+        .source("**derived**, then ordered by type (assumption): about 7% of the 60+ have no living child (Lei X., Strauss J., Tian M. & Zhao Y., *China Economic Journal* 2015;8(3):191–214, doi:10.1080/17538963.2015.1102473 (CHARLS 2011 baseline, 60+)), ≈ 12% of those not living with a child. At the national share.")
+        .note("Of elders living alone: share with no child to call on. Derived from CHARLS 2011 (≈ 12% of those not living with a child; Lei et al. 2015), ordered by type (assumption)."),
+    Param::new("community_types.village_to_residence.family_coresident_hours", Kind::F64, "24.0", WEEKLY_HOURS)
         .unit("hours/week")
-        .meaning("family hours, living alone")
-        .source("**assumption**")
-        .note("Family hours per week, living alone. Assumption."),
-    Param::new("community_types.village_to_residence.family_hours_with_family", Kind::F64, "16.0", WEEKLY_HOURS)
+        .meaning("mean weekly capacity of co-resident family (spouse or child at home): in a week of contact the family gives up to this (× the elder's own Gamma(shape 2) factor, mean 1), help first, as far as the elder needs")
+        .source("**assumption** (between the other two types). The spouse, then children, are the main carers of disabled Chinese elders (Chen X., CHARLS 2011, PAA 2013); the capacity of 3–4 h a day meets the ladder's moderate need (16 h) and most of a substantial one (32 h; Gostoli & Silverman, *PLOS ONE* 15(12): e0242779, 2020)")
+        .note("Mean weekly hours co-resident family can give (capacity; help first, as needed). Assumption."),
+    Param::new("community_types.village_to_residence.family_near_hours", Kind::F64, "8.0", WEEKLY_HOURS)
         .unit("hours/week")
-        .meaning("family hours, living with family")
-        .source("**assumption**")
-        .note("Family hours per week, living with family. Assumption."),
+        .meaning("mean weekly capacity of near, non-co-resident family in a week of contact (× the elder's Gamma factor)")
+        .source("**assumption** (between the other two types): children living close visit more often than those farther away (Lei et al. 2015), but give fewer hours than family at home")
+        .note("Mean weekly hours near (non-co-resident) family can give in a week of contact. Assumption."),
     Param::new("community_types.village_to_residence.income_mix", Kind::F64s(3), "[0.45, 0.45, 0.10]", Check::Mix)
         .unit("shares")
         .meaning("income tiers")
@@ -742,16 +761,16 @@ pub const PARAMS: &[Param] = &[
         .meaning("newcomer's initial ties in the building")
         .source("**assumption** (near the type's initial mean degree, as above)")
         .note("Newcomer ties inside the building. Assumption."),
-    Param::new("needs.help_probability", Kind::F64s(4), "[0.15, 0.6, 0.9, 1.0]", PROBABILITY)
+    Param::new("needs.help_probability", Kind::F64s(4), "[0.15, 1.0, 1.0, 1.0]", PROBABILITY)
         .unit("probability/week by state")
-        .meaning("chance that an elder needs help (errands, meals, personal care, clinic visits: one kind of hours) this week")
-        .source("**assumption**")
-        .note("Weekly probability of needing help, by functional state. Assumption."),
-    Param::new("needs.help_hours", Kind::F64s(4), "[1.5, 3.0, 8.0, 16.0]", WEEKLY_HOURS)
+        .meaning("chance that an elder needs help (errands, meals, personal care, clinic visits: one kind of hours) this week. Elders with a limitation need help every week, as on the care-need ladder below")
+        .source("independent elders: **assumption** (occasional help in a week of illness; level 0 of the ladder has no care need). IADL-limited to disabled: 1, as in the ladder of Gostoli U. & Silverman E., *PLOS ONE* 15(12): e0242779, 2020 (docs/evidence.md §8), where each need level is a weekly need")
+        .note("Weekly probability of needing help, by functional state. Independent: assumption (occasional help); limited states: every week, as in Gostoli & Silverman's care-need ladder (PLOS ONE 2020)."),
+    Param::new("needs.help_hours", Kind::F64s(4), "[1.5, 8.0, 16.0, 32.0]", WEEKLY_HOURS)
         .unit("hours/week by state")
-        .meaning("mean help hours when help is needed. With the row above, the expected help is 0.23, 1.8, 7.2 and 16 h/week")
-        .source("**assumption**. Ordered like the care-need levels of Gostoli & Silverman's social-care model, 0/8/16/32/80 h/week (*PLOS ONE* 15(12): e0242779, 2020), but lower. Their levels are the whole care need; here co-resident family hours also count against the need")
-        .note("Mean help hours per week when help is needed, by functional state. Assumption (cf. 0/8/16/32/80 h by need level in Gostoli & Silverman, PLOS ONE 2020)."),
+        .meaning("mean help hours when help is needed (× Exp(1) each week, × `help_hours_scale`). The four states sit on the care-need ladder 0/8/16/32/80 h/week: independent ↔ level 0 (no care need; 1.5 h stands for occasional help), IADL-limited ↔ low need (8 h), semi-disabled (some basic ADL) ↔ moderate (16 h), disabled (several basic ADLs) ↔ substantial (32 h); the critical level (80 h, bed-bound) is the top of the `help_hours_scale` range. Expected help: 0.23, 8, 16 and 32 h/week")
+        .source("Gostoli U. & Silverman E., *PLOS ONE* 15(12): e0242779, 2020 (docs/evidence.md §8): care need in five levels, 0/8/16/32/80 hours a week; mapping of the four functional states to the levels **derived** (an IADL limitation is the low level; each basic-ADL step one level up). For comparison, CHARLS 2011: 23% of the 60+ have an ADL/IADL limitation and 86% of them receive care, mostly from a spouse, then children (Chen X., PAA 2013); the Shanghai long-term-care insurance pays 3 to 7 one-hour home visits a week by care grade (docs/evidence.md §6), the formal part only. Independent elders: **assumption**")
+        .note("Mean help hours per week when help is needed, by functional state, on Gostoli & Silverman's care-need ladder 0/8/16/32/80 h (PLOS ONE 2020): IADL-limited = low (8), semi-disabled = moderate (16), disabled = substantial (32); independent 1.5 h is an assumption (occasional help)."),
     Param::new("needs.companionship_hours", Kind::F64s(3), "[3.0, 2.5, 1.0]", WEEKLY_HOURS)
         .unit("hours/week by grade")
         .meaning("mean companionship wanted")
@@ -762,6 +781,22 @@ pub const PARAMS: &[Param] = &[
         .meaning("wanted hours × (1 + factor × L): a fully lonely elder wants twice as much")
         .source("**assumption**")
         .note("Extra companionship per unit of loneliness: hours × (1 + this × L). Assumption."),
+    Param::new("needs.help_hours_scale", Kind::F64, "1.0", FACTOR_20)
+        .unit("multiplier")
+        .meaning("multiplies every `help_hours`: one key for the ladder's uncertainty in `[uncertainty]`. 0.5 moves every state one ladder level down (4/8/16 h), 2 one level up (16/32/64 h, near the critical 80 h for the disabled)")
+        .source("the ladder of Gostoli U. & Silverman E., *PLOS ONE* 15(12): e0242779, 2020 (docs/evidence.md §8) doubles from one level to the next, so its own step gives the range: one level down to one level up (× 0.5 to × 2). The previous defaults (expected 1.8/7.2/16 h) sat near the low end")
+        .note("Multiplier on every help_hours (one ladder level down = 0.5, up = 2; Gostoli & Silverman 2020).")
+        .plausible(0.5, 2.0, "multiplier on the help-need ladder (one level down to one level up)"),
+    Param::new("family.contact_weekly", Kind::F64s(3), "[0.9, 0.7, 0.1]", PROBABILITY)
+        .unit("probability/week: co-resident, near, distant")
+        .meaning("chance that the elder's family is in contact this week (and can give help or companionship). A week without contact gives no family hours and no contact, so an elder with family can be isolated. Absent family is never in contact")
+        .source("**assumption**, ordered as CHARLS shows: children living close visit their parents more often than those farther away, who send money instead (Lei et al., *China Economic Journal* 2015;8(3):191, doi:10.1080/17538963.2015.1102473). Co-resident 0.9: weeks when co-residents are away, working long hours or themselves frail; distant 0.1: a visit about every ten weeks (holidays)")
+        .note("Weekly probability that co-resident, near and distant family are in contact. Assumption ordered as in CHARLS (children nearby visit more; Lei et al. 2015)."),
+    Param::new("family.distant_hours", Kind::F64, "4.0", WEEKLY_HOURS)
+        .unit("hours/week")
+        .meaning("mean hours distant family can give in a week of contact (a visit), × the elder's Gamma factor")
+        .source("**assumption**: a half-day visit; children far away mostly send money rather than time (Lei et al. 2015)")
+        .note("Mean hours distant family give in a week of contact (a visit). Assumption."),
     Param::new("health.independent_to_iadl.annual_at_60", Kind::F64, "0.014", ANNUAL)
         .unit("annual probability")
         .meaning("independent → IADL-limited at 60")
@@ -899,12 +934,12 @@ pub const PARAMS: &[Param] = &[
         .meaning("concentration of the Beta distribution of initial loneliness (sd ≈ 0.17 at mean 0.3)")
         .source("**assumption**")
         .note("Concentration (α + β) of the Beta distribution of initial loneliness around the community type's loneliness_mean. Assumption."),
-    Param::new("willingness.drift_weekly", Kind::F64, "0.01", UNIT)
+    Param::new("willingness.drift_weekly", Kind::F64, "0.02", UNIT)
         .unit("per week")
-        .meaning("pull toward `awareness` (time constant 100 weeks)")
-        .source("**assumption**")
+        .meaning("pull toward `awareness` (time constant 50 weeks: the initial spread of willingness is 90% gone after two years, so mutual aid settles within a two-year burn-in)")
+        .source("**assumption**: attitudes to helping settle over about a year; the value sets how soon mutual aid is steady")
         .note("Weekly drift of willingness toward the community's awareness. Assumption.")
-        .plausible(0.005, 0.02, "weekly drift of willingness toward awareness"),
+        .plausible(0.01, 0.04, "weekly drift of willingness toward awareness"),
     Param::new("willingness.reciprocity_gain", Kind::F64, "0.02", UNIT)
         .unit("per week with neighbour help")
         .meaning("gain after receiving help from a neighbour")
@@ -1058,7 +1093,7 @@ pub const PARAMS: &[Param] = &[
         .note("Hours each gives per month. Assumption."),
     Param::new("mutual_aid.helper_threshold", Kind::F64, "0.5", UNIT)
         .unit("willingness")
-        .meaning("a grade-3 elder with W at or above this helps neighbours")
+        .meaning("mean of the elders' own helper thresholds (see `threshold_concentration`): a capable (grade-3, at most IADL-limited) elder with W at or above their own threshold helps neighbours")
         .source("**assumption**")
         .note("Willingness (0–1) at or above which a capable (grade-3) elder helps. Assumption.")
         .plausible(0.35, 0.65, "willingness at which a capable elder helps"),
@@ -1074,6 +1109,12 @@ pub const PARAMS: &[Param] = &[
         .source("**assumption**")
         .note("Probability that an ask over a tie of strength 1 to a helper of willingness 1 succeeds. Assumption.")
         .plausible(0.3, 0.9, "success of an ask to a willing, strongly tied helper"),
+    Param::new("mutual_aid.threshold_concentration", Kind::F64, "8.0", CONCENTRATION)
+        .unit("α + β > 0")
+        .meaning("each elder's own helper threshold is drawn once, Beta with mean `helper_threshold` and this concentration (sd 0.17 at 8): a capable elder helps while W is at or above their own threshold. The share of helpers then changes smoothly with awareness instead of jumping where awareness crosses one common threshold")
+        .source("**assumption**: people differ in what it takes for them to help; the spread gives the helper share a smooth, S-shaped response to awareness (a threshold model of collective behaviour, Granovetter M., *Am J Sociol* 1978;83(6):1420)")
+        .note("Concentration of the Beta distribution of elders' own helper thresholds around helper_threshold (sd 0.17 at 8). Assumption (Granovetter's threshold model).")
+        .plausible(4.0, 20.0, "concentration of elders' helper thresholds"),
     Param::new("social_workers.cost_per_hour", Kind::F64, "60.0", PRICE)
         .unit("yuan/hour, > 0")
         .meaning("cost of one contracted social-worker hour")
@@ -1102,6 +1143,18 @@ pub const PARAMS: &[Param] = &[
         .meaning("most an elder will spend on care in a week (0.43, 1.7 and 5.7 hours at the default price)")
         .source("**assumption**")
         .note("Yuan per week elders of the low, middle, high income tier will spend on care. Assumption."),
+    Param::new("paid_services.capacity_elasticity", Kind::F64, "0.5", UNIT)
+        .unit("elasticity, 0–1")
+        .meaning("the market's capacity moves toward K₀^(1−ε) · D^ε, where K₀ is the initial capacity (`paid_hours_per_100`) and D the hours elders sought last week at the price (after family, volunteers and neighbours, within their budgets and vouchers). 0 keeps the capacity fixed; 1 lets it meet demand in full")
+        .source("**assumption**, informed by the supply of care labour: a 1% rise in wages raises employment in English adult social care by about 4% (2% in care homes, 5% in home care; Vadean F., Allan S. & Teo H., NIHR ASCRU, 2023) and nursing assistants' labour-supply elasticity is ≈ 1.9 (Burkett, cited by Rittenberg & Tregarthen). Supply of home-care hours is thus elastic, but a posted price does not rise with demand, so capacity follows demand only in part; no Chinese estimate was found")
+        .note("Elasticity of the paid market's capacity to the hours sought at the price (0 = fixed, 1 = meets demand). Assumption informed by care-labour supply elasticities (Vadean, Allan & Teo 2023).")
+        .plausible(0.2, 1.0, "elasticity of paid-care capacity to demand"),
+    Param::new("paid_services.capacity_adjust_weekly", Kind::F64, "0.04", UNIT)
+        .unit("share of the gap per week")
+        .meaning("share of the gap between the capacity and its target closed each week (0.04: half-way in about 17 weeks)")
+        .source("**assumption**: providers hire and open services over months, not weeks")
+        .note("Share of the gap between paid capacity and its target closed each week (half-way in ~17 weeks). Assumption.")
+        .plausible(0.02, 0.1, "weekly adjustment of paid-care capacity"),
     Param::new("activities.capacity", Kind::U32, "20", Check::Integer { lo: 0, hi: 10_000 })
         .unit("places per session, ≤ 10,000 (a stadium, not a community venue; attendees are also at most the community's elders)")
         .meaning("venue capacity")

@@ -60,6 +60,8 @@ pub struct Scenario {
     pub community_types: CommunityTypes,
     /// Weekly help and companionship needs.
     pub needs: Needs,
+    /// Family care: weekly contact and capacity by the family's kind.
+    pub family: Family,
     /// Functional-state transitions and mortality.
     pub health: Health,
     /// Loneliness dynamics and grading thresholds.
@@ -156,12 +158,16 @@ impl CommunityTypes {
 pub struct TypeParams {
     /// Share of elders living alone.
     pub lives_alone_share: f64,
-    /// Share of elders with no family support nearby (children far away or none).
-    pub no_family_share: f64,
-    /// Mean weekly family support hours for elders living alone.
-    pub family_hours_alone: f64,
-    /// Mean weekly family support hours for elders living with family.
-    pub family_hours_with_family: f64,
+    /// Of the elders living alone, the share whose nearest child lives in the
+    /// same neighbourhood or village (near family).
+    pub family_near_share: f64,
+    /// Of the elders living alone, the share with no child to call on (absent
+    /// family); the rest have family at a distance.
+    pub family_absent_share: f64,
+    /// Mean weekly hours co-resident family can give (capacity).
+    pub family_coresident_hours: f64,
+    /// Mean weekly hours near (non-co-resident) family can give (capacity).
+    pub family_near_hours: f64,
     /// Shares of low, middle and high income tiers (sum to 1).
     pub income_mix: [f64; 3],
     /// Mean initial loneliness (0–1).
@@ -220,6 +226,20 @@ pub struct Needs {
     pub companionship_hours: [f64; 3],
     /// Extra companionship wanted per unit of loneliness (multiplier: hours × (1 + this × L)).
     pub companionship_loneliness_factor: f64,
+    /// Multiplier on every `help_hours` (the ladder's uncertainty, one key).
+    pub help_hours_scale: f64,
+}
+
+/// Family care by the family's kind: co-resident (the elder does not live
+/// alone), near, distant or absent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Family {
+    /// Weekly probability that co-resident, near and distant family are in
+    /// contact (and can give help or companionship) this week.
+    pub contact_weekly: [f64; 3],
+    /// Mean weekly hours distant family can give in a week of contact (capacity).
+    pub distant_hours: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -380,6 +400,9 @@ pub struct MutualAid {
     pub hours_per_week: f64,
     /// Probability that an ask over a tie of strength 1 to a helper of willingness 1 succeeds.
     pub ask_probability: f64,
+    /// Concentration (α + β) of the Beta distribution of elders' own helper
+    /// thresholds around `helper_threshold`.
+    pub threshold_concentration: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -400,6 +423,11 @@ pub struct PaidServices {
     pub price_per_hour: f64,
     /// Weekly amount elders of each income tier (low, middle, high) will spend on care (yuan).
     pub weekly_budget: [f64; 3],
+    /// Elasticity of the market's long-run capacity to the hours elders seek at
+    /// the price (0 = fixed capacity, 1 = capacity meets demand).
+    pub capacity_elasticity: f64,
+    /// Share of the gap between capacity and its target closed each week.
+    pub capacity_adjust_weekly: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

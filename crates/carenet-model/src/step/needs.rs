@@ -1,6 +1,6 @@
-//! Phase 2 (communities): ageing, help and companionship needs, helper
-//! capacity, outreach registration, the social-worker need weight and the
-//! list of elders waiting for a volunteer.
+//! Phase 2 (communities): ageing, help and companionship needs, the family's
+//! contact and hours this week, helper capacity, outreach registration, the
+//! social-worker need weight and the list of elders waiting for a volunteer.
 
 use rand_distr::{Distribution, Exp1};
 
@@ -8,16 +8,23 @@ use super::Model;
 use super::draws::fill_words;
 use crate::policy::Levers;
 use crate::streams::unit24;
-use crate::world::{Community, IADL_LIMITED, PAIR_NONE};
+use crate::world::{Community, FAMILY_CORESIDENT, IADL_LIMITED, PAIR_NONE};
 
-/// Draws the week's needs of every live elder (needs stream) and rebuilds
+/// Draws the week's needs of every live elder and whether their family is in
+/// contact (needs stream), and rebuilds
 /// `c.waiting`: registered grade-1 elders without a volunteer, then grade 2
 /// (with grade priority; otherwise all of them in slot order). Returns the
 /// length of the first segment.
 pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
     let s = &m.scenario;
     let n = &s.needs;
-    let helper_threshold = s.mutual_aid.helper_threshold as f32;
+    let tp = s.community_types.get(c.kind);
+    let fam = &s.family;
+    // By family kind (co-resident, near, distant, absent): the weekly contact
+    // probability and the mean capacity. Absent family is never in contact.
+    let contact = [fam.contact_weekly[0], fam.contact_weekly[1], fam.contact_weekly[2], 0.0].map(|p| p as f32);
+    let capacity = [tp.family_coresident_hours, tp.family_near_hours, fam.distant_hours, 0.0].map(|h| h as f32);
+    let help_hours = n.help_hours.map(|h| h * n.help_hours_scale);
     let helper_hours = s.mutual_aid.hours_per_week as f32;
     let outreach = s.case_management.outreach_weekly;
     let outreach_factor = lv.outreach_factor;
@@ -30,8 +37,8 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
     let mut weight = 0u32;
     let e = &mut c.elders;
     let rng = &mut c.rngs.needs;
-    // Two words per slot: the help-need draw and the outreach draw.
-    fill_words(rng, &mut c.words, 2 * e.len());
+    // Three words per slot: the help-need, outreach and family-contact draws.
+    fill_words(rng, &mut c.words, 3 * e.len());
     // Columns as slices of one length (no bounds checks in the loop).
     let len = e.len();
     let alive = &e.alive[..len];
@@ -40,6 +47,11 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
     let grade = &e.grade[..len];
     let loneliness = &e.loneliness[..len];
     let willingness = &e.willingness[..len];
+    let threshold = &e.helper_threshold[..len];
+    let lives_alone = &e.lives_alone[..len];
+    let kin = &e.kin[..len];
+    let family_factor = &e.family_factor[..len];
+    let family_week = &mut e.family_week[..len];
     let help_need = &mut e.help_need[..len];
     let help_left = &mut e.help_left[..len];
     let comp_need = &mut e.comp_need[..len];
@@ -62,10 +74,10 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
         age_weeks[i] += 1;
         let st = state[i] as usize;
         let g = grade[i] as usize - 1;
-        let (w_help, w_reach) = (c.words[2 * i], c.words[2 * i + 1]);
+        let (w_help, w_reach, w_family) = (c.words[3 * i], c.words[3 * i + 1], c.words[3 * i + 2]);
         let help = if (unit24(w_help) as f64) < n.help_probability[st] {
             let size: f64 = Exp1.sample(rng);
-            (n.help_hours[st] * size) as f32
+            (help_hours[st] * size) as f32
         } else {
             0.0
         };
@@ -76,7 +88,15 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
         help_left[i] = help;
         comp_need[i] = comp;
         comp_left[i] = comp;
-        let capable = (grade[i] == 3) & (state[i] <= IADL_LIMITED) & (willingness[i] >= helper_threshold);
+        // The family's kind this week: co-resident unless the elder lives
+        // alone (read each week), else where the nearest child lives. In
+        // contact with the kind's probability, it can give up to its capacity
+        // (× the elder's own factor); without branches.
+        let k = if lives_alone[i] { kin[i] as usize } else { FAMILY_CORESIDENT as usize };
+        let in_touch = unit24(w_family) < contact[k];
+        family_week[i] = capacity[k] * family_factor[i] * f32::from(u8::from(in_touch));
+        // A capable elder helps while their willingness is at or above their own threshold.
+        let capable = (grade[i] == 3) & (state[i] <= IADL_LIMITED) & (willingness[i] >= threshold[i]);
         helper_left[i] = helper_hours * f32::from(u8::from(capable));
         helped[i] = 0.0;
         banked[i] = 0.0;

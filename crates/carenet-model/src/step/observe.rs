@@ -381,7 +381,7 @@ mod tests {
                 tb_deposits: 3.0,
                 tb_withdrawals: 1.5,
             },
-            paid: Paid { offered: 20.0, help: 8.0, voucher_yuan: 30.0, private_yuan: 40.0 },
+            paid: Paid { offered: 20.0, sought: 8.0, help: 8.0, voucher_yuan: 30.0, private_yuan: 40.0 },
             social_workers: SocialWork { offered: 9.0, help: 2.0, comp: 3.0, contract_yuan: 70.0 },
             activities: Activities { offered: 16.0, comp: 6.0, attendance: 5, programme_sessions: 2 },
             counselling: Counselling { comp: 1.5, sessions: 3 },

@@ -26,6 +26,12 @@ pub const SEMI_DISABLED: u8 = 2;
 pub const DISABLED: u8 = 3;
 pub const STATE_NAMES: [&str; 4] = ["independent", "iadl_limited", "semi_disabled", "disabled"];
 
+/// The kind of an elder's family (the first three index `family.contact_weekly`).
+pub const FAMILY_CORESIDENT: u8 = 0;
+pub const FAMILY_NEAR: u8 = 1;
+pub const FAMILY_DISTANT: u8 = 2;
+pub const FAMILY_ABSENT: u8 = 3;
+
 /// Who a paired volunteer is.
 pub const PAIR_NONE: u8 = 0;
 pub const PAIR_STUDENT: u8 = 1;
@@ -49,8 +55,15 @@ pub struct Elders {
     pub age_weeks: Vec<u32>,
     pub male: Vec<bool>,
     pub lives_alone: Vec<bool>,
-    /// Weekly hours the family can give.
-    pub family_hours: Vec<f32>,
+    /// The elder's own factor on their family's capacity (Gamma, shape 2, mean 1).
+    pub family_factor: Vec<f32>,
+    /// Where the nearest child lives if the elder lives alone: FAMILY_NEAR,
+    /// FAMILY_DISTANT or FAMILY_ABSENT (drawn once). An elder who does not
+    /// live alone has co-resident family whatever this says.
+    pub kin: Vec<u8>,
+    /// The elder's own helper threshold (willingness at or above which a
+    /// capable elder helps; drawn once).
+    pub helper_threshold: Vec<f32>,
     /// Income tier: 0 low, 1 middle, 2 high.
     pub income: Vec<u8>,
     /// Functional state (see the constants).
@@ -72,6 +85,8 @@ pub struct Elders {
     /// Index of the paired student (street pool) or party member (community).
     pub pair_id: Vec<u32>,
     // ---- weekly scratch, reset every week ----
+    /// Hours the family can give this week (0 without contact).
+    pub family_week: Vec<f32>,
     pub help_need: Vec<f32>,
     pub help_left: Vec<f32>,
     pub comp_need: Vec<f32>,
@@ -108,7 +123,10 @@ impl Elders {
             age_weeks,
             male,
             lives_alone,
-            family_hours,
+            family_factor,
+            kin,
+            helper_threshold,
+            family_week,
             income,
             state,
             loneliness,
@@ -142,7 +160,9 @@ pub struct NewElder {
     pub age_weeks: u32,
     pub male: bool,
     pub lives_alone: bool,
-    pub family_hours: f32,
+    pub family_factor: f32,
+    pub kin: u8,
+    pub helper_threshold: f32,
     pub income: u8,
     pub state: u8,
     pub loneliness: f32,
@@ -162,7 +182,10 @@ impl Elders {
             self.age_weeks.push(e.age_weeks);
             self.male.push(e.male);
             self.lives_alone.push(e.lives_alone);
-            self.family_hours.push(e.family_hours);
+            self.family_factor.push(e.family_factor);
+            self.kin.push(e.kin);
+            self.helper_threshold.push(e.helper_threshold);
+            self.family_week.push(0.0);
             self.income.push(e.income);
             self.state.push(e.state);
             self.loneliness.push(e.loneliness);
@@ -191,7 +214,10 @@ impl Elders {
             self.age_weeks[i] = e.age_weeks;
             self.male[i] = e.male;
             self.lives_alone[i] = e.lives_alone;
-            self.family_hours[i] = e.family_hours;
+            self.family_factor[i] = e.family_factor;
+            self.kin[i] = e.kin;
+            self.helper_threshold[i] = e.helper_threshold;
+            self.family_week[i] = 0.0;
             self.income[i] = e.income;
             self.state[i] = e.state;
             self.loneliness[i] = e.loneliness;
@@ -256,8 +282,11 @@ pub struct Community {
     /// Slots of dead elders, reused by newcomers.
     pub free_slots: Vec<u32>,
     pub party: Vec<PartyMember>,
-    /// Paid-service hours the local market offers per week.
+    /// Paid-service hours the local market offers this week (moves toward
+    /// demand, see [`crate::step::matching::paid`]).
     pub paid_capacity: f64,
+    /// The market's initial capacity (hours a week), the anchor of its target.
+    pub paid_base: f64,
     /// Social-worker hours allocated to this community this week (street phase).
     pub sw_hours: f64,
     /// Contract yuan attributed to this community this week (street phase).

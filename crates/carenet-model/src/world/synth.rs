@@ -57,17 +57,22 @@ pub fn draw_elder(
     let state = categorical(mix, rng) as u8;
     let male = rng.random::<f64>() < p.male_share;
     let lives_alone = rng.random::<f64>() < tp.lives_alone_share;
-    let family_hours = if rng.random::<f64>() < tp.no_family_share {
-        0.0
+    // Where the nearest child lives (read only while the elder lives alone),
+    // and the elder's own factor on the family's capacity: Gamma with shape 2,
+    // mean 1 (most families give near the mean, a few much more or less).
+    let u_kin: f64 = rng.random();
+    let kin = if u_kin < tp.family_near_share {
+        FAMILY_NEAR
+    } else if u_kin < tp.family_near_share + tp.family_absent_share {
+        FAMILY_ABSENT
     } else {
-        let mean = if lives_alone { tp.family_hours_alone } else { tp.family_hours_with_family };
-        // Gamma with shape 2: most families give something near the mean, a few much more or less.
-        let g = Gamma::new(2.0, mean.max(0.0) / 2.0).map(|g| g.sample(rng)).unwrap_or(mean);
-        g as f32
+        FAMILY_DISTANT
     };
+    let family_factor = Gamma::new(2.0, 0.5).map(|g| g.sample(rng)).unwrap_or(1.0) as f32;
     let income = categorical(&tp.income_mix, rng) as u8;
     let loneliness = beta_mean(tp.loneliness_mean, s.loneliness.initial_concentration, rng);
     let willingness = beta_mean(tp.willingness_mean, s.willingness.initial_concentration, rng);
+    let helper_threshold = beta_mean(s.mutual_aid.helper_threshold, s.mutual_aid.threshold_concentration, rng);
     let registered = rng.random::<f64>() < registered_share;
     let membership = rng.random::<f32>();
     let grade = grade_of(
@@ -81,7 +86,9 @@ pub fn draw_elder(
         age_weeks,
         male,
         lives_alone,
-        family_hours,
+        family_factor,
+        kin,
+        helper_threshold,
         income,
         state,
         loneliness,
@@ -146,6 +153,7 @@ fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: us
         free_slots: Vec::with_capacity(slots),
         party: vec![PartyMember { elder: crate::network::NONE }; n_party],
         paid_capacity: n as f64 / 100.0 * tp.paid_hours_per_100,
+        paid_base: n as f64 / 100.0 * tp.paid_hours_per_100,
         sw_hours: 0.0,
         contract_yuan: 0.0,
         street_lever_yuan: [0.0; crate::policy::N_LEVERS],

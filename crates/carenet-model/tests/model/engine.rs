@@ -132,8 +132,8 @@ fn arb_scenario() -> impl Strategy<Value = (Scenario, Levers, u64)> {
                         CommunityType::Village => &mut s.community_types.village,
                         CommunityType::VillageToResidence => &mut s.community_types.village_to_residence,
                     };
-                    tp.family_hours_alone = fam / 3.0;
-                    tp.family_hours_with_family = fam;
+                    tp.family_near_hours = fam / 3.0;
+                    tp.family_coresident_hours = fam;
                     tp.paid_hours_per_100 = paid * 5.0;
                 }
                 s.needs.help_probability = [help_p * 0.3, help_p, help_p, 1.0];

@@ -5,6 +5,7 @@
 #![allow(clippy::needless_range_loop, clippy::field_reassign_with_default)]
 
 mod burn_in;
+mod care;
 mod engine;
 mod experiments;
 mod limits;

@@ -27,7 +27,7 @@ pub(super) fn family_and_volunteers(
     let mut fam = [0f64; 3];
     let mut vol = [[0f64; 3]; 2];
     let len = e.len();
-    let (alive, family_hours, pair_kind) = (&e.alive[..len], &e.family_hours[..len], &e.pair_kind[..len]);
+    let (alive, family_week, pair_kind) = (&e.alive[..len], &e.family_week[..len], &e.pair_kind[..len]);
     let (registered, grade) = (&e.registered[..len], &e.grade[..len]);
     let (help_left, comp_left) = (&mut e.help_left[..len], &mut e.comp_left[..len]);
     let last_contact = &mut e.last_contact[..len];
@@ -37,14 +37,17 @@ pub(super) fn family_and_volunteers(
         if !alive[i] {
             continue;
         }
-        // Without branches: with no family hours every term below is 0.
-        let f = family_hours[i];
+        // Without branches: with no family hours this week (no contact, or
+        // no family) every term below is 0. The family gives as much as the
+        // elder needs, help first, up to its capacity this week.
+        let f = family_week[i];
         let (fam_help, fam_comp) = give(f, &mut help_left[i], &mut comp_left[i]);
         fam[0] += f as f64;
         fam[1] += fam_help as f64;
         fam[2] += fam_comp as f64;
-        // Contact or not is random: a select, not a branch to mispredict.
-        last_contact[i] = std::hint::select_unpredictable(fam_help + fam_comp > 0.0, wk, last_contact[i]);
+        // A week of family contact counts as contact (drawn in the needs
+        // phase): a select, not a branch to mispredict.
+        last_contact[i] = std::hint::select_unpredictable(f > 0.0, wk, last_contact[i]);
         if let Some((who, hours)) = volunteers::visit(pair_kind[i], in_term, student_hours, party_hours) {
             let (vol_help, vol_comp) = give(hours, &mut help_left[i], &mut comp_left[i]);
             vol[who][0] += hours as f64;
