@@ -8,7 +8,7 @@
 //! - [`Street`]: communities plus the street-level student pool and
 //!   social-organisation contract.
 //! - [`synth`]: population synthesis from a [`crate::scenario::Scenario`].
-//! - [`health`]: weekly transition and mortality tables.
+//! - [`health`]: weekly transition, mortality, widowhood and moving-in tables.
 
 pub mod health;
 pub mod synth;
@@ -48,7 +48,13 @@ pub struct Elders {
     /// Age in weeks.
     pub age_weeks: Vec<u32>,
     pub male: Vec<bool>,
+    /// Lives alone: neither `partnered` nor `with_children` (kept in step by the
+    /// health phase, which changes the other two).
     pub lives_alone: Vec<bool>,
+    /// Lives with a spouse (tracked for elders who do not live with children).
+    pub partnered: Vec<bool>,
+    /// Lives with children (or they with the elder).
+    pub with_children: Vec<bool>,
     /// Weekly hours the family can give.
     pub family_hours: Vec<f32>,
     /// Income tier: 0 low, 1 middle, 2 high.
@@ -108,6 +114,8 @@ impl Elders {
             age_weeks,
             male,
             lives_alone,
+            partnered,
+            with_children,
             family_hours,
             income,
             state,
@@ -142,6 +150,8 @@ pub struct NewElder {
     pub age_weeks: u32,
     pub male: bool,
     pub lives_alone: bool,
+    pub partnered: bool,
+    pub with_children: bool,
     pub family_hours: f32,
     pub income: u8,
     pub state: u8,
@@ -162,6 +172,8 @@ impl Elders {
             self.age_weeks.push(e.age_weeks);
             self.male.push(e.male);
             self.lives_alone.push(e.lives_alone);
+            self.partnered.push(e.partnered);
+            self.with_children.push(e.with_children);
             self.family_hours.push(e.family_hours);
             self.income.push(e.income);
             self.state.push(e.state);
@@ -191,6 +203,8 @@ impl Elders {
             self.age_weeks[i] = e.age_weeks;
             self.male[i] = e.male;
             self.lives_alone[i] = e.lives_alone;
+            self.partnered[i] = e.partnered;
+            self.with_children[i] = e.with_children;
             self.family_hours[i] = e.family_hours;
             self.income[i] = e.income;
             self.state[i] = e.state;

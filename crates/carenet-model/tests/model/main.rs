@@ -4,6 +4,7 @@
 //! `cargo test -p carenet-model`.
 #![allow(clippy::needless_range_loop, clippy::field_reassign_with_default)]
 
+mod demography;
 mod engine;
 mod experiments;
 mod limits;

@@ -317,12 +317,15 @@ fn mortality_depends_on_age_and_state() {
 
 #[test]
 fn new_sixty_year_olds_enter() {
-    let (none, some) = compare(|s| s.inflow.annual_rate = 0.0, |s| s.inflow.annual_rate = 0.1, "elders");
+    let (none, some) =
+        compare(|s| s.inflow.entrants_by_year = [0.0; 10], |s| s.inflow.entrants_by_year = [0.1; 10], "elders");
     assert!(some > none, "elders: no inflow {none}, inflow {some}");
     let s = base();
     let res = run_model(&s, Levers::default(), 2, WEEKS, 3);
     let t = grand_total(&res);
-    let expected = 2.0 * WEEKS as f64 * 900.0 * s.inflow.annual_rate / 52.0;
+    // Two replications of two years: each year's entrants from its row of the cohort table.
+    let by_year = s.inflow.entrants_by_year;
+    let expected = 2.0 * 900.0 * (by_year[0] + by_year[1]);
     assert!((t.entrants - expected).abs() < 4.0 * expected.sqrt(), "entrants {} vs {expected}", t.entrants);
 }
 
