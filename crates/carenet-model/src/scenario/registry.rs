@@ -429,14 +429,14 @@ pub const PARAMS: &[Param] = &[
         .meaning("share of men at 60, among newcomers and in the initial population; at older ages the initial share falls with the two sexes' survival from 60 (`[health]` mortality)")
         .source("**assumption**: near parity at 60 (the 7th census's sex ratio is 105.07 overall, NBS 2021; H, and falls with age as men die earlier). Sex sets each elder's death rate and widowhood hazard")
         .note("Share of men at age 60 (newcomers and the initial population; older initial elders are more often women, by the two sexes' survival). Assumption."),
-    Param::new("population.state_mix_60_69", Kind::F64s(4), "[0.86, 0.08, 0.04, 0.02]", Check::Mix)
+    Param::new("population.state_mix_60_69", Kind::F64s(4), "[0.871, 0.049, 0.044, 0.036]", Check::Mix)
         .unit("shares by state")
         .meaning("functional states at age 60: every newcomer's, and the start of the cohort calculation that gives the initial states at every age (docs/model.md, Initialisation)")
-        .source("**calibrated**: the state shares at 60–64 that the smoothed CLHLS transitions (`[health]`) reach from themselves, so that newcomers join without a jump. With these and the transitions the initial population has **27%** with some limitation (pooled prevalence 26.2%, 95% CI 23.7–28.6, highest at 80+: Zheng P-P et al., *IJERPH* 2022;19(3):1656, doi:10.3390/ijerph19031656; H) and **14.5%** semi-disabled or disabled (≈ 15% nationally, 45 M of 297 M, and 14.5% in Nanjing; M, derived; docs/evidence.md §2)")
+        .source("**calibrated**: the state shares at 60 that the smoothed CLHLS transitions (`[health]`) keep from one year of age to the next (the fixed point of the year-60 transitions), so that newcomers join without a jump. With these and the transitions the initial population has **27%** with some limitation (pooled prevalence 26.2%, 95% CI 23.7–28.6, highest at 80+: Zheng P-P et al., *IJERPH* 2022;19(3):1656, doi:10.3390/ijerph19031656; H) and **14.5%** semi-disabled or disabled (≈ 15% nationally, 45 M of 297 M, and 14.5% in Nanjing; M, derived; docs/evidence.md §2)")
         .note("Functional-state shares at age 60 (sum to 1): newcomers' states and the start of the cohort that gives the initial states by age. Calibrated with the [health] transitions to about 27% with any limitation (Zheng et al., IJERPH 2022: 26.2%) and 14.5% semi-disabled or disabled (about 15% nationally)."),
     Param::new("community_types.commercial_estate.lives_alone_share", Kind::F64, "0.20", SHARE)
         .unit("share")
-        .meaning("share of elders living alone (fixed for life); grade 2 at least")
+        .meaning("initial share of elders living alone (widowhood and moving in with children change it; `[living]`); grade 2 at least")
         .source("**assumption**, above the national ≈ 15% living alone (derived from the CRCA 2021 survey: 59.7% of the 60+ are empty-nesters, about a quarter of them without a spouse; M), because the study says more elders live alone in commodity estates")
         .note("Share of elders living alone. Assumption; national ≈ 15% (derived from the CRCA 2021 survey: 59.7% empty-nest, about a quarter of them without a spouse)."),
     Param::new("community_types.commercial_estate.no_family_share", Kind::F64, "0.30", SHARE)
