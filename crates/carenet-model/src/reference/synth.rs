@@ -16,6 +16,7 @@ use super::{BuildError, MAX_ELDERS, RefPopulation, RefWorld};
 use crate::network::generate;
 use crate::scenario::Scenario;
 use crate::streams;
+use crate::world::health::HealthTable;
 use crate::world::synth::{draw_age, draw_elder};
 
 /// The plan: (community number, index in the first street, elders) in order.
@@ -56,7 +57,7 @@ struct Part {
     ties: Vec<(u32, u32, f32)>,
 }
 
-fn community(s: &Scenario, k: usize, c: usize, n: usize) -> Part {
+fn community(s: &Scenario, tab: &HealthTable, k: usize, c: usize, n: usize) -> Part {
     let spec = &s.streets[0].communities[c];
     let tp = s.community_types.get(spec.kind);
     let mut rng = streams::community(s.simulation.seed, 0, 0, k, streams::SYNTH);
@@ -71,7 +72,7 @@ fn community(s: &Scenario, k: usize, c: usize, n: usize) -> Part {
     };
     for i in 0..n {
         let age = draw_age(s, &mut rng);
-        let e = draw_elder(s, tp, age, net.building[i], 0, s.case_management.initial_registered_share, &mut rng);
+        let e = draw_elder(s, tab, tp, age, net.building[i], 0, s.case_management.initial_registered_share, &mut rng);
         part.state.push(e.state);
         part.lives_alone.push(e.lives_alone);
         part.loneliness.push(e.loneliness);
@@ -86,7 +87,8 @@ fn community(s: &Scenario, k: usize, c: usize, n: usize) -> Part {
 /// rayon pool; the result does not depend on the thread count).
 pub fn synthesize(s: &Scenario, n: usize) -> Result<RefWorld, String> {
     let plan = plan(s, n)?;
-    let parts: Vec<Part> = plan.par_iter().map(|&(k, c, size)| community(s, k, c, size)).collect();
+    let tab = HealthTable::new(s);
+    let parts: Vec<Part> = plan.par_iter().map(|&(k, c, size)| community(s, &tab, k, c, size)).collect();
     let mut pop = RefPopulation::default();
     pop.reserve(n);
     let n_ties: usize = parts.iter().map(|p| p.ties.len()).sum();

@@ -300,7 +300,16 @@ some old-village clusters but low mutual-aid awareness).",
         "health",
         "Functional-state transitions: the annual probability at age 60 and its
 log-linear change per year of age (rate = annual_at_60 · exp(age_slope · (age − 60)),
-capped by max_annual_probability).",
+capped by max_annual_probability): the CLHLS one-year transitions smoothed across
+ages, levels calibrated to prevalence and incidence. Mortality: a gamma-Gompertz
+curve by sex fitted to the 2000 census, times mortality_improvement, shared out
+over the functional states by mortality_state_ratio.",
+    ),
+    (
+        "living",
+        "Living arrangements. An elder lives alone, with a spouse only, or with
+children. A spouse's death makes an elder who lived with a spouse only live
+alone; moving in with children ends living alone.",
     ),
     ("loneliness", ""),
     ("willingness", ""),
@@ -421,29 +430,19 @@ pub const PARAMS: &[Param] = &[
         .meaning("oldest initial age drawn for the 80+ group")
         .source("**assumption**: a technical truncation of the exponential tail")
         .note("Oldest age (years) drawn for the 80+ group. Assumption."),
-    Param::new("population.male_share", Kind::F64, "0.48", SHARE)
-        .unit("share")
-        .meaning("share of men")
-        .source("**assumption**: women outlive men. No process uses sex yet")
-        .note("Share of men among elders. Assumption."),
-    Param::new("population.state_mix_60_69", Kind::F64s(4), "[0.84, 0.10, 0.04, 0.02]", Check::Mix)
+    Param::new("population.male_share", Kind::F64, "0.50", SHARE)
+        .unit("share at age 60")
+        .meaning("share of men at 60, among newcomers and in the initial population; at older ages the initial share falls with the two sexes' survival from 60 (`[health]` mortality)")
+        .source("**assumption**: near parity at 60 (the 7th census's sex ratio is 105.07 overall, NBS 2021; H, and falls with age as men die earlier). Sex sets each elder's death rate and widowhood hazard")
+        .note("Share of men at age 60 (newcomers and the initial population; older initial elders are more often women, by the two sexes' survival). Assumption."),
+    Param::new("population.state_mix_60_69", Kind::F64s(4), "[0.871, 0.049, 0.044, 0.036]", Check::Mix)
         .unit("shares by state")
-        .meaning("initial functional states at 60–69; also used for every newcomer")
-        .source("**assumption**, checked with the two rows below. Overall the defaults give 0.56·0.16 + 0.30·0.32 + 0.14·0.58 = **26.7%** with some limitation, against a pooled prevalence of 26.2% (95% CI 23.7–28.6), highest at 80+ (Zheng P-P et al., *IJERPH* 2022;19(3):1656; H). They give 0.56·0.06 + 0.30·0.15 + 0.14·0.34 = **12.6%** semi-disabled or disabled, against ≈ 15% nationally (45 M of 297 M; M, derived), 14.5% in Nanjing (M, derived) and a strict basic-ADL rate of 9.9% (Liang Y. et al., *J Gerontol A* 2015;70(6):739; H)")
-        .note("Initial functional-state shares at 60–69 (sum to 1). Assumption, set so that overall about 27% of elders have some limitation (pooled prevalence 26.2%, Zheng et al., IJERPH 2022;19(3):1656) and about 13% are semi-disabled or disabled (national and Nanjing figures about 15%)."),
-    Param::new("population.state_mix_70_79", Kind::F64s(4), "[0.68, 0.17, 0.09, 0.06]", Check::Mix)
-        .unit("shares by state")
-        .meaning("same at 70–79")
-        .source("**assumption** (limitation rises with age; same checks)")
-        .note("Same at 70–79. Assumption (limitation rises with age; same sources)."),
-    Param::new("population.state_mix_80_plus", Kind::F64s(4), "[0.42, 0.24, 0.18, 0.16]", Check::Mix)
-        .unit("shares by state")
-        .meaning("same at 80+")
-        .source("**assumption** (prevalence highest at 80+, Zheng et al. 2022; same checks)")
-        .note("Same at 80+. Assumption (prevalence highest at 80+, Zheng et al. 2022)."),
+        .meaning("functional states at age 60: every newcomer's, and the start of the cohort calculation that gives the initial states at every age (docs/model.md, Initialisation)")
+        .source("**calibrated**: the state shares at 60 that the smoothed CLHLS transitions (`[health]`) keep from one year of age to the next (the fixed point of the year-60 transitions), so that newcomers join without a jump. With these and the transitions the initial population has **27%** with some limitation (pooled prevalence 26.2%, 95% CI 23.7–28.6, highest at 80+: Zheng P-P et al., *IJERPH* 2022;19(3):1656, doi:10.3390/ijerph19031656; H) and **14.5%** semi-disabled or disabled (≈ 15% nationally, 45 M of 297 M, and 14.5% in Nanjing; M, derived; docs/evidence.md §2)")
+        .note("Functional-state shares at age 60 (sum to 1): newcomers' states and the start of the cohort that gives the initial states by age. Calibrated with the [health] transitions to about 27% with any limitation (Zheng et al., IJERPH 2022: 26.2%) and 14.5% semi-disabled or disabled (about 15% nationally)."),
     Param::new("community_types.commercial_estate.lives_alone_share", Kind::F64, "0.20", SHARE)
         .unit("share")
-        .meaning("share of elders living alone (fixed for life); grade 2 at least")
+        .meaning("initial share of elders living alone (widowhood and moving in with children change it; `[living]`); grade 2 at least")
         .source("**assumption**, above the national ≈ 15% living alone (derived from the CRCA 2021 survey: 59.7% of the 60+ are empty-nesters, about a quarter of them without a spouse; M), because the study says more elders live alone in commodity estates")
         .note("Share of elders living alone. Assumption; national ≈ 15% (derived from the CRCA 2021 survey: 59.7% empty-nest, about a quarter of them without a spouse)."),
     Param::new("community_types.commercial_estate.family_near_share", Kind::F64, "0.45", SHARE)
@@ -797,90 +796,117 @@ pub const PARAMS: &[Param] = &[
         .meaning("mean hours distant family can give in a week of contact (a visit), × the elder's Gamma factor")
         .source("**assumption**: a half-day visit; children far away mostly send money rather than time (Lei et al. 2015)")
         .note("Mean hours distant family give in a week of contact (a visit). Assumption."),
-    Param::new("health.independent_to_iadl.annual_at_60", Kind::F64, "0.014", ANNUAL)
+    Param::new("health.independent_to_iadl.annual_at_60", Kind::F64, "0.029", ANNUAL)
         .unit("annual probability")
         .meaning("independent → IADL-limited at 60")
-        .source(r#"**assumption** (see "How the rates were set")"#)
-        .note("Independent → IADL-limited. Assumption; new ADL disability at 65+ runs at about 4.7%/yr (Li et al., J Gerontol A 2020;75(11):2113)."),
-    Param::new("health.independent_to_iadl.age_slope", Kind::F64, "0.075", SLOPE)
+        .source("**calibrated**: the age shape is the **CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M) healthy → intermediate entry smoothed by a log-linear fit across the five bands (0.098 at 60); the level is scaled by 0.3 so that about 27% of elders have some limitation (Zheng et al. 2022: 26.2%). CLHLS's intermediate state is broader than carenet's IADL limitation (it would put 46% of the 60+ in it)")
+        .note("Independent → IADL-limited. Age shape from the CLHLS one-year transitions (Math Probl Eng 2022, art. 7980111), smoothed; level calibrated to 26.2% with any limitation (Zheng et al., IJERPH 2022)."),
+    Param::new("health.independent_to_iadl.age_slope", Kind::F64, "0.062", SLOPE)
         .unit("per year of age")
         .meaning("log-linear change with age")
-        .source("**assumption** (worsening rises with age)"),
-    Param::new("health.independent_to_semi.annual_at_60", Kind::F64, "0.010", ANNUAL)
+        .source("**CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M): weighted log-linear fit of healthy → intermediate over 65–90 (0.185, 0.162, 0.348, 0.319, 0.628)"),
+    Param::new("health.independent_to_semi.annual_at_60", Kind::F64, "0.0079", ANNUAL)
         .unit("annual probability")
         .meaning("independent → semi-disabled (acute onset: stroke, fracture)")
-        .source("**assumption**; part of the ADL-onset check")
-        .note("Independent → semi-disabled (acute onset: stroke, fracture). Assumption."),
-    Param::new("health.independent_to_semi.age_slope", Kind::F64, "0.08", SLOPE)
+        .source("**calibrated**: **CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M) healthy → severe, smoothed (0.0072 at 60), scaled by 1.1 with `iadl_to_semi` so that new ADL disability at 65+ runs near 4.7%/yr (Li Z-H et al., CLHLS, *J Gerontol A* 2020;75(11):2113, doi:10.1093/gerona/glz221; H)")
+        .note("Independent → semi-disabled (acute onset: stroke, fracture). CLHLS healthy → severe, smoothed; level calibrated to ADL incidence 4.7%/yr at 65+ (Li et al., J Gerontol A 2020)."),
+    Param::new("health.independent_to_semi.age_slope", Kind::F64, "0.034", SLOPE)
         .unit("per year")
         .meaning("log-linear change of the annual rate per year of age")
-        .source("**assumption**"),
-    Param::new("health.iadl_to_independent.annual_at_60", Kind::F64, "0.25", ANNUAL)
+        .source("**CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M): log-linear fit of healthy → severe (0.005, 0.051, 0.003, 0.035, 0.014; the noisiest entry)"),
+    Param::new("health.iadl_to_independent.annual_at_60", Kind::F64, "0.50", ANNUAL)
         .unit("annual probability")
         .meaning("IADL-limited → independent (recovery)")
-        .source("**assumption**; recovery falls with age (Wu, Wu & Yu, *Chinese J Popul Sci* 2019; H, qualitative)")
-        .note("IADL-limited → independent (recovery, falling with age). Assumption (Wu, Wu & Yu 2019: recovery falls with age)."),
-    Param::new("health.iadl_to_independent.age_slope", Kind::F64, "-0.04", SLOPE)
+        .source("**CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M) intermediate → healthy, smoothed: 0.503 at 60 (0.224, 0.181, 0.155, 0.065, 0.044 by band); recovery falls with age (Wu, Wu & Yu, *Chinese J Popul Sci* 2019; H, qualitative)")
+        .note("IADL-limited → independent (recovery, falling with age). Source: CLHLS one-year transitions, smoothed (Math Probl Eng 2022, art. 7980111)."),
+    Param::new("health.iadl_to_independent.age_slope", Kind::F64, "-0.086", SLOPE)
         .unit("per year")
         .meaning("log-linear change of the annual rate per year of age")
-        .source("**assumption**"),
-    Param::new("health.iadl_to_semi.annual_at_60", Kind::F64, "0.04", ANNUAL)
+        .source("**CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M): log-linear fit"),
+    Param::new("health.iadl_to_semi.annual_at_60", Kind::F64, "0.053", ANNUAL)
         .unit("annual probability")
         .meaning("IADL-limited → semi-disabled")
-        .source("**assumption**; with `independent_to_semi`, sets the ADL onset compared with Li et al. 2020")
-        .note("IADL-limited → semi-disabled. Assumption (with independent_to_semi, the onset of ADL limitation; compare the 4.7%/yr incidence of Li et al. 2020)."),
-    Param::new("health.iadl_to_semi.age_slope", Kind::F64, "0.06", SLOPE)
+        .source("**calibrated**: **CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M) intermediate → severe, smoothed (0.048 at 60), scaled by 1.1 with `independent_to_semi` (ADL incidence 4.7%/yr at 65+, Li et al. 2020)")
+        .note("IADL-limited → semi-disabled. CLHLS intermediate → severe, smoothed; level calibrated with independent_to_semi to the 4.7%/yr ADL incidence of Li et al. 2020."),
+    Param::new("health.iadl_to_semi.age_slope", Kind::F64, "0.064", SLOPE)
         .unit("per year")
         .meaning("log-linear change of the annual rate per year of age")
-        .source("**assumption**"),
-    Param::new("health.semi_to_iadl.annual_at_60", Kind::F64, "0.45", ANNUAL)
+        .source("**CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M): log-linear fit (0.080, 0.080, 0.195, 0.227, 0.234)"),
+    Param::new("health.semi_to_iadl.annual_at_60", Kind::F64, "0.18", ANNUAL)
         .unit("annual probability")
         .meaning("semi-disabled → IADL-limited (recovery)")
-        .source("**assumption**, set high so that the semi-disabled share stays near its initial level")
-        .note("Semi-disabled → IADL-limited (recovery). Assumption."),
-    Param::new("health.semi_to_iadl.age_slope", Kind::F64, "-0.03", SLOPE)
+        .source("**calibrated**: **CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M) severe → intermediate, smoothed (0.353 at 60), scaled by 0.5 so that 14.5% of elders are semi-disabled or disabled (≈ 15% nationally; docs/evidence.md §2, M). carenet's semi-disabled state is only the milder part of CLHLS's severe state")
+        .note("Semi-disabled → IADL-limited (recovery). CLHLS severe → intermediate, smoothed; level calibrated to about 15% semi-disabled or disabled."),
+    Param::new("health.semi_to_iadl.age_slope", Kind::F64, "-0.034", SLOPE)
         .unit("per year")
         .meaning("log-linear change of the annual rate per year of age")
-        .source("**assumption**"),
+        .source("**CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M): log-linear fit (0.315, 0.149, 0.252, 0.220, 0.112)"),
     Param::new("health.semi_to_disabled.annual_at_60", Kind::F64, "0.05", ANNUAL)
         .unit("annual probability")
         .meaning("semi-disabled → disabled")
-        .source("**assumption**")
-        .note("Semi-disabled → disabled. Assumption."),
+        .source("**assumption**: CLHLS has one severe state, so the step inside it is not in the source")
+        .note("Semi-disabled → disabled. Assumption (CLHLS has one severe state)."),
     Param::new("health.semi_to_disabled.age_slope", Kind::F64, "0.05", SLOPE)
         .unit("per year")
         .meaning("log-linear change of the annual rate per year of age")
-        .source("**assumption**"),
+        .source("**assumption** (close to the CLHLS worsening slopes, 0.06)"),
     Param::new("health.disabled_to_semi.annual_at_60", Kind::F64, "0.04", ANNUAL)
         .unit("annual probability")
         .meaning("disabled → semi-disabled (recovery)")
-        .source(r#"**assumption anchored on a derived figure**. docs/evidence.md's "recovery from the severe state ≈ 3%/yr at 65–70, falling to ≈ 1% at 85+" is read from the CLHLS matrix (*Math Probl Eng* 2022; M). The curve gives 2.6% at 67.5 and 1.0% at 85. Caveat: that figure is the matrix's *severe → healthy* entry. Its *severe → intermediate* entry is much larger (31.5% at 65–70, 11.2% at 85–90), and the labels are unconfirmed"#)
-        .note("Disabled → semi-disabled (recovery). Source: recovery from severe disability about 3%/yr at 65–70 falling to about 1% at 85+ (CLHLS one-year transitions, Math Probl Eng 2022, art. 7980111); this gives 2.6% at 67.5 and 1.0% at 85."),
+        .source(r#"**assumption anchored on a derived figure**: "recovery from the severe state ≈ 3%/yr at 65–70, falling to ≈ 1% at 85+" (docs/evidence.md §2, the CLHLS severe → healthy entry, smoothed: 2.4% at 67.5, 0.6% at 87.5). The curve gives 2.6% at 67.5 and 1.0% at 85"#)
+        .note("Disabled → semi-disabled (recovery). Assumption anchored on the CLHLS severe → healthy entry (about 3%/yr at 65–70 falling to about 1% at 85+)."),
     Param::new("health.disabled_to_semi.age_slope", Kind::F64, "-0.055", SLOPE)
         .unit("per year")
         .meaning("log-linear change of the annual rate per year of age")
         .source("as above"),
-    Param::new("health.mortality_at_60", Kind::F64, "0.0068", ANNUAL)
-        .unit("annual probability")
-        .meaning("death at 60 for an independent elder (Gompertz level)")
-        .source("**assumption**, set so that the simulated death rates by five-year band are about 0.65–0.75 of the 2000 census rates at 60–84 and close to them at 85–94 (table below). wutong.toml attributes the gap to the fall in old-age mortality between 2000 and 2020; the size of that fall is not itself sourced. Crude mortality of the 60+ is then ≈ **37 per 1,000 a year**. Census rates: NBS, *China Statistical Yearbook 2002*, table 4-11, 5th census deaths 1 Nov 1999 – 31 Oct 2000 (H)")
-        .note("Annual probability of death at 60 for an independent elder (Gompertz level). Assumption, set so that the simulated death rates by five-year band are about 0.65–0.75 of the 2000 census rates at 60–84 and close to them at 85–94 (old-age mortality fell between 2000 and 2020); crude mortality of the 60+ is then about 37 per 1,000. Census rates: NBS, China Statistical Yearbook 2002, table 4-11."),
-    Param::new("health.mortality_slope", Kind::F64, "0.08", MORTALITY_SLOPE)
+    Param::new("health.mortality_at_60", Kind::F64, "0.0085", ANNUAL)
+        .unit("annual death rate")
+        .meaning("women's death rate at 60 (level `a` of the gamma-Gompertz hazard a·e^(b·t) / (1 + a·γ/b·(e^(b·t) − 1)), t = age − 60), before `mortality_improvement`")
+        .source("**fitted** (least squares on log rates, 60–94, men and women together with one γ) to the women's death rates of the 2000 census: 11.43‰ at 60–64, 19.06, 34.11, 55.70, 97.48, 145.36, 231.23 at 90–94 (NBS, *China Statistical Yearbook 2002*, table 4-11, deaths 1 Nov 1999 – 31 Oct 2000; H). The fit gives 11.2, 19.5, 33.7, 57.2, 94.6, 150.4, 225.9. The 95+ rates are left out: under-reported and distorted (Gu D. et al., *Int J Popul Stud* 2016, doi:10.18063/IJPS.2016.02.008; H)")
+        .note("Women's death rate at 60 (gamma-Gompertz level), fitted to the 2000 census death rates by age and sex at 60–94 (NBS, China Statistical Yearbook 2002, table 4-11)."),
+    Param::new("health.mortality_slope", Kind::F64, "0.1135", MORTALITY_SLOPE)
         .unit("per year of age")
-        .meaning("Gompertz slope for an elder of a given state: mortality doubles every 8.7 years")
-        .source("Set so that the *population* gradient matches the 2000 census death rates by five-year band: 14.79‰ at 60–64, 24.37 at 65–69, 42.29 at 70–74, 66.49 at 75–79, 111.68 at 80–84, 160.30 at 85–89 (NBS, *China Statistical Yearbook 2002*, table 4-11; **H**; not in docs/evidence.md), a log-linear slope of 0.095–0.097 over 60–89. The model multiplies this slope by `mortality_state_ratio`, whose weight grows with age because disability does, so its population gradient is about 0.10 with the defaults. The split into slope and state multipliers is an **assumption**")
-        .note("Gompertz slope of mortality per year of age for an independent elder. Together with the state multipliers (disability rises with age) the population slope is about 0.10, as in the 2000 census death rates by band (14.8 per 1,000 at 60–64, 42.3 at 70–74, 111.7 at 80–84, 160.3 at 85–89; NBS, China Statistical Yearbook 2002, table 4-11). H for the census rates; the split into slope and multipliers is an assumption."),
-    Param::new("health.mortality_state_ratio", Kind::F64s(4), "[1.0, 1.5, 3.0, 5.0]", NON_NEGATIVE)
+        .meaning("women's Gompertz slope `b`")
+        .source("**fitted** with `mortality_at_60` (2000 census, women; H)")
+        .note("Women's Gompertz slope per year of age, fitted to the 2000 census."),
+    Param::new("health.male_mortality_at_60", Kind::F64, "0.0137", ANNUAL)
+        .unit("annual death rate")
+        .meaning("men's gamma-Gompertz level `a`, before `mortality_improvement`")
+        .source("**fitted** to the men's death rates of the 2000 census: 17.92‰ at 60–64, 29.59, 51.03, 79.89, 133.28, 188.75, 268.63 at 90–94 (NBS, *China Statistical Yearbook 2002*, table 4-11; H); the fit gives 17.9, 30.1, 50.1, 81.4, 128.1, 192.1, 270.9. Men's rate is 1.6 times women's at 60–64 and 1.2 times at 90–94, as in the census")
+        .note("Men's death rate at 60 (gamma-Gompertz level), fitted to the 2000 census death rates of men at 60–94 (NBS, China Statistical Yearbook 2002, table 4-11)."),
+    Param::new("health.male_mortality_slope", Kind::F64, "0.1084", MORTALITY_SLOPE)
+        .unit("per year of age")
+        .meaning("men's Gompertz slope `b`")
+        .source("**fitted** with `male_mortality_at_60` (2000 census, men; H)")
+        .note("Men's Gompertz slope per year of age, fitted to the 2000 census."),
+    Param::new("health.mortality_deceleration", Kind::F64, "0.17", NON_NEGATIVE)
+        .unit("frailty variance γ")
+        .meaning("late-life deceleration: the hazard's rise slows as the frail die first (gamma-Gompertz; 0 = plain Gompertz)")
+        .source("**fitted** jointly for both sexes to the 2000 census rates at 60–94 (H). With it the fit's log-error is a fifth of a plain Gompertz's, and the rate at 95–99 is 316‰ for women and 356‰ for men instead of a Gompertz's 408‰ and 472‰. Late-life deceleration in Chinese data: Zeng Y. & Vaupel J. W., *Demographic Research* 2003;8(7):215, doi:10.4054/DemRes.2003.8.7 (a logistic Kannisto model fits Han Chinese oldest-old rates best); Gu et al. 2016")
+        .note("Gamma-Gompertz frailty variance (late-life deceleration of mortality; 0 = Gompertz). Fitted to the 2000 census; deceleration in Chinese data: Zeng & Vaupel, Demographic Research 2003;8(7)."),
+    Param::new("health.mortality_improvement", Kind::F64, "0.72", closed(0.0, 10.0, "a factor from 0 to 10"))
+        .unit("factor")
+        .meaning("multiplier of the census-fitted death rates (both sexes, all ages)")
+        .source("**assumption**: old-age mortality fell between 2000 and 2020 (life expectancy rose by about six years), but no sex- and age-specific rates of the 2020 census were found in reach; 0.72 keeps the earlier calibration (about 0.65–0.75 of the 2000 rates). Crude mortality of the 60+ is then about 30 per 1,000")
+        .note("Multiplier of the 2000-census-fitted death rates for the fall in old-age mortality since 2000. Assumption.")
+        .plausible(0.6, 0.9, "share of the 2000 census death rates that remains in the 2020s"),
+    Param::new("health.mortality_state_ratio", Kind::F64s(4), "[1.0, 1.45, 3.0, 4.5]", NON_NEGATIVE)
         .unit("multipliers by state")
-        .meaning("mortality relative to an independent elder of the same age")
-        .source("**assumption**")
-        .note("Mortality multipliers by functional state. Assumption."),
+        .meaning("mortality relative to an independent elder of the same age and sex; at each age they are rescaled so that the population death rate (over the states a cohort has at that age) equals the fitted curve")
+        .source("**derived** from the **CLHLS one-year transitions** (mean of men and women, 5-year bands 65–90; *Math Probl Eng* 2022, art. 7980111, Table 4; docs/evidence.md §2; M) death column: intermediate/healthy 1.62, 1.38, 1.04, 1.82, 1.53 by band (about 1.45) and severe/healthy 3.56, 6.21, 3.31, 3.28, 3.05 (about 3.5); carenet's semi-disabled and disabled split the severe ratio (3.0 and 4.5, an **assumption**)")
+        .note("Mortality multipliers by functional state. Derived from the CLHLS one-year death column (intermediate ≈ 1.45, severe ≈ 3.5 times healthy); the split of the severe state is an assumption."),
     Param::new("health.unmet_help_hazard_ratio", Kind::F64, "1.5", HAZARD)
         .unit("hazard ratio")
         .meaning("multiplier of worsening when all recent help need was unmet (log-linear in `unmet_recent`)")
-        .source("**assumption**. The mechanism follows the unmet-need → health feedback of Gostoli & Silverman (2020); no estimate of its size was found")
-        .note("Hazard ratio of worsening when all recent help need was unmet. Assumption.")
-        .plausible(1.0, 2.5, "hazard ratio of worsening when all help is unmet"),
+        .source("**assumption** within a sourced bracket. No estimate of unmet need's effect on functional decline was found; its effect on other adverse outcomes brackets it: insufficient ADL help raised hospitalisation by HR **1.14** (95% CI 1.01–1.28; Xu H. et al., *J Am Geriatr Soc* 2012;60(5):927, doi:10.1111/j.1532-5415.2012.03926.x; US NLTCS) and one-year mortality by HR **1.37–1.96** among the mildly disabled (He S. et al., *J Gerontol A* 2015;70(9):1128, doi:10.1093/gerona/glv028). The mechanism follows Gostoli & Silverman (2020)")
+        .note("Hazard ratio of worsening when all recent help need was unmet. Assumption bracketed by unmet need's effects on hospitalisation (HR 1.14, Xu et al., J Am Geriatr Soc 2012) and death (HR 1.37–1.96, He et al., J Gerontol A 2015).")
+        .plausible(1.14, 2.0, "hazard ratio of worsening when all help is unmet (Xu et al. 2012: 1.14 for hospitalisation; He et al. 2015: 1.37–1.96 for death)"),
+    Param::new("health.unmet_help_death_hazard_ratio", Kind::F64, "1.37", HAZARD)
+        .unit("hazard ratio")
+        .meaning("multiplier of the death rate when all recent help need was unmet (log-linear in `unmet_recent`)")
+        .source("He S., Craig B. A., Xu H., Covinsky K. E., Stallard E., Thomas J., Hass Z., Sands L. P., *J Gerontol A* 2015;70(9):1128, doi:10.1093/gerona/glv028 (US NLTCS, n = 6,730 with ADL disability): unmet ADL need raised one-year mortality by HR **1.96** (95% CI 1.29–2.87) with one ADL disability and **1.37** (1.07–1.75) with two, not significantly with three or more. In China (CLHLS, n = 3,089 aged 65+ needing long-term care) unmet need raised three-year mortality by about **10%** (\"The impacts of unmet needs for long-term care on mortality among older adults in China\", *J Disability Policy Studies*). **M**. Default: the two-ADL estimate; range from the Chinese estimate to the one-ADL estimate")
+        .note("Hazard ratio of death when all recent help need was unmet. Source: He et al., J Gerontol A 2015;70(9):1128 (HR 1.37 with two ADL disabilities, 1.96 with one); about 1.10 in China (CLHLS, J Disability Policy Studies).")
+        .plausible(1.1, 1.96, "hazard ratio of death when all help is unmet (CLHLS ≈ 1.10; He et al. 2015: 1.37–1.96)"),
     Param::new("health.loneliness_hazard_ratio", Kind::F64, "1.6", HAZARD)
         .unit("hazard ratio")
         .meaning("multiplier of worsening at loneliness 1 (log-linear in L; 1.6^0.3 = 1.15 at L = 0.3)")
@@ -897,6 +923,22 @@ pub const PARAMS: &[Param] = &[
         .meaning("cap on any annual probability before conversion to weekly")
         .source("setting (technical)")
         .note("Cap on any annual probability, strictly between 0 and 1. Technical setting."),
+    Param::new("living.with_children_share", Kind::F64, "0.403", SHARE)
+        .unit("share of all elders")
+        .meaning("initial share living with children; the rest of those not living alone (the community type's `lives_alone_share`) live with a spouse only")
+        .source("**5th Sample Survey on Living Conditions of Older People 2021** (MCA/CRCA; China Daily, Yicai, Caixin, 22–23 Oct 2024; H): 59.7% of the 60+ are empty nesters (alone or with a spouse only), so 40.3% live with children (docs/evidence.md §3)")
+        .note("Initial share of elders living with children (1 − the 59.7% empty-nest share of the 5th Sample Survey of Older People 2021)."),
+    Param::new("living.spouse_age_gap", Kind::F64, "2.0", closed(0.0, 20.0, "years from 0 to 20"))
+        .unit("years")
+        .meaning("a husband's age minus his wife's: an elder living with a spouse only is widowed at the death rate of the other sex at the spouse's age (a man's wife is this much younger, a woman's husband this much older)")
+        .source("**assumption**: husbands in China are usually a little older than their wives; a direct figure was not found")
+        .note("Years by which a husband is older than his wife (sets the widowhood hazard). Assumption.")
+        .plausible(0.0, 5.0, "husband's age minus wife's, years"),
+    Param::new("living.move_in_annual", Kind::F64s(4), "[0.01, 0.02, 0.06, 0.10]", ANNUAL)
+        .unit("annual probability by state")
+        .meaning("an elder with family who does not live with children moves in with them (or they with the elder), by functional state; living alone then ends")
+        .source("**assumption**: co-residence with children is the main care arrangement for disabled Chinese elders, and more likely as need rises; no transition rate was found. The empty-nest share rose from 49.3% (2010) to 59.7% (2021) (docs/evidence.md §3), so moves in must stay rarer than the ageing out of co-residence")
+        .note("Annual probability of moving in with children, by state (independent, IADL-limited, semi-disabled, disabled), for elders with family. Assumption."),
     Param::new("loneliness.severe_threshold", Kind::F64, "0.75", UNIT)
         .unit("0–1")
         .meaning("L above this makes an elder grade 1")
@@ -1170,11 +1212,11 @@ pub const PARAMS: &[Param] = &[
         .meaning("a randomly invited elder with W = 1 attends; in general 0.5 × (0.5 + 0.5 W); disabled elders never attend")
         .source("**assumption**")
         .note("Probability that an invited elder of willingness 1 attends. Assumption."),
-    Param::new("inflow.annual_rate", Kind::F64, "0.06", SHARE)
-        .unit("share of the community's **initial** elders per year")
-        .meaning("new 60-year-olds (Poisson each week); they enter unregistered, with the 60–69 state mix")
-        .source("**assumption**. The city is ageing: Zhengzhou's 60+ share rose from 12.6% (end 2021) to 13.2% (end 2022) (Zhengzhou Statistics Bureau; H). With about 3.7% deaths a year (crude mortality ≈ 37 per 1,000 in a default run), the elder population grows about 2% a year")
-        .note("New 60-year-olds per year, as a share of a community's initial elders. Assumption."),
+    Param::new("inflow.entrants_by_year", Kind::F64s(10), "[0.070, 0.072, 0.074, 0.076, 0.078, 0.080, 0.082, 0.084, 0.086, 0.088]", SHARE)
+        .unit("share of the community's **initial** elders per year, years 1–10 (later years: the last)")
+        .meaning("new 60-year-olds (Poisson each week) in each year of the run; they enter unregistered, with `population.state_mix_60_69`")
+        .source("**derived** (M) for years 1–3, **assumption** for the rise. The 60+ grew from 264.0 M (7th census, Nov 2020; H) to about 297 M at the end of 2023 (docs/evidence.md §1; M): about 3.9% a year net. Adding deaths of about 3.5% a year, about **7.4%** of the 60+ turned 60 each year. The birth cohorts of the 1960s are larger than those of the 1950s and turn 60 through the 2020s (China Daily, 15 May 2021; Du Peng, Renmin University, in Global Times, 21 Apr 2016), so the entrants rise by 0.2 points a year (assumption). National figures: Zhengzhou is younger and gains migrants")
+        .note("New 60-year-olds per year as a share of a community's initial elders, for years 1–10 of the run. Derived from the growth of China's 60+ (264.0 M in 2020 to about 297 M at the end of 2023) plus deaths; rising as the large 1960s birth cohorts turn 60 (assumption for the rise)."),
     Param::new("metrics.isolation_weeks", Kind::U32, "4", Check::Integer { lo: 1, hi: U32_MAX })
         .unit("weeks, ≥ 1")
         .meaning("an elder with no contact in this many weeks (the current one included) is isolated")

@@ -64,6 +64,8 @@ pub struct Scenario {
     pub family: Family,
     /// Functional-state transitions and mortality.
     pub health: Health,
+    /// Living arrangements and how they change.
+    pub living: Living,
     /// Loneliness dynamics and grading thresholds.
     pub loneliness: Loneliness,
     /// Willingness-to-help dynamics.
@@ -122,14 +124,25 @@ pub struct Population {
     pub age_mix: [f64; 3],
     /// Oldest age (years) drawn for the 80+ group.
     pub max_initial_age: f64,
-    /// Share of men.
+    /// Share of men at age 60 (older initial elders follow the sexes' survival).
     pub male_share: f64,
-    /// Initial shares of independent, IADL-limited, semi-disabled, disabled at 60–69.
+    /// Shares of independent, IADL-limited, semi-disabled, disabled at age 60: the
+    /// newcomers' states and the start of the cohort that sets the initial states by age.
     pub state_mix_60_69: [f64; 4],
-    /// Same at 70–79.
-    pub state_mix_70_79: [f64; 4],
-    /// Same at 80+.
-    pub state_mix_80_plus: [f64; 4],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Living {
+    /// Initial share of elders living with children (the rest of those not living
+    /// alone live with a spouse only).
+    pub with_children_share: f64,
+    /// Years by which a husband is older than his wife (sets the widowhood hazard
+    /// from the other sex's mortality).
+    pub spouse_age_gap: f64,
+    /// Annual probability of moving in with children, by functional state, for an
+    /// elder with family who does not live with them.
+    pub move_in_annual: [f64; 4],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -268,14 +281,25 @@ pub struct Health {
     pub semi_to_disabled: Transition,
     /// Disabled → semi-disabled (recovery).
     pub disabled_to_semi: Transition,
-    /// Annual probability of death at 60 for an independent elder (Gompertz level).
+    /// Women's death rate at 60 (gamma-Gompertz level, 2000 census fit).
     pub mortality_at_60: f64,
-    /// Gompertz slope of mortality per year of age.
+    /// Women's Gompertz slope of mortality per year of age.
     pub mortality_slope: f64,
-    /// Mortality multipliers by functional state.
+    /// Men's death rate at 60 (gamma-Gompertz level, 2000 census fit).
+    pub male_mortality_at_60: f64,
+    /// Men's Gompertz slope of mortality per year of age.
+    pub male_mortality_slope: f64,
+    /// Gamma-Gompertz frailty variance: late-life deceleration of mortality.
+    pub mortality_deceleration: f64,
+    /// Multiplier of the census-fitted death rates (fall in mortality since 2000).
+    pub mortality_improvement: f64,
+    /// Mortality multipliers by functional state (relative; rescaled by age so that
+    /// the population death rate matches the fitted curve).
     pub mortality_state_ratio: [f64; 4],
     /// Hazard ratio of worsening when all of the recent help need was unmet.
     pub unmet_help_hazard_ratio: f64,
+    /// Hazard ratio of death when all of the recent help need was unmet.
+    pub unmet_help_death_hazard_ratio: f64,
     /// Hazard ratio of worsening at loneliness 1 (log-linear in between).
     pub loneliness_hazard_ratio: f64,
     /// Weight of this week in the running share of unmet help (exponential smoothing).
@@ -444,8 +468,9 @@ pub struct Activities {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Inflow {
-    /// New 60-year-olds per year, as a share of the community's initial elders.
-    pub annual_rate: f64,
+    /// New 60-year-olds per year, as a share of the community's initial elders, for
+    /// years 1 to 10 of the run (later years use the last value).
+    pub entrants_by_year: [f64; 10],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,7 @@
 //! Phase 6 (communities): new 60-year-olds take free slots (or new ones) and
-//! get a few ties in their building (inflow stream).
+//! get a few ties in their building (inflow stream). Their number follows the
+//! cohorts turning 60: `inflow.entrants_by_year` gives, for each year of the
+//! run, the entrants as a share of the community's initial elders.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
@@ -9,11 +11,17 @@ use super::observe::Obs;
 use crate::world::Community;
 use crate::world::synth::{beta_mean, draw_elder};
 
+/// Entrants per year in week `wk` (0-based) of the run, as a share of the initial elders.
+pub fn entrant_share(by_year: &[f64; 10], wk: i32) -> f64 {
+    let year = (wk.max(0) / 52) as usize;
+    by_year[year.min(by_year.len() - 1)]
+}
+
 /// Adds the week's newcomers (counted into `obs`); returns how many came.
 #[inline(never)]
 pub fn inflow(c: &mut Community, m: &Model, wk: i32, obs: &mut Obs) -> usize {
     let s = &m.scenario;
-    let lambda = c.initial_elders as f64 * s.inflow.annual_rate / 52.0;
+    let lambda = c.initial_elders as f64 * entrant_share(&s.inflow.entrants_by_year, wk) / 52.0;
     let n_new =
         if lambda > 0.0 { Poisson::new(lambda).map(|p| p.sample(&mut c.rngs.inflow) as usize).unwrap_or(0) } else { 0 };
     let tp = s.community_types.get(c.kind);
@@ -28,7 +36,7 @@ pub fn inflow(c: &mut Community, m: &Model, wk: i32, obs: &mut Obs) -> usize {
             }
         };
         let age = 60 * 52 + c.rngs.inflow.random_range(0..52);
-        let newcomer = draw_elder(s, tp, age, building, wk, 0.0, &mut c.rngs.inflow);
+        let newcomer = draw_elder(s, &m.health, tp, age, building, wk, 0.0, &mut c.rngs.inflow);
         obs.add(
             newcomer.grade,
             newcomer.state,

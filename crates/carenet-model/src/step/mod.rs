@@ -58,13 +58,13 @@ pub struct Model {
 impl Model {
     /// A model running `package` (its levers, windows, budget caps and costs).
     pub fn new(scenario: Scenario, package: Package) -> Model {
-        let health = HealthTable::new(&scenario.health);
+        let health = HealthTable::new(&scenario);
         Model { scenario, health, package, fixed_levers: None }
     }
 
     /// A model with the same `levers` every week (no package).
     pub fn with_levers(scenario: Scenario, levers: Levers) -> Model {
-        let health = HealthTable::new(&scenario.health);
+        let health = HealthTable::new(&scenario);
         Model { scenario, health, package: Package::baseline(), fixed_levers: Some(levers) }
     }
 

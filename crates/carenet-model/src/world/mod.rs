@@ -8,7 +8,7 @@
 //! - [`Street`]: communities plus the street-level student pool and
 //!   social-organisation contract.
 //! - [`synth`]: population synthesis from a [`crate::scenario::Scenario`].
-//! - [`health`]: weekly transition and mortality tables.
+//! - [`health`]: weekly transition, mortality, widowhood and moving-in tables.
 
 pub mod health;
 pub mod synth;
@@ -54,6 +54,8 @@ pub struct Elders {
     /// Age in weeks.
     pub age_weeks: Vec<u32>,
     pub male: Vec<bool>,
+    /// Lives alone: neither `partnered` nor `with_children` (kept in step by the
+    /// health phase, which changes the other two).
     pub lives_alone: Vec<bool>,
     /// The elder's own factor on their family's capacity (Gamma, shape 2, mean 1).
     pub family_factor: Vec<f32>,
@@ -64,6 +66,10 @@ pub struct Elders {
     /// The elder's own helper threshold (willingness at or above which a
     /// capable elder helps; drawn once).
     pub helper_threshold: Vec<f32>,
+    /// Lives with a spouse (tracked for elders who do not live with children).
+    pub partnered: Vec<bool>,
+    /// Lives with children (or they with the elder).
+    pub with_children: Vec<bool>,
     /// Income tier: 0 low, 1 middle, 2 high.
     pub income: Vec<u8>,
     /// Functional state (see the constants).
@@ -127,6 +133,8 @@ impl Elders {
             kin,
             helper_threshold,
             family_week,
+            partnered,
+            with_children,
             income,
             state,
             loneliness,
@@ -163,6 +171,8 @@ pub struct NewElder {
     pub family_factor: f32,
     pub kin: u8,
     pub helper_threshold: f32,
+    pub partnered: bool,
+    pub with_children: bool,
     pub income: u8,
     pub state: u8,
     pub loneliness: f32,
@@ -186,6 +196,8 @@ impl Elders {
             self.kin.push(e.kin);
             self.helper_threshold.push(e.helper_threshold);
             self.family_week.push(0.0);
+            self.partnered.push(e.partnered);
+            self.with_children.push(e.with_children);
             self.income.push(e.income);
             self.state.push(e.state);
             self.loneliness.push(e.loneliness);
@@ -218,6 +230,8 @@ impl Elders {
             self.kin[i] = e.kin;
             self.helper_threshold[i] = e.helper_threshold;
             self.family_week[i] = 0.0;
+            self.partnered[i] = e.partnered;
+            self.with_children[i] = e.with_children;
             self.income[i] = e.income;
             self.state[i] = e.state;
             self.loneliness[i] = e.loneliness;

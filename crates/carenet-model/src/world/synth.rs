@@ -12,6 +12,7 @@ use super::*;
 use crate::network::{TieGraph, generate};
 use crate::scenario::{Scenario, TypeParams};
 use crate::streams;
+use crate::world::health::HealthTable;
 
 /// Draws from a categorical distribution given by `weights` (summing to ~1).
 pub fn categorical(weights: &[f64], rng: &mut ChaCha8Rng) -> usize {
@@ -35,9 +36,17 @@ pub fn beta_mean(mean: f64, conc: f64, rng: &mut ChaCha8Rng) -> f32 {
     }
 }
 
-/// Draws the traits of an elder of `age_weeks` in a community of type `tp`.
+/// Draws the traits of an elder of `age_weeks` in a community of type `tp`:
+/// sex (men at 60 with `population.male_share`, thinned by survival at older
+/// ages), functional state (the cohort's shares at that sex and age, so a
+/// newcomer takes `population.state_mix_60_69`), living arrangement (alone with
+/// the type's `lives_alone_share`; else with children, if the elder has family,
+/// so that `living.with_children_share` of all elders do; else with a spouse
+/// only), family, income, loneliness, willingness and registration.
+#[allow(clippy::too_many_arguments)]
 pub fn draw_elder(
     s: &Scenario,
+    tab: &HealthTable,
     tp: &TypeParams,
     age_weeks: u32,
     building: u32,
@@ -46,16 +55,8 @@ pub fn draw_elder(
     rng: &mut ChaCha8Rng,
 ) -> NewElder {
     let p = &s.population;
-    let years = age_weeks / 52;
-    let mix = if years < 70 {
-        &p.state_mix_60_69
-    } else if years < 80 {
-        &p.state_mix_70_79
-    } else {
-        &p.state_mix_80_plus
-    };
-    let state = categorical(mix, rng) as u8;
-    let male = rng.random::<f64>() < p.male_share;
+    let male = rng.random::<f64>() < tab.male_probability(p.male_share, age_weeks);
+    let state = categorical(tab.prevalence_at(male, age_weeks), rng) as u8;
     let lives_alone = rng.random::<f64>() < tp.lives_alone_share;
     // Where the nearest child lives (read only while the elder lives alone),
     // and the elder's own factor on the family's capacity: Gamma with shape 2,
@@ -69,6 +70,13 @@ pub fn draw_elder(
         FAMILY_DISTANT
     };
     let family_factor = Gamma::new(2.0, 0.5).map(|g| g.sample(rng)).unwrap_or(1.0) as f32;
+    // Children's household among those not alone and with a living child
+    // (`kin` not absent).
+    let with_family = (1.0 - tp.lives_alone_share) * (1.0 - tp.family_absent_share);
+    let children_share = if with_family > 0.0 { (s.living.with_children_share / with_family).min(1.0) } else { 0.0 };
+    let u_children = rng.random::<f64>();
+    let with_children = !lives_alone && kin != FAMILY_ABSENT && u_children < children_share;
+    let partnered = !lives_alone && !with_children;
     let income = categorical(&tp.income_mix, rng) as u8;
     let loneliness = beta_mean(tp.loneliness_mean, s.loneliness.initial_concentration, rng);
     let willingness = beta_mean(tp.willingness_mean, s.willingness.initial_concentration, rng);
@@ -89,6 +97,8 @@ pub fn draw_elder(
         family_factor,
         kin,
         helper_threshold,
+        partnered,
+        with_children,
         income,
         state,
         loneliness,
@@ -123,19 +133,21 @@ pub fn draw_age(s: &Scenario, rng: &mut ChaCha8Rng) -> u32 {
 }
 
 /// Builds community `c` of street `street_idx` for replication `rep`.
-fn build_community(s: &Scenario, master: u64, rep: u64, street_idx: usize, c: usize) -> Community {
+fn build_community(s: &Scenario, tab: &HealthTable, master: u64, rep: u64, street_idx: usize, c: usize) -> Community {
     let spec = &s.streets[street_idx].communities[c];
     let tp = s.community_types.get(spec.kind);
     let n = spec.elders as usize;
     let mut rng = streams::community(master, rep, street_idx, c, streams::SYNTH);
     let net_gen = generate::generate(spec.kind, n, &tp.network, &mut rng);
     let years = s.simulation.weeks as f64 / 52.0;
-    let slots = n + (n as f64 * s.inflow.annual_rate * years * 1.2) as usize + 32;
+    let mean_entrants = s.inflow.entrants_by_year.iter().sum::<f64>() / s.inflow.entrants_by_year.len() as f64;
+    let slots = n + (n as f64 * mean_entrants * years * 1.2) as usize + 32;
     let mut elders = Elders::default();
     elders.reserve(slots);
     for i in 0..n {
         let age = draw_age(s, &mut rng);
-        let e = draw_elder(s, tp, age, net_gen.building[i], 0, s.case_management.initial_registered_share, &mut rng);
+        let e =
+            draw_elder(s, tab, tp, age, net_gen.building[i], 0, s.case_management.initial_registered_share, &mut rng);
         elders.put(i, e);
     }
     let edges = net_gen.edges();
@@ -202,16 +214,22 @@ fn initial_plan(communities: &[Community]) -> StreetPlan {
 
 /// Builds the world of replication `rep`.
 pub fn build_world(s: &Scenario, master: u64, rep: u64) -> World {
-    let streets = (0..s.streets.len()).map(|si| build_street(s, master, rep, si)).collect();
+    let tab = HealthTable::new(s);
+    let streets = (0..s.streets.len()).map(|si| build_street_with(s, &tab, master, rep, si)).collect();
     World { streets, week: 0, tally_from: u32::MAX }
 }
 
 /// Builds street `si` of replication `rep` (streets draw from their own streams, so a
 /// street built alone is the same as in the whole world).
 pub fn build_street(s: &Scenario, master: u64, rep: u64, si: usize) -> Street {
+    build_street_with(s, &HealthTable::new(s), master, rep, si)
+}
+
+/// [`build_street`] with the scenario's health table already built.
+pub fn build_street_with(s: &Scenario, tab: &HealthTable, master: u64, rep: u64, si: usize) -> Street {
     let st = &s.streets[si];
     let communities: Vec<Community> =
-        (0..st.communities.len()).map(|c| build_community(s, master, rep, si, c)).collect();
+        (0..st.communities.len()).map(|c| build_community(s, tab, master, rep, si, c)).collect();
     let plan = initial_plan(&communities);
     let years = (s.simulation.weeks as usize + s.simulation.burn_in_weeks as usize).div_ceil(52) + 1;
     let mut students = Vec::with_capacity(st.students as usize + st.student_recruits as usize * years);

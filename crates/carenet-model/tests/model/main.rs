@@ -6,6 +6,7 @@
 
 mod burn_in;
 mod care;
+mod demography;
 mod engine;
 mod experiments;
 mod limits;
