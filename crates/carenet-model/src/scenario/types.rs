@@ -381,6 +381,8 @@ pub struct CaseManagement {
     pub initial_registered_share: f64,
     /// Weekly outreach probability of registering an unregistered elder, by grade 1, 2, 3.
     pub outreach_weekly: [f64; 3],
+    /// Weekly probability that a registered grade-3 elder's case file is closed.
+    pub closure_weekly: f64,
     /// Serve and pair grade 1 before grade 2 (the study's practice); a waiting
     /// grade-1 elder takes over a volunteer paired with a grade-2 elder. False =
     /// grade 1 and 2 together, first come first served (random order among the waiting).

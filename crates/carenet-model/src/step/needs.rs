@@ -28,6 +28,7 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
     let helper_hours = s.mutual_aid.hours_per_week as f32;
     let outreach = s.case_management.outreach_weekly;
     let outreach_factor = lv.outreach_factor;
+    let closure = s.case_management.closure_weekly;
     let priority = s.case_management.grade_priority;
     // Waiting list, built in the same pass: registered grade-1 elders, then
     // grade-2 (or everyone in slot order without grading), without a volunteer.
@@ -102,8 +103,13 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
         banked[i] = 0.0;
         got_neighbour_help[i] = false;
         attended[i] = false;
-        // Registration is for good: an elder already registered stays so.
-        registered[i] |= (unit24(w_reach) as f64) < outreach[g] * outreach_factor;
+        // Registration: outreach finds an unregistered elder; the file of a
+        // registered grade-3 elder is closed. One draw serves both (an elder
+        // is either registered or not), without branches.
+        let u_reach = unit24(w_reach) as f64;
+        let opened = !registered[i] & (u_reach < outreach[g] * outreach_factor);
+        let closed = registered[i] & (g == 2) & (u_reach < closure);
+        registered[i] = (registered[i] & !closed) | opened;
         // Need weight (2 for grade 1, 1 for grade 2) and the waiting lists,
         // without branches: the slot is written to both lists and each
         // cursor advances only if the elder belongs there.

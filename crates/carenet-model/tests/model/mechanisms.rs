@@ -459,3 +459,37 @@ fn outreach_factor_speeds_registration() {
     let (off, on) = lever_effect(Levers { outreach_factor: 4.0, ..Levers::default() }, "registered_share");
     assert!(on > off);
 }
+
+/// Case files of self-sufficient elders are closed: with closure the
+/// registered share settles after its first years, without it it keeps
+/// rising (same seeds).
+#[test]
+fn case_closure_keeps_the_caseload_from_rising_for_ever() {
+    let share = |closure: f64| {
+        let mut s = small_scenario(300);
+        s.case_management.closure_weekly = closure;
+        let res = run_model(&s, Levers::default(), 2, 260, 17);
+        let year = |y: usize| {
+            let (mut reg, mut alive) = (0.0, 0.0);
+            for r in 0..res.reps.len() {
+                for w in y * 52..(y + 1) * 52 {
+                    for c in 0..res.communities.len() {
+                        let x = res.record(r, w, c);
+                        reg += x.registered;
+                        alive += x.alive;
+                    }
+                }
+            }
+            reg / alive
+        };
+        (year(2), year(4))
+    };
+    let (open_y3, open_y5) = share(0.0);
+    let (closed_y3, closed_y5) = share(0.006);
+    assert!(open_y5 > open_y3 + 0.04, "without closure: {open_y3} → {open_y5}");
+    assert!(
+        (closed_y5 - closed_y3).abs() < 0.5 * (open_y5 - open_y3),
+        "with closure: {closed_y3} → {closed_y5}; without: {open_y3} → {open_y5}"
+    );
+    assert!(closed_y5 < open_y5 - 0.08, "year 5: closure {closed_y5}, none {open_y5}");
+}

@@ -19,6 +19,9 @@ pub fn small_scenario(elders: u32) -> Scenario {
     s.name = "small".into();
     s.simulation.weeks = 104;
     s.simulation.reps = 4;
+    // Mechanism tests pair short runs from the synthetic start; the burn-in
+    // has its own tests (burn_in.rs).
+    s.simulation.burn_in_weeks = 0;
     let per_type = [CommunityType::CommercialEstate, CommunityType::Village, CommunityType::VillageToResidence];
     s.streets = vec![Street {
         name: "test_street".into(),
