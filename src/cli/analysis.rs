@@ -12,7 +12,7 @@ use carenet_model::policy::Package;
 use carenet_model::step::Model;
 
 use super::args::{CityArgs, CommonArgs, SensitivityArgs};
-use super::context::{Setup, commit, progress, setup};
+use super::context::{Setup, commit, print_scenario, progress, setup};
 use super::sweep::sweep_failure;
 use super::{Failure, stdout_failure, table};
 
@@ -39,6 +39,9 @@ pub fn sensitivity(args: SensitivityArgs, out: &mut dyn Write) -> Result<(), Fai
     let samples = args.samples.unwrap_or(if method == Method::Morris { 10 } else { 64 });
     let k = factors.len();
     let points = if method == Method::Morris { samples * (k + 1) } else { samples * (k + 2) };
+    if args.common.dry_run {
+        return print_scenario(&scenario, out);
+    }
     let sc = SensitivityConfig { method, factors, samples, metrics, run: ctx.cfg.clone(), bootstrap: args.bootstrap };
     let staged = ctx.stage()?;
     let dir = staged.dir();
@@ -76,6 +79,9 @@ pub fn sensitivity(args: SensitivityArgs, out: &mut dyn Write) -> Result<(), Fai
 /// `carenet city`: one replication of every street of the scenario.
 pub fn city(args: CityArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let Setup { scenario, context: ctx } = setup(&args.common, "city")?;
+    if args.common.dry_run {
+        return print_scenario(&scenario, out);
+    }
     let cfg = &ctx.cfg;
     let n_streets = scenario.streets.len();
     let window = scenario.metrics.summary_window;

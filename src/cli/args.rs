@@ -128,6 +128,14 @@ pub struct CommonArgs {
     /// No table on stdout.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Set one parameter by its dotted key, as sweeps spell it (repeat for more), e.g.
+    /// `--set street[0].students=400 --set policies.care_subsidy.monthly_voucher=800`.
+    /// Applied in order after the scenario file and checked like it; see `carenet explain KEY`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Print the resolved scenario (file, --set and flags applied) as TOML; run and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Args)]

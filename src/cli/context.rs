@@ -16,6 +16,7 @@ use carenet_io::scenario::load_file;
 use carenet_model::experiment::RunConfig;
 use carenet_model::scenario::Scenario;
 use carenet_model::scenario::load::{LoadedScenario, load_default};
+use carenet_model::scenario::path::{apply, parse_assignment};
 use carenet_model::scenario::validate::validate;
 
 use super::Failure;
@@ -64,6 +65,25 @@ pub struct Context {
     pub cfg: RunConfig,
     /// The output directory: `--out`, or [`default_dir`].
     pub dir: PathBuf,
+    /// The `--set KEY=VALUE` settings applied, in order (recorded in the manifest).
+    pub overrides: Vec<String>,
+}
+
+/// The `--set` settings, parsed and applied to `scenario` in order; a bad key or
+/// value is bad input with the scenario's own message ("did you mean", the range).
+pub fn apply_sets(scenario: &Scenario, sets: &[String]) -> Result<(Scenario, Vec<String>), Failure> {
+    let mut assignments = Vec::with_capacity(sets.len());
+    for text in sets {
+        assignments.push(parse_assignment(text).map_err(|e| Failure::Input(format!("--set {e}")))?);
+    }
+    let changed = apply(scenario, &assignments).map_err(|e| Failure::Input(format!("--set: {e}")))?;
+    Ok((changed, assignments.iter().map(ToString::to_string).collect()))
+}
+
+/// `--dry-run`: the resolved scenario as TOML on `out`.
+pub fn print_scenario(scenario: &Scenario, out: &mut dyn std::io::Write) -> Result<(), Failure> {
+    let text = toml::to_string(scenario).map_err(Failure::runtime)?;
+    out.write_all(text.as_bytes()).map_err(super::stdout_failure)
 }
 
 /// `--reps`/`--weeks`: absent or at least 1.
@@ -77,7 +97,9 @@ fn positive(name: &str, v: Option<u32>) -> Result<Option<u32>, Failure> {
 /// Loads `args.scenario`, applies `--reps`, `--weeks`, `--seed` and checks the
 /// result again; `command` names the default output folder.
 pub fn setup(args: &CommonArgs, command: &str) -> Result<Setup, Failure> {
-    let loaded = load_scenario(args.scenario.as_deref())?;
+    let mut loaded = load_scenario(args.scenario.as_deref())?;
+    let (changed, overrides) = apply_sets(&loaded.scenario, &args.set)?;
+    loaded.scenario = changed;
     let reps = positive("reps", args.reps)?.unwrap_or(loaded.scenario.simulation.reps);
     let weeks = positive("weeks", args.weeks)?.unwrap_or(loaded.scenario.simulation.weeks);
     if args.threads == Some(0) {
@@ -106,7 +128,7 @@ pub fn setup(args: &CommonArgs, command: &str) -> Result<Setup, Failure> {
     }
     let dir = args.out.clone().unwrap_or_else(|| default_dir(&scenario.name, command));
     let cfg = RunConfig { reps, seed, weeks, threads: args.threads };
-    Ok(Setup { scenario, context: Context { files, cfg, dir } })
+    Ok(Setup { scenario, context: Context { files, cfg, dir, overrides } })
 }
 
 /// What a command ran, for its manifest.json.
@@ -154,6 +176,7 @@ impl Context {
             reps: self.cfg.reps,
             weeks: self.cfg.weeks,
             threads: self.cfg.threads,
+            overrides: self.overrides.clone(),
             elder_weeks: ran.elder_weeks,
             wall_seconds: ran.wall_seconds,
             elder_weeks_per_second: ran.elder_weeks / ran.wall_seconds.max(1e-9),

@@ -12,12 +12,15 @@ use carenet_model::policy::Package;
 use carenet_model::step::Model;
 
 use super::args::{CompareArgs, RunArgs};
-use super::context::{Ran, Setup, commit, package_dir, progress, setup};
+use super::context::{Ran, Setup, commit, package_dir, print_scenario, progress, setup};
 use super::{Failure, stdout_failure, table};
 
 /// `carenet run`: replications of one package; the files of README.md's output table.
 pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let Setup { scenario, context: mut ctx } = setup(&args.common, "run")?;
+    if args.common.dry_run {
+        return print_scenario(&scenario, out);
+    }
     let package = Package::resolve(&scenario, &args.package).map_err(Failure::input)?;
     if args.common.out.is_none() {
         ctx.dir = package_dir(&scenario.name, &package.name);
@@ -107,6 +110,9 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
 /// the scenario defines) on common random numbers.
 pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let Setup { scenario, context: ctx } = setup(&args.common, "compare")?;
+    if args.common.dry_run {
+        return print_scenario(&scenario, out);
+    }
     let cfg = &ctx.cfg;
     let staged = ctx.stage()?;
     let dir = staged.dir();

@@ -9,7 +9,7 @@ use carenet_model::experiment::sweep::{Axis, Design, Shard, SweepError, SweepPla
 use carenet_model::scenario::Scenario;
 
 use super::args::{CommonArgs, DesignArgs, SlurmScriptArgs, SweepArgs};
-use super::context::{Setup, progress, setup};
+use super::context::{Setup, print_scenario, progress, setup};
 use super::{Failure, stdout_failure};
 
 /// A sweep error: bad input (exit 2) or a runtime failure (exit 1).
@@ -52,6 +52,9 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
         None => None,
     };
     let Planned { setup, plan, scenarios } = planned(&args.common, &args.design)?;
+    if args.common.dry_run {
+        return print_scenario(&setup.scenario, out);
+    }
     let dir = &setup.context.dir;
     dirs::prepare_dir(dir, &plan).map_err(sweep_failure)?;
     let n_cells = plan.cells.len();
@@ -123,6 +126,9 @@ pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Fa
     let mut sweep_args = Vec::new();
     if let Some(s) = &args.common.scenario {
         sweep_args.push(shell_quote(&path_text(&abs(s), "the scenario file")?));
+    }
+    for s in &args.common.set {
+        sweep_args.push(format!("--set {}", shell_quote(s)));
     }
     for g in &args.design.grid {
         sweep_args.push(format!("--grid {}", shell_quote(g)));

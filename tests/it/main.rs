@@ -16,6 +16,7 @@ mod plot;
 mod reference;
 mod reproduce;
 mod scenario;
+mod set;
 mod snapshots;
 mod support;
 mod sweep;

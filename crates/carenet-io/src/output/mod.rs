@@ -209,6 +209,9 @@ pub struct Manifest<'a> {
     pub reps: u32,
     pub weeks: u32,
     pub threads: Option<usize>,
+    /// The command line's `--set KEY=VALUE` settings, in order (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
     pub elder_weeks: f64,
     pub wall_seconds: f64,
     pub elder_weeks_per_second: f64,
