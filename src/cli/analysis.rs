@@ -12,7 +12,7 @@ use carenet_model::policy::Package;
 use carenet_model::step::Model;
 
 use super::args::{CityArgs, CommonArgs, SensitivityArgs};
-use super::context::{Setup, commit, print_scenario, progress, setup};
+use super::context::{Ran, Setup, commit, print_scenario, progress, setup};
 use super::sweep::sweep_failure;
 use super::{Failure, stdout_failure, table};
 
@@ -33,7 +33,10 @@ pub fn sensitivity(args: SensitivityArgs, out: &mut dyn Write) -> Result<(), Fai
     for name in args.metrics.split(',').map(str::trim).filter(|x| !x.is_empty()) {
         metrics.push(metric(name).ok_or_else(|| {
             let valid: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
-            Failure::Input(format!("--metrics: unknown metric `{name}` (valid: {})", valid.join(", ")))
+            let hint = carenet_model::scenario::registry::suggest(name, valid.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            Failure::Input(format!("--metrics: unknown metric `{name}`{hint}\n  valid metrics: {}", valid.join(", ")))
         })?);
     }
     let samples = args.samples.unwrap_or(if method == Method::Morris { 10 } else { 64 });
@@ -56,6 +59,17 @@ pub fn sensitivity(args: SensitivityArgs, out: &mut dyn Write) -> Result<(), Fai
     let wall = t0.elapsed().as_secs_f64();
     let csv = dir.join("sensitivity.csv");
     write_sensitivity(&csv, &rows).map_err(|e| Failure::writing(&csv, e))?;
+    ctx.write_manifest(
+        dir,
+        &scenario,
+        Ran {
+            command: "sensitivity",
+            packages: vec!["baseline".into()],
+            elder_weeks: f64::NAN,
+            wall_seconds: wall,
+            files: vec!["sensitivity.csv"],
+        },
+    )?;
     ctx.draw(dir, args.no_plots, false)?;
     commit(staged)?;
     if !args.common.quiet {
@@ -78,6 +92,11 @@ pub fn sensitivity(args: SensitivityArgs, out: &mut dyn Write) -> Result<(), Fai
 
 /// `carenet city`: one replication of every street of the scenario.
 pub fn city(args: CityArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    super::refuse_unused(&[(
+        args.common.reps.is_some(),
+        "--reps",
+        "city runs one replication of the whole city; choose which with --rep N",
+    )])?;
     let Setup { scenario, context: ctx } = setup(&args.common, "city")?;
     if args.common.dry_run {
         return print_scenario(&scenario, out);
@@ -95,6 +114,17 @@ pub fn city(args: CityArgs, out: &mut dyn Write) -> Result<(), Failure> {
     bar.finish_and_clear();
     let wall = t0.elapsed().as_secs_f64();
     write_city(staged.dir(), &res).map_err(|e| Failure::writing(staged.dir(), e))?;
+    ctx.write_manifest(
+        staged.dir(),
+        &model.scenario,
+        Ran {
+            command: "city",
+            packages: vec!["baseline".into()],
+            elder_weeks: res.elder_weeks(),
+            wall_seconds: wall,
+            files: vec!["city.csv", "city_streets.csv"],
+        },
+    )?;
     commit(staged)?;
     if !args.common.quiet {
         let weekly = res.city_weekly();

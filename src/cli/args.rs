@@ -55,6 +55,9 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run a scenario (the built-in Wutong Street default if none is given).
+    #[command(mut_arg("out", |a| a.help(
+        "Output directory (default: output/<scenario name>/ for the baseline, output/<scenario name>/run-<package>/ for a package)"
+    )))]
     Run(RunArgs),
     /// Compare policy packages with the baseline (common random numbers, paired intervals, costs).
     Compare(CompareArgs),
@@ -92,11 +95,23 @@ pub enum Command {
         dir: PathBuf,
     },
     /// Print an sbatch script: the sweep as a Slurm job array plus the dependent merge job.
+    #[command(
+        mut_arg("out", |a| a.help("Output directory of the sweep (default: output/<scenario name>/sweep/)")),
+        mut_arg("threads", |a| a.hide(true)),
+        mut_arg("dry_run", |a| a.hide(true)),
+        mut_arg("quiet", |a| a.hide(true))
+    )]
     SlurmScript(SlurmScriptArgs),
     /// Global sensitivity analysis: Morris elementary effects or Sobol indices, with plots.
     Sensitivity(SensitivityArgs),
     /// One replication of a whole city, street by street in bounded memory (city.csv, city_streets.csv).
+    #[command(mut_arg("reps", |a| a.hide(true)))]
     City(CityArgs),
+    /// Print a shell completion script, e.g. `carenet completions bash > ~/.local/share/bash-completion/completions/carenet`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// The reference model, a benchmark subset of the step (docs/reference-model.md).
     Reference {
         #[command(subcommand)]
@@ -121,8 +136,7 @@ pub struct CommonArgs {
     /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
-    /// Output directory (default: output/<scenario name>/ for run, else
-    /// output/<scenario name>/<command>/).
+    /// Output directory (default: output/<scenario name>/<command>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// No table on stdout.
@@ -142,9 +156,11 @@ pub struct CommonArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Policy package to run (default: baseline).
-    #[arg(long, default_value = "baseline")]
-    pub package: String,
+    /// Policy package to run: `baseline` (no lever), or a package of the scenario's [packages]
+    /// (see `carenet list packages`). Not given, the baseline is run, unless the scenario's
+    /// [policies] change a lever's settings: then name the package (or `baseline`).
+    #[arg(long)]
+    pub package: Option<String>,
     /// Do not draw the plots (DIR/plots/) or write DIR/report.html.
     #[arg(long)]
     pub no_plots: bool,

@@ -108,7 +108,7 @@ mod tests {
                 &["street[0].students=400".to_string()],
                 &robust
             ),
-            "carenet reproduce s.toml --claims c.toml --set 'street[0].students=400' --reps 2 --seed 5 --weeks 30 --robust 2 --robust-reps 3"
+            "carenet reproduce s.toml --set 'street[0].students=400' --claims c.toml --reps 2 --seed 5 --weeks 30 --robust 2 --robust-reps 3"
         );
     }
 }

@@ -9,6 +9,7 @@ use carenet_model::experiment::run as run_model;
 use carenet_model::metrics::WeekRecord;
 use carenet_model::metrics::summary::{summarise, window_totals};
 use carenet_model::policy::Package;
+use carenet_model::scenario::Scenario;
 use carenet_model::step::Model;
 
 use super::args::{CompareArgs, RunArgs};
@@ -21,7 +22,13 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     if args.common.dry_run {
         return print_scenario(&scenario, out);
     }
-    let package = Package::resolve(&scenario, &args.package).map_err(Failure::input)?;
+    let package = match &args.package {
+        Some(name) => Package::resolve(&scenario, name).map_err(Failure::input)?,
+        None => {
+            refuse_silent_baseline(&scenario)?;
+            Package::baseline()
+        }
+    };
     if args.common.out.is_none() {
         ctx.dir = package_dir(&scenario.name, &package.name);
     }
@@ -104,6 +111,50 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
         ctx.dir.display()
     )
     .map_err(stdout_failure)
+}
+
+/// The `policies.LEVER.KEY` settings of `scenario` that differ from the built-in defaults.
+pub fn changed_lever_settings(scenario: &Scenario) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(now)), Ok(serde_json::Value::Object(default))) =
+        (serde_json::to_value(&scenario.policies), serde_json::to_value(&Scenario::default().policies))
+    else {
+        return Vec::new();
+    };
+    let mut changed = Vec::new();
+    for (lever, settings) in &now {
+        if let (Some(serde_json::Value::Object(s)), Some(serde_json::Value::Object(d))) =
+            (Some(settings), default.get(lever))
+        {
+            changed
+                .extend(s.iter().filter(|(k, v)| d.get(*k) != Some(v)).map(|(k, _)| format!("policies.{lever}.{k}")));
+        }
+    }
+    changed
+}
+
+/// `run` with no `--package` runs the baseline, which switches no lever on: when the
+/// scenario changes a lever's settings the user most likely meant a package, so this
+/// is refused with the packages that use those levers (issue 16: `run` must not
+/// silently ignore lever settings). `--package baseline` runs the baseline anyway.
+fn refuse_silent_baseline(scenario: &Scenario) -> Result<(), Failure> {
+    let changed = changed_lever_settings(scenario);
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let levers: Vec<&str> = changed.iter().filter_map(|k| k.split('.').nth(1)).collect();
+    let packages: Vec<&str> = scenario
+        .packages
+        .iter()
+        .filter(|(_, ls)| ls.iter().any(|l| levers.contains(&l.as_str())))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    Err(Failure::Input(format!(
+        "the scenario changes lever settings ({}) but the baseline switches no lever on, so they would be ignored\n  \
+         run a package that uses them with --package NAME ({}), compare them with `carenet compare`, \
+         or run the baseline anyway with --package baseline",
+        changed.join(", "),
+        if packages.is_empty() { "no package of the scenario uses them".to_string() } else { packages.join(", ") }
+    )))
 }
 
 /// `carenet compare`: the baseline and the packages asked for (default: all

@@ -114,6 +114,11 @@ pub fn merge(dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
 
 /// `carenet slurm-script`: the sweep as a Slurm job array and the merge job.
 pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    super::refuse_unused(&[
+        (args.common.threads.is_some(), "--threads", "each array task uses --cpus-per-task threads"),
+        (args.common.dry_run, "--dry-run", "slurm-script runs nothing: it prints the script"),
+        (args.common.quiet, "--quiet", "slurm-script prints only the script"),
+    ])?;
     if args.tasks == 0 || args.cpus_per_task == 0 {
         return Err(Failure::Input("--tasks and --cpus-per-task must be at least 1".into()));
     }

@@ -69,7 +69,7 @@ fn dry_run_prints_the_resolved_scenario_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let small = small();
     for cmd in ["run", "compare", "reproduce", "sensitivity", "city"] {
-        let mut args = vec![cmd, &small, "--reps", "3", "--set", "street[0].students=77", "--set", "name=\"resolved\""];
+        let mut args = vec![cmd, &small, "--weeks", "30", "--set", "street[0].students=77", "--set", "name=\"resolved\""];
         args.extend_from_slice(if cmd == "sensitivity" {
             &["--method", "morris", "--dry-run"][..]
         } else {
@@ -78,7 +78,7 @@ fn dry_run_prints_the_resolved_scenario_and_writes_nothing() {
         let o = carenet(&args, tmp.path());
         assert!(o.status.success(), "{cmd}: {}", text(&o));
         let toml = String::from_utf8(o.stdout).unwrap();
-        assert!(toml.contains("students = 77") && toml.contains("reps = 3"), "{cmd}: {toml}");
+        assert!(toml.contains("students = 77") && toml.contains("weeks = 30"), "{cmd}: {toml}");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0, "{cmd} wrote nothing");
         // The printed scenario is a scenario file that resolves to itself.
         let file = tempfile::NamedTempFile::new().unwrap();

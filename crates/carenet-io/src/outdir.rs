@@ -49,6 +49,23 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "plots",
 ];
 
+/// The first name in folder `target` that a run would replace although carenet did
+/// not write the folder (it has no manifest.json): a folder carenet did not create is
+/// never emptied, not even of files that happen to bear carenet's names.
+fn not_carenet_s(target: &Path) -> Option<String> {
+    if target.join("manifest.json").exists() {
+        return None;
+    }
+    let mut names: Vec<String> = fs::read_dir(target)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| OUTPUT_NAMES.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names.into_iter().next()
+}
+
 /// Whether `name` is carenet's in an output folder: one of [`OUTPUT_NAMES`],
 /// or a temporary file of [`crate::output::write_atomic`] (`.NAME.tmp-PID`).
 pub fn is_output_name(name: &OsStr) -> bool {
@@ -208,6 +225,15 @@ impl Staging {
         fs::create_dir_all(parent).map_err(io_err(parent))?;
         let lock = Lock::take(sibling(parent, name, ".lock"), &target)?;
         recover(parent, name, &target)?;
+        if let Some(theirs) = not_carenet_s(&target) {
+            return Err(invalid(
+                &target,
+                &format!(
+                    "holds `{theirs}` but no manifest.json, so carenet did not write it and will not replace it; \
+                     choose another --out, or move `{theirs}` away"
+                ),
+            ));
+        }
         let staging = fresh(parent, name, "tmp");
         fs::create_dir(&staging).map_err(io_err(&staging))?;
         let staged = Staging { target, staging, done: false, _lock: lock };

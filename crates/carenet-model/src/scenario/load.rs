@@ -196,6 +196,14 @@ fn load(top: Pending, source_files: &dyn SourceFiles) -> Result<LoadedScenario, 
         }
         files.extend(next.path);
         let (tree, extends) = parse_layer(&sources, file)?;
+        // An empty file (or one of only comments) is more likely a mistake (a file
+        // truncated, the wrong file) than a request for the built-in scenario.
+        if extends.is_none() && matches!(&tree.value, Value::Table(t) if t.is_empty()) {
+            return Err(sources
+                .diagnostic_at(file, 0, "the scenario file sets nothing (it is empty or only comments)")
+                .note("set at least one key (`carenet init FILE` writes a template), or give no file to run the built-in default scenario")
+                .into());
+        }
         layers.push(tree);
         if let Some(extends) = extends {
             if layers.len() > MAX_EXTENDS_DEPTH {
