@@ -12,7 +12,7 @@ use carenet_model::policy::Package;
 use carenet_model::step::Model;
 
 use super::args::{CityArgs, CommonArgs, SensitivityArgs};
-use super::context::{Ran, Setup, commit, print_scenario, progress, setup};
+use super::context::{Ran, Setup, commit, elder_weeks_per_rep, print_scenario, progress, setup};
 use super::sweep::sweep_failure;
 use super::{Failure, stdout_failure, table};
 
@@ -48,7 +48,11 @@ pub fn sensitivity(args: SensitivityArgs, out: &mut dyn Write) -> Result<(), Fai
     let sc = SensitivityConfig { method, factors, samples, metrics, run: ctx.cfg.clone(), bootstrap: args.bootstrap };
     let staged = ctx.stage()?;
     let dir = staged.dir();
-    let bar = progress(points as u64, "design points");
+    let bar = progress(
+        points as u64,
+        "design points",
+        f64::from(ctx.cfg.reps) * elder_weeks_per_rep(&scenario, ctx.cfg.weeks),
+    );
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let rows = run_sensitivity(&scenario, &sc, &tick).map_err(|e| match e {
@@ -106,7 +110,11 @@ pub fn city(args: CityArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let window = scenario.metrics.summary_window;
     let model = Model::new(scenario, Package::baseline());
     let staged = ctx.stage()?;
-    let bar = progress(n_streets as u64, "streets");
+    let bar = progress(
+        n_streets as u64,
+        "streets",
+        elder_weeks_per_rep(&model.scenario, cfg.weeks) / n_streets.max(1) as f64,
+    );
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let city_cfg = CityConfig { seed: cfg.seed, rep: args.rep, weeks: cfg.weeks, threads: cfg.threads };

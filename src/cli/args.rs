@@ -107,6 +107,8 @@ pub enum Command {
     /// One replication of a whole city, street by street in bounded memory (city.csv, city_streets.csv).
     #[command(mut_arg("reps", |a| a.hide(true)))]
     City(CityArgs),
+    /// List what can be named on the command line: packages, levers, metrics or parameter keys.
+    List(ListArgs),
     /// Print a shell completion script, e.g. `carenet completions bash > ~/.local/share/bash-completion/completions/carenet`.
     Completions {
         /// The shell.
@@ -161,9 +163,36 @@ pub struct RunArgs {
     /// [policies] change a lever's settings: then name the package (or `baseline`).
     #[arg(long)]
     pub package: Option<String>,
+    /// Weekly time series to write: `types` (timeseries_types.csv, one row per replication,
+    /// week and community type, what the plots use), `communities` (also timeseries.csv, one
+    /// row per replication, week and community: large for a city) or `none`.
+    #[arg(long, value_enum, default_value_t = Timeseries::Types)]
+    pub timeseries: Timeseries,
     /// Do not draw the plots (DIR/plots/) or write DIR/report.html.
     #[arg(long)]
     pub no_plots: bool,
+}
+
+/// `run --timeseries`: which weekly time series a run writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timeseries {
+    /// No weekly time series.
+    None,
+    /// timeseries_types.csv.
+    Types,
+    /// timeseries_types.csv and timeseries.csv.
+    Communities,
+}
+
+impl Timeseries {
+    /// The name, as given on the command line and recorded in manifest.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Timeseries::None => "none",
+            Timeseries::Types => "types",
+            Timeseries::Communities => "communities",
+        }
+    }
 }
 
 #[derive(Args)]
@@ -387,6 +416,28 @@ mod tests {
         assert_eq!(old.scenario_flag, Some(PathBuf::from("s.toml")));
         assert!(reproduce(&["a.toml", "--scenario", "b.toml"]).is_err(), "both spellings at once");
     }
+}
+
+/// `carenet list`.
+#[derive(Args)]
+pub struct ListArgs {
+    /// What to list.
+    pub what: ListWhat,
+    /// Scenario file whose packages to list (default: the built-in scenarios/wutong.toml).
+    pub scenario: Option<PathBuf>,
+}
+
+/// `carenet list WHAT`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListWhat {
+    /// The scenario's policy packages and their levers (for --package, --packages).
+    Packages,
+    /// The nine policy levers, their settings and the packages that use them.
+    Levers,
+    /// Every metric: name, unit and meaning (for --metrics and the output columns).
+    Metrics,
+    /// Every parameter key (for --set, --grid, --vary, explain): type, default and unit.
+    Keys,
 }
 
 /// `carenet explain`: one key, or the whole registry as Markdown or TOML.

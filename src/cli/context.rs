@@ -67,6 +67,8 @@ pub struct Context {
     pub dir: PathBuf,
     /// The `--set KEY=VALUE` settings applied, in order (recorded in the manifest).
     pub overrides: Vec<String>,
+    /// `run --timeseries`, recorded in the manifest (`None` for other commands).
+    pub timeseries: Option<&'static str>,
 }
 
 /// The `--set` settings, parsed and applied to `scenario` in order; a bad key or
@@ -128,7 +130,7 @@ pub fn setup(args: &CommonArgs, command: &str) -> Result<Setup, Failure> {
     }
     let dir = args.out.clone().unwrap_or_else(|| default_dir(&scenario.name, command));
     let cfg = RunConfig { reps, seed, weeks, threads: args.threads };
-    Ok(Setup { scenario, context: Context { files, cfg, dir, overrides } })
+    Ok(Setup { scenario, context: Context { files, cfg, dir, overrides, timeseries: None } })
 }
 
 /// What a command ran, for its manifest.json.
@@ -177,6 +179,7 @@ impl Context {
             weeks: self.cfg.weeks,
             threads: self.cfg.threads,
             overrides: self.overrides.clone(),
+            timeseries: self.timeseries,
             elder_weeks: ran.elder_weeks,
             wall_seconds: ran.wall_seconds,
             elder_weeks_per_second: ran.elder_weeks / ran.wall_seconds.max(1e-9),
@@ -200,25 +203,51 @@ impl Context {
     }
 }
 
-/// A progress bar on stderr when it is a terminal, hidden otherwise.
-pub fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
-    if std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(total);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(&format!(
-                "{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{elapsed}}"
-            ))
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
+/// Elder-weeks of one replication of `s` over `weeks` weeks (the starting elders:
+/// the rate the progress bar shows, not the exact count of the result).
+pub fn elder_weeks_per_rep(s: &Scenario, weeks: u32) -> f64 {
+    let elders: u64 = s.streets.iter().flat_map(|st| &st.communities).map(|c| u64::from(c.elders)).sum();
+    elders as f64 * f64::from(weeks)
+}
+
+/// The progress bar's template: what, count, bar, elapsed, ETA and, when each
+/// step is `elder_weeks` elder-weeks, the rate in elder-weeks per second.
+pub fn progress_template(what: &str, elder_weeks: f64) -> String {
+    let rate = if elder_weeks > 0.0 { ", {rate}" } else { "" };
+    format!("{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{elapsed}} elapsed, ETA {{eta}}{rate}")
+}
+
+/// A progress bar on stderr when it is a terminal, hidden otherwise: `total` steps
+/// of `what`, each `elder_weeks` elder-weeks (0 when unknown).
+pub fn progress(total: u64, what: &str, elder_weeks: f64) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
     }
+    let b = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(&progress_template(what, elder_weeks))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key("rate", move |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let secs = s.elapsed().as_secs_f64();
+            let per_second = if secs > 0.0 { s.pos() as f64 * elder_weeks / secs } else { 0.0 };
+            let _ = write!(w, "{:.1} M elder-weeks/s", per_second / 1e6);
+        });
+    b.set_style(style);
+    b
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_shows_eta_and_rate() {
+        let t = progress_template("replications", 1e6);
+        assert!(t.contains("{eta}") && t.contains("{rate}") && t.contains("{pos}/{len}"), "{t}");
+        assert!(!progress_template("streets", 0.0).contains("{rate}"));
+        indicatif::ProgressStyle::with_template(&t).expect("a valid template");
+        let s = Scenario::default();
+        assert_eq!(elder_weeks_per_rep(&s, 10), 10.0 * 13_650.0);
+    }
 
     #[test]
     fn the_default_folder_is_the_scenario_s_then_the_command_s() {

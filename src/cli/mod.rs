@@ -114,6 +114,7 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
         Command::City(a) => analysis::city(a, out),
         Command::Reference { command } => reference::reference(command, out),
         Command::Completions { shell } => completions(shell, out),
+        Command::List(args) => files::list(&args, out),
     }
 }
 

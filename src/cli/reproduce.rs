@@ -6,10 +6,12 @@ use std::time::Instant;
 
 use carenet_io::output;
 use carenet_io::sweep::shell_quote;
-use carenet_model::experiment::reproduce::{Claims, DEFAULT_CLAIMS, ReproduceConfig, reproduce as run_claims};
+use carenet_model::experiment::reproduce::{
+    Claims, DEFAULT_CLAIMS, ReproduceConfig, replication_count, reproduce as run_claims,
+};
 
 use super::args::{CommonArgs, ReproduceArgs};
-use super::context::{Ran, Setup, commit, print_scenario, progress, setup};
+use super::context::{Ran, Setup, commit, elder_weeks_per_rep, print_scenario, progress, setup};
 use super::{Failure, stdout_failure, table};
 
 /// The command line that repeats a reproduction, recorded in claims.md and manifest.json.
@@ -58,7 +60,8 @@ pub fn reproduce(args: ReproduceArgs, out: &mut dyn Write) -> Result<(), Failure
     let staged = ctx.stage()?;
     let dir = staged.dir();
     let rc = ReproduceConfig { run: ctx.cfg.clone(), robust: args.robust, robust_reps: args.robust_reps };
-    let bar = progress(1 + args.robust as u64, "claim runs");
+    let bar =
+        progress(replication_count(&claims, &rc), "claim replications", elder_weeks_per_rep(&scenario, rc.run.weeks));
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let results = run_claims(&scenario, &claims, &rc, &tick)

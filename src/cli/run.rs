@@ -12,8 +12,8 @@ use carenet_model::policy::Package;
 use carenet_model::scenario::Scenario;
 use carenet_model::step::Model;
 
-use super::args::{CompareArgs, RunArgs};
-use super::context::{Ran, Setup, commit, package_dir, print_scenario, progress, setup};
+use super::args::{CompareArgs, RunArgs, Timeseries};
+use super::context::{Ran, Setup, commit, elder_weeks_per_rep, package_dir, print_scenario, progress, setup};
 use super::{Failure, stdout_failure, table};
 
 /// `carenet run`: replications of one package; the files of README.md's output table.
@@ -37,7 +37,7 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let model = Model::new(scenario, package);
     let cfg = &ctx.cfg;
 
-    let bar = progress(u64::from(cfg.reps), "replications");
+    let bar = progress(u64::from(cfg.reps), "replications", elder_weeks_per_rep(&model.scenario, cfg.weeks));
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let res = run_model(&model, cfg, &tick).map_err(Failure::runtime)?;
@@ -50,20 +50,26 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let rows = summarise(&model.package.name, &totals);
 
     let files = RunFiles::in_dir(dir);
-    // The two time series are most of the output: with more than one thread,
-    // timeseries.csv is written beside the others.
+    let types = args.timeseries != Timeseries::None;
+    let communities = args.timeseries == Timeseries::Communities;
+    // The time series per community is most of the output: with more than one
+    // thread, timeseries.csv is written beside the others.
     let write_rest = || -> Result<(), Failure> {
         output::write_summary(&files.summary, &rows).map_err(|e| Failure::writing(&files.summary, e))?;
         output::write_age_bands(&files.age_bands, &res).map_err(|e| Failure::writing(&files.age_bands, e))?;
-        output::write_timeseries_types(&files.timeseries_types, &res)
-            .map_err(|e| Failure::writing(&files.timeseries_types, e))?;
+        if types {
+            output::write_timeseries_types(&files.timeseries_types, &res)
+                .map_err(|e| Failure::writing(&files.timeseries_types, e))?;
+        }
         output::write_networks(&files.network_nodes, &files.network_edges, &res)
             .map_err(|e| Failure::writing(&files.network_nodes, e))
     };
     let write_series =
         || output::write_timeseries(&files.timeseries, &res).map_err(|e| Failure::writing(&files.timeseries, e));
     let threads = cfg.threads.unwrap_or_else(rayon::current_num_threads);
-    if threads > 1 {
+    if !communities {
+        write_rest()?;
+    } else if threads > 1 {
         let (series, rest) = std::thread::scope(|sc| {
             let h = sc.spawn(write_series);
             let rest = write_rest();
@@ -76,6 +82,15 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
         write_rest()?;
     }
     let elder_weeks = res.elder_weeks();
+    let mut written = Vec::new();
+    if communities {
+        written.push("timeseries.csv");
+    }
+    if types {
+        written.push("timeseries_types.csv");
+    }
+    written.extend(["summary.csv", "age_bands.csv", "network_nodes.csv", "network_edges.csv"]);
+    ctx.timeseries = Some(args.timeseries.as_str());
     ctx.write_manifest(
         dir,
         &model.scenario,
@@ -84,14 +99,7 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
             packages: vec![model.package.name.clone()],
             elder_weeks,
             wall_seconds: wall,
-            files: vec![
-                "timeseries.csv",
-                "timeseries_types.csv",
-                "summary.csv",
-                "age_bands.csv",
-                "network_nodes.csv",
-                "network_edges.csv",
-            ],
+            files: written,
         },
     )?;
     ctx.draw(dir, args.no_plots, true)?;
@@ -176,7 +184,11 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
         packages.push(Package::resolve(&scenario, n).map_err(Failure::input)?);
     }
     let window = scenario.metrics.summary_window;
-    let bar = progress((packages.len() * cfg.reps as usize) as u64, "package replications");
+    let bar = progress(
+        (packages.len() * cfg.reps as usize) as u64,
+        "package replications",
+        elder_weeks_per_rep(&scenario, cfg.weeks),
+    );
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let res = run_compare(&scenario, &packages, cfg, window, &tick).map_err(Failure::runtime)?;

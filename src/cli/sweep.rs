@@ -9,7 +9,7 @@ use carenet_model::experiment::sweep::{Axis, Design, Shard, SweepError, SweepPla
 use carenet_model::scenario::Scenario;
 
 use super::args::{CommonArgs, DesignArgs, SlurmScriptArgs, SweepArgs};
-use super::context::{Setup, print_scenario, progress, setup};
+use super::context::{Setup, elder_weeks_per_rep, print_scenario, progress, setup};
 use super::{Failure, stdout_failure};
 
 /// A sweep error: bad input (exit 2) or a runtime failure (exit 1).
@@ -62,7 +62,11 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
         Some(s) => s.cells(n_cells),
         None => (0..n_cells).collect(),
     };
-    let bar = progress((todo.len() * plan.reps as usize) as u64, "cell replications");
+    let bar = progress(
+        (todo.len() * plan.reps as usize) as u64,
+        "cell replications",
+        elder_weeks_per_rep(&setup.scenario, plan.weeks),
+    );
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let ran =

@@ -11,6 +11,7 @@ mod manners;
 #[path = "../../crates/carenet-model/tests/model/support.rs"]
 mod model_support;
 mod outdir;
+mod outputs;
 #[cfg(feature = "mesa")]
 mod peers;
 mod plot;

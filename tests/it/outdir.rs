@@ -122,7 +122,6 @@ fn a_rerun_without_plots_keeps_no_old_plots_or_report() {
             "network_nodes.csv",
             "notes.txt",
             "summary.csv",
-            "timeseries.csv",
             "timeseries_types.csv"
         ]
     );

@@ -69,7 +69,8 @@ fn dry_run_prints_the_resolved_scenario_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let small = small();
     for cmd in ["run", "compare", "reproduce", "sensitivity", "city"] {
-        let mut args = vec![cmd, &small, "--weeks", "30", "--set", "street[0].students=77", "--set", "name=\"resolved\""];
+        let mut args =
+            vec![cmd, &small, "--weeks", "30", "--set", "street[0].students=77", "--set", "name=\"resolved\""];
         args.extend_from_slice(if cmd == "sensitivity" {
             &["--method", "morris", "--dry-run"][..]
         } else {

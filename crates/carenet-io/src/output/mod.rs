@@ -212,6 +212,9 @@ pub struct Manifest<'a> {
     /// The command line's `--set KEY=VALUE` settings, in order (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<String>,
+    /// `run --timeseries`: `none`, `types` or `communities` (absent for other commands).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeseries: Option<&'a str>,
     pub elder_weeks: f64,
     pub wall_seconds: f64,
     pub elder_weeks_per_second: f64,
