@@ -152,8 +152,11 @@ fn outdir_failure(e: OutDirError) -> Failure {
     if e.is_input() { Failure::Input(format!("--out {e}")) } else { Failure::Runtime(format!("output folder {e}")) }
 }
 
-/// Makes the staged files the output folder's (the last step of a command that writes).
+/// Writes the data dictionary (dictionary.csv) of the staged files and makes them
+/// the output folder's (the last step of a command that writes).
 pub fn commit(staged: Staging) -> Result<(), Failure> {
+    let dir = staged.dir();
+    carenet_io::dictionary::write_dictionary(dir).map_err(|e| Failure::writing(&dir.join("dictionary.csv"), e))?;
     staged.commit().map_err(outdir_failure)
 }
 
@@ -170,6 +173,8 @@ impl Context {
     pub fn write_manifest(&self, dir: &Path, scenario: &Scenario, ran: Ran<'_>) -> Result<(), Failure> {
         let manifest = Manifest {
             carenet_version: env!("CARGO_PKG_VERSION"),
+            carenet_commit: env!("CARENET_COMMIT"),
+            build_date: env!("CARENET_BUILD_DATE"),
             command: ran.command,
             scenario_name: &scenario.name,
             scenario_files: self.files.iter().map(|p| p.display().to_string()).collect(),

@@ -94,6 +94,7 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
     .map_err(stdout_failure)?;
     if shard.is_none() {
         let merged = dirs::merge(dir).map_err(sweep_failure)?;
+        carenet_io::dictionary::write_dictionary(dir).map_err(|e| Failure::writing(&dir.join("dictionary.csv"), e))?;
         writeln!(
             out,
             "{} cells of `{}` (sweep {}); wrote {}",
@@ -113,6 +114,7 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
 /// `carenet merge`: checks every cell is present and writes DIR/sweep.csv.
 pub fn merge(dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
     let merged = dirs::merge(dir).map_err(sweep_failure)?;
+    carenet_io::dictionary::write_dictionary(dir).map_err(|e| Failure::writing(&dir.join("dictionary.csv"), e))?;
     writeln!(out, "wrote {}", merged.display()).map_err(stdout_failure)
 }
 

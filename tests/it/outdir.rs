@@ -117,6 +117,7 @@ fn a_rerun_without_plots_keeps_no_old_plots_or_report() {
         [
             "age_bands.csv",
             "compare",
+            "dictionary.csv",
             "manifest.json",
             "network_edges.csv",
             "network_nodes.csv",

@@ -32,6 +32,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// folder is carried over into the new one.
 pub const OUTPUT_NAMES: &[&str] = &[
     "manifest.json",
+    "dictionary.csv",
     "timeseries.csv",
     "timeseries_types.csv",
     "summary.csv",

@@ -200,6 +200,10 @@ pub fn write_age_bands(path: &Path, res: &RunResult) -> io::Result<()> {
 #[derive(Debug, Serialize)]
 pub struct Manifest<'a> {
     pub carenet_version: &'a str,
+    /// The git commit carenet was built from (`unknown` without git; `-dirty` with local changes).
+    pub carenet_commit: &'a str,
+    /// The build date (SOURCE_DATE_EPOCH, else the commit's date).
+    pub build_date: &'a str,
     pub command: &'a str,
     pub scenario_name: &'a str,
     pub scenario_files: Vec<String>,
