@@ -157,3 +157,20 @@ fn misspelled_names_get_a_suggestion() {
         assert!(String::from_utf8_lossy(&o.stderr).contains(says), "{args:?}: {}", text(&o));
     }
 }
+
+#[test]
+fn a_failing_extends_says_where_it_was_looked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("sub")).unwrap();
+    std::fs::write(tmp.path().join("sub/s.toml"), "extends = \"nope/base.toml\"\n").unwrap();
+    std::fs::write(tmp.path().join("top.toml"), "extends = \"nope.toml\"\n").unwrap();
+    for (file, says) in [
+        ("sub/s.toml", "`nope/base.toml` is resolved against the folder of the file that names it, `sub`"),
+        ("top.toml", "`nope.toml` is resolved against the current folder"),
+    ] {
+        let o = carenet(&["validate", file], tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("cannot read the extended file") && err.contains(says), "{err}");
+    }
+}

@@ -364,6 +364,16 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// The note of a failing `extends`: the folder its path is resolved against.
+fn resolved_note(target: &str, dir: Option<&Path>) -> String {
+    match dir.map(|d| d.display().to_string()) {
+        Some(d) if !d.is_empty() && d != "." => {
+            format!("`{target}` is resolved against the folder of the file that names it, `{d}`")
+        }
+        _ => format!("`{target}` is resolved against the current folder"),
+    }
+}
+
 /// Finds and reads the file an `extends` names.
 fn open_extends(
     sources: &Sources,
@@ -388,8 +398,9 @@ fn open_extends(
             None => PathBuf::from(target),
         };
         let label = path.display().to_string();
-        let canonical =
-            files.canonicalize(&path).map_err(|e| at(format!("cannot read the extended file `{label}`: {e}")))?;
+        let canonical = files.canonicalize(&path).map_err(|e| {
+            at(format!("cannot read the extended file `{label}`: {e}")).note(resolved_note(target, dir))
+        })?;
         (FileKey::Path(canonical), label, Some(path))
     };
     if let Some(first) = visited.iter().position(|(k, _)| *k == key) {
@@ -401,8 +412,9 @@ fn open_extends(
     }
     let (text, dir) = match &path {
         Some(path) => {
-            let text =
-                read_text(files, path).map_err(|why| at(format!("cannot read the extended file `{label}`: {why}")))?;
+            let text = read_text(files, path).map_err(|why| {
+                at(format!("cannot read the extended file `{label}`: {why}")).note(resolved_note(target, dir))
+            })?;
             (text, Some(parent_dir(path)))
         }
         None => (DEFAULT_TOML.to_string(), None),
