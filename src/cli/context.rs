@@ -15,19 +15,81 @@ use carenet_io::output::{self, Manifest};
 use carenet_io::scenario::load_file;
 use carenet_model::experiment::RunConfig;
 use carenet_model::scenario::Scenario;
-use carenet_model::scenario::load::{LoadedScenario, load_default};
+use carenet_model::scenario::ScenarioError;
+use carenet_model::scenario::diag::Diagnostic;
+use carenet_model::scenario::load::{BUILTIN_LABEL, DEFAULT_TOML, LoadedScenario, load_default};
 use carenet_model::scenario::path::{apply, parse_assignment};
 use carenet_model::scenario::validate::validate;
 
 use super::Failure;
 use super::args::CommonArgs;
 
-/// The scenario file at `path`, or the built-in default; a bad file is bad input.
+/// The scenario file at `path`, or the built-in default; a bad file is bad input,
+/// shown like rustc: each diagnostic's line with a caret under the place ([`render`]).
 pub fn load_scenario(path: Option<&Path>) -> Result<LoadedScenario, Failure> {
     match path {
         None => Ok(load_default()),
-        Some(p) => load_file(p).map_err(Failure::input),
+        Some(p) => load_file(p).map_err(|e| Failure::Input(render(&e, colour_on_stderr()))),
     }
+}
+
+/// Whether stderr gets colour: a terminal, and `NO_COLOR` unset or empty.
+pub fn colour_on_stderr() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The text of the file a diagnostic names (the built-in scenario or a file on disk).
+fn source_text(label: &str) -> Option<String> {
+    if label == BUILTIN_LABEL {
+        return Some(DEFAULT_TOML.to_string());
+    }
+    std::fs::read_to_string(label).ok()
+}
+
+/// The source line of `d` with a caret under its column (ariadne), without
+/// ariadne's own header line; empty when the place or the file is unknown.
+fn snippet(d: &Diagnostic, colour: bool) -> String {
+    let (Some(file), Some(pos)) = (&d.file, d.position) else { return String::new() };
+    let Some(text) = source_text(file) else { return String::new() };
+    // ariadne counts characters: the offset of (line, column).
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == pos.line {
+            offset += (pos.column - 1).min(line.chars().count());
+            break;
+        }
+        offset += line.chars().count();
+    }
+    let span = (file.clone(), offset..offset + 1);
+    let mut buf = Vec::new();
+    let report = ariadne::Report::build(ariadne::ReportKind::Error, span.clone())
+        .with_config(ariadne::Config::default().with_color(colour))
+        .with_label(ariadne::Label::new(span).with_message("here"))
+        .finish();
+    if report.write((file.clone(), ariadne::Source::from(text)), &mut buf).is_err() {
+        return String::new();
+    }
+    let text = String::from_utf8_lossy(&buf);
+    text.lines().skip(1).map(|l| format!("{}\n", l.trim_end())).collect()
+}
+
+/// A scenario error as text: each diagnostic's header line, its source line with a
+/// caret, then its notes (the model crate gives the places; colour is decided here).
+pub fn render(e: &ScenarioError, colour: bool) -> String {
+    let mut out = Vec::new();
+    for d in e.diagnostics() {
+        let text = d.to_string();
+        let (head, notes) = text.split_once('\n').map_or((text.as_str(), ""), |(h, n)| (h, n));
+        let mut one = format!("{head}\n{}", snippet(d, colour));
+        if !notes.is_empty() {
+            one.push_str(notes);
+        }
+        out.push(one.trim_end().to_string());
+    }
+    if e.omitted() > 0 {
+        out.push(format!("… and {} more problems", e.omitted()));
+    }
+    out.join("\n")
 }
 
 /// Where `command` writes when no `--out` is given: `output/<scenario name>/`

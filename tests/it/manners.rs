@@ -174,3 +174,20 @@ fn a_failing_extends_says_where_it_was_looked_for() {
         assert!(err.contains("cannot read the extended file") && err.contains(says), "{err}");
     }
 }
+
+#[test]
+fn scenario_errors_show_the_source_line_with_a_caret() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("bad.toml"), "[ties]\ndecay_weekly = 7\n").unwrap();
+    let o = carenet_env(&["validate", "bad.toml"], tmp.path(), &[("NO_COLOR", "1")]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8(o.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[0], "error: bad.toml:2:16: ties.decay_weekly = 7 is out of range");
+    let source = lines.iter().position(|l| l.ends_with("decay_weekly = 7")).expect("the source line");
+    let caret = lines[source + 1];
+    let column = |l: &str, c: char| l.chars().position(|x| x == c);
+    assert_eq!(column(caret, '┬'), column(lines[source], '7'), "the caret is under the value:\n{err}");
+    assert!(err.ends_with("allowed: a number from 0 to 1\n"), "{err}");
+    assert!(!err.contains('\u{1b}'), "no colour when stderr is not a terminal");
+}
