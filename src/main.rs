@@ -5,12 +5,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use carenet::cli::{Cli, execute};
+use carenet::cli::{Cli, Failure, execute};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli.command, &mut std::io::stdout().lock()) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::StdoutClosed) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("{failure}");
             ExitCode::from(failure.exit_code())

@@ -9,6 +9,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// `carenet --version`: the version, the git commit and the build date (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("CARENET_COMMIT"),
+    ", built ",
+    env!("CARENET_BUILD_DATE"),
+    ")"
+);
+
 /// The most worker threads `--threads` accepts. Each thread of the pool is an OS thread
 /// with its own stack, started whatever the work: thousands only cost time (20,000 took
 /// over 100 s to start for a job of 0.01 s), and no machine the model runs on has more
@@ -46,7 +56,7 @@ fn check_packages(list: &str) -> Result<String, String> {
 }
 
 #[derive(Parser)]
-#[command(name = "carenet", version, about = "Agent-based simulator of community mutual-aid elderly care")]
+#[command(name = "carenet", version = VERSION, about = "Agent-based simulator of community mutual-aid elderly care")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -55,6 +65,9 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run a scenario (the built-in Wutong Street default if none is given).
+    #[command(mut_arg("out", |a| a.help(
+        "Output directory (default: output/<scenario name>/ for the baseline, output/<scenario name>/run-<package>/ for a package)"
+    )))]
     Run(RunArgs),
     /// Compare policy packages with the baseline (common random numbers, paired intervals, costs).
     Compare(CompareArgs),
@@ -92,11 +105,25 @@ pub enum Command {
         dir: PathBuf,
     },
     /// Print an sbatch script: the sweep as a Slurm job array plus the dependent merge job.
+    #[command(
+        mut_arg("out", |a| a.help("Output directory of the sweep (default: output/<scenario name>/sweep/)")),
+        mut_arg("threads", |a| a.hide(true)),
+        mut_arg("dry_run", |a| a.hide(true)),
+        mut_arg("quiet", |a| a.hide(true))
+    )]
     SlurmScript(SlurmScriptArgs),
     /// Global sensitivity analysis: Morris elementary effects or Sobol indices, with plots.
     Sensitivity(SensitivityArgs),
     /// One replication of a whole city, street by street in bounded memory (city.csv, city_streets.csv).
+    #[command(mut_arg("reps", |a| a.hide(true)))]
     City(CityArgs),
+    /// List what can be named on the command line: packages, levers, metrics or parameter keys.
+    List(ListArgs),
+    /// Print a shell completion script, e.g. `carenet completions bash > ~/.local/share/bash-completion/completions/carenet`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// The reference model, a benchmark subset of the step (docs/reference-model.md).
     Reference {
         #[command(subcommand)]
@@ -121,25 +148,61 @@ pub struct CommonArgs {
     /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
-    /// Output directory (default: output/<scenario name>/ for run, else
-    /// output/<scenario name>/<command>/).
+    /// Output directory (default: output/<scenario name>/<command>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// No table on stdout.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Set one parameter by its dotted key, as sweeps spell it (repeat for more), e.g.
+    /// `--set street[0].students=400 --set policies.care_subsidy.monthly_voucher=800`.
+    /// Applied in order after the scenario file and checked like it; see `carenet explain KEY`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Print the resolved scenario (file, --set and flags applied) as TOML; run and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Args)]
 pub struct RunArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Policy package to run (default: baseline).
-    #[arg(long, default_value = "baseline")]
-    pub package: String,
+    /// Policy package to run: `baseline` (no lever), or a package of the scenario's [packages]
+    /// (see `carenet list packages`). Not given, the baseline is run, unless the scenario's
+    /// [policies] change a lever's settings: then name the package (or `baseline`).
+    #[arg(long)]
+    pub package: Option<String>,
+    /// Weekly time series to write: `types` (timeseries_types.csv, one row per replication,
+    /// week and community type, what the plots use), `communities` (also timeseries.csv, one
+    /// row per replication, week and community: large for a city) or `none`.
+    #[arg(long, value_enum, default_value_t = Timeseries::Types)]
+    pub timeseries: Timeseries,
     /// Do not draw the plots (DIR/plots/) or write DIR/report.html.
     #[arg(long)]
     pub no_plots: bool,
+}
+
+/// `run --timeseries`: which weekly time series a run writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timeseries {
+    /// No weekly time series.
+    None,
+    /// timeseries_types.csv.
+    Types,
+    /// timeseries_types.csv and timeseries.csv.
+    Communities,
+}
+
+impl Timeseries {
+    /// The name, as given on the command line and recorded in manifest.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Timeseries::None => "none",
+            Timeseries::Types => "types",
+            Timeseries::Communities => "communities",
+        }
+    }
 }
 
 #[derive(Args)]
@@ -363,6 +426,28 @@ mod tests {
         assert_eq!(old.scenario_flag, Some(PathBuf::from("s.toml")));
         assert!(reproduce(&["a.toml", "--scenario", "b.toml"]).is_err(), "both spellings at once");
     }
+}
+
+/// `carenet list`.
+#[derive(Args)]
+pub struct ListArgs {
+    /// What to list.
+    pub what: ListWhat,
+    /// Scenario file whose packages to list (default: the built-in scenarios/wutong.toml).
+    pub scenario: Option<PathBuf>,
+}
+
+/// `carenet list WHAT`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListWhat {
+    /// The scenario's policy packages and their levers (for --package, --packages).
+    Packages,
+    /// The nine policy levers, their settings and the packages that use them.
+    Levers,
+    /// Every metric: name, unit and meaning (for --metrics and the output columns).
+    Metrics,
+    /// Every parameter key (for --set, --grid, --vary, explain): type, default and unit.
+    Keys,
 }
 
 /// `carenet explain`: one key, or the whole registry as Markdown or TOML.

@@ -15,18 +15,81 @@ use carenet_io::output::{self, Manifest};
 use carenet_io::scenario::load_file;
 use carenet_model::experiment::RunConfig;
 use carenet_model::scenario::Scenario;
-use carenet_model::scenario::load::{LoadedScenario, load_default};
+use carenet_model::scenario::ScenarioError;
+use carenet_model::scenario::diag::Diagnostic;
+use carenet_model::scenario::load::{BUILTIN_LABEL, DEFAULT_TOML, LoadedScenario, load_default};
+use carenet_model::scenario::path::{apply, parse_assignment};
 use carenet_model::scenario::validate::validate;
 
 use super::Failure;
 use super::args::CommonArgs;
 
-/// The scenario file at `path`, or the built-in default; a bad file is bad input.
+/// The scenario file at `path`, or the built-in default; a bad file is bad input,
+/// shown like rustc: each diagnostic's line with a caret under the place ([`render`]).
 pub fn load_scenario(path: Option<&Path>) -> Result<LoadedScenario, Failure> {
     match path {
         None => Ok(load_default()),
-        Some(p) => load_file(p).map_err(Failure::input),
+        Some(p) => load_file(p).map_err(|e| Failure::Input(render(&e, colour_on_stderr()))),
     }
+}
+
+/// Whether stderr gets colour: a terminal, and `NO_COLOR` unset or empty.
+pub fn colour_on_stderr() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The text of the file a diagnostic names (the built-in scenario or a file on disk).
+fn source_text(label: &str) -> Option<String> {
+    if label == BUILTIN_LABEL {
+        return Some(DEFAULT_TOML.to_string());
+    }
+    std::fs::read_to_string(label).ok()
+}
+
+/// The source line of `d` with a caret under its column (ariadne), without
+/// ariadne's own header line; empty when the place or the file is unknown.
+fn snippet(d: &Diagnostic, colour: bool) -> String {
+    let (Some(file), Some(pos)) = (&d.file, d.position) else { return String::new() };
+    let Some(text) = source_text(file) else { return String::new() };
+    // ariadne counts characters: the offset of (line, column).
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == pos.line {
+            offset += (pos.column - 1).min(line.chars().count());
+            break;
+        }
+        offset += line.chars().count();
+    }
+    let span = (file.clone(), offset..offset + 1);
+    let mut buf = Vec::new();
+    let report = ariadne::Report::build(ariadne::ReportKind::Error, span.clone())
+        .with_config(ariadne::Config::default().with_color(colour))
+        .with_label(ariadne::Label::new(span).with_message("here"))
+        .finish();
+    if report.write((file.clone(), ariadne::Source::from(text)), &mut buf).is_err() {
+        return String::new();
+    }
+    let text = String::from_utf8_lossy(&buf);
+    text.lines().skip(1).map(|l| format!("{}\n", l.trim_end())).collect()
+}
+
+/// A scenario error as text: each diagnostic's header line, its source line with a
+/// caret, then its notes (the model crate gives the places; colour is decided here).
+pub fn render(e: &ScenarioError, colour: bool) -> String {
+    let mut out = Vec::new();
+    for d in e.diagnostics() {
+        let text = d.to_string();
+        let (head, notes) = text.split_once('\n').map_or((text.as_str(), ""), |(h, n)| (h, n));
+        let mut one = format!("{head}\n{}", snippet(d, colour));
+        if !notes.is_empty() {
+            one.push_str(notes);
+        }
+        out.push(one.trim_end().to_string());
+    }
+    if e.omitted() > 0 {
+        out.push(format!("… and {} more problems", e.omitted()));
+    }
+    out.join("\n")
 }
 
 /// Where `command` writes when no `--out` is given: `output/<scenario name>/`
@@ -64,6 +127,27 @@ pub struct Context {
     pub cfg: RunConfig,
     /// The output directory: `--out`, or [`default_dir`].
     pub dir: PathBuf,
+    /// The `--set KEY=VALUE` settings applied, in order (recorded in the manifest).
+    pub overrides: Vec<String>,
+    /// `run --timeseries`, recorded in the manifest (`None` for other commands).
+    pub timeseries: Option<&'static str>,
+}
+
+/// The `--set` settings, parsed and applied to `scenario` in order; a bad key or
+/// value is bad input with the scenario's own message ("did you mean", the range).
+pub fn apply_sets(scenario: &Scenario, sets: &[String]) -> Result<(Scenario, Vec<String>), Failure> {
+    let mut assignments = Vec::with_capacity(sets.len());
+    for text in sets {
+        assignments.push(parse_assignment(text).map_err(|e| Failure::Input(format!("--set {e}")))?);
+    }
+    let changed = apply(scenario, &assignments).map_err(|e| Failure::Input(format!("--set: {e}")))?;
+    Ok((changed, assignments.iter().map(ToString::to_string).collect()))
+}
+
+/// `--dry-run`: the resolved scenario as TOML on `out`.
+pub fn print_scenario(scenario: &Scenario, out: &mut dyn std::io::Write) -> Result<(), Failure> {
+    let text = toml::to_string(scenario).map_err(Failure::runtime)?;
+    out.write_all(text.as_bytes()).map_err(super::stdout_failure)
 }
 
 /// `--reps`/`--weeks`: absent or at least 1.
@@ -77,7 +161,9 @@ fn positive(name: &str, v: Option<u32>) -> Result<Option<u32>, Failure> {
 /// Loads `args.scenario`, applies `--reps`, `--weeks`, `--seed` and checks the
 /// result again; `command` names the default output folder.
 pub fn setup(args: &CommonArgs, command: &str) -> Result<Setup, Failure> {
-    let loaded = load_scenario(args.scenario.as_deref())?;
+    let mut loaded = load_scenario(args.scenario.as_deref())?;
+    let (changed, overrides) = apply_sets(&loaded.scenario, &args.set)?;
+    loaded.scenario = changed;
     let reps = positive("reps", args.reps)?.unwrap_or(loaded.scenario.simulation.reps);
     let weeks = positive("weeks", args.weeks)?.unwrap_or(loaded.scenario.simulation.weeks);
     if args.threads == Some(0) {
@@ -106,7 +192,7 @@ pub fn setup(args: &CommonArgs, command: &str) -> Result<Setup, Failure> {
     }
     let dir = args.out.clone().unwrap_or_else(|| default_dir(&scenario.name, command));
     let cfg = RunConfig { reps, seed, weeks, threads: args.threads };
-    Ok(Setup { scenario, context: Context { files, cfg, dir } })
+    Ok(Setup { scenario, context: Context { files, cfg, dir, overrides, timeseries: None } })
 }
 
 /// What a command ran, for its manifest.json.
@@ -128,8 +214,11 @@ fn outdir_failure(e: OutDirError) -> Failure {
     if e.is_input() { Failure::Input(format!("--out {e}")) } else { Failure::Runtime(format!("output folder {e}")) }
 }
 
-/// Makes the staged files the output folder's (the last step of a command that writes).
+/// Writes the data dictionary (dictionary.csv) of the staged files and makes them
+/// the output folder's (the last step of a command that writes).
 pub fn commit(staged: Staging) -> Result<(), Failure> {
+    let dir = staged.dir();
+    carenet_io::dictionary::write_dictionary(dir).map_err(|e| Failure::writing(&dir.join("dictionary.csv"), e))?;
     staged.commit().map_err(outdir_failure)
 }
 
@@ -146,6 +235,8 @@ impl Context {
     pub fn write_manifest(&self, dir: &Path, scenario: &Scenario, ran: Ran<'_>) -> Result<(), Failure> {
         let manifest = Manifest {
             carenet_version: env!("CARGO_PKG_VERSION"),
+            carenet_commit: env!("CARENET_COMMIT"),
+            build_date: env!("CARENET_BUILD_DATE"),
             command: ran.command,
             scenario_name: &scenario.name,
             scenario_files: self.files.iter().map(|p| p.display().to_string()).collect(),
@@ -155,6 +246,8 @@ impl Context {
             weeks: self.cfg.weeks,
             burn_in_weeks: scenario.simulation.burn_in_weeks,
             threads: self.cfg.threads,
+            overrides: self.overrides.clone(),
+            timeseries: self.timeseries,
             elder_weeks: ran.elder_weeks,
             wall_seconds: ran.wall_seconds,
             elder_weeks_per_second: ran.elder_weeks / ran.wall_seconds.max(1e-9),
@@ -178,25 +271,51 @@ impl Context {
     }
 }
 
-/// A progress bar on stderr when it is a terminal, hidden otherwise.
-pub fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
-    if std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(total);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(&format!(
-                "{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{elapsed}}"
-            ))
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
+/// Elder-weeks of one replication of `s` over `weeks` weeks (the starting elders:
+/// the rate the progress bar shows, not the exact count of the result).
+pub fn elder_weeks_per_rep(s: &Scenario, weeks: u32) -> f64 {
+    let elders: u64 = s.streets.iter().flat_map(|st| &st.communities).map(|c| u64::from(c.elders)).sum();
+    elders as f64 * f64::from(weeks)
+}
+
+/// The progress bar's template: what, count, bar, elapsed, ETA and, when each
+/// step is `elder_weeks` elder-weeks, the rate in elder-weeks per second.
+pub fn progress_template(what: &str, elder_weeks: f64) -> String {
+    let rate = if elder_weeks > 0.0 { ", {rate}" } else { "" };
+    format!("{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{elapsed}} elapsed, ETA {{eta}}{rate}")
+}
+
+/// A progress bar on stderr when it is a terminal, hidden otherwise: `total` steps
+/// of `what`, each `elder_weeks` elder-weeks (0 when unknown).
+pub fn progress(total: u64, what: &str, elder_weeks: f64) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
     }
+    let b = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(&progress_template(what, elder_weeks))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key("rate", move |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let secs = s.elapsed().as_secs_f64();
+            let per_second = if secs > 0.0 { s.pos() as f64 * elder_weeks / secs } else { 0.0 };
+            let _ = write!(w, "{:.1} M elder-weeks/s", per_second / 1e6);
+        });
+    b.set_style(style);
+    b
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_shows_eta_and_rate() {
+        let t = progress_template("replications", 1e6);
+        assert!(t.contains("{eta}") && t.contains("{rate}") && t.contains("{pos}/{len}"), "{t}");
+        assert!(!progress_template("streets", 0.0).contains("{rate}"));
+        indicatif::ProgressStyle::with_template(&t).expect("a valid template");
+        let s = Scenario::default();
+        assert_eq!(elder_weeks_per_rep(&s, 10), 10.0 * 13_650.0);
+    }
 
     #[test]
     fn the_default_folder_is_the_scenario_s_then_the_command_s() {

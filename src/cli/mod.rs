@@ -36,6 +36,9 @@ pub enum Failure {
     Input(String),
     /// Runtime failure: exit code 1.
     Runtime(String),
+    /// Stdout was closed by its reader (`carenet run | head -1`): the command's
+    /// work is done and only its report was cut short, so exit 0 with no message.
+    StdoutClosed,
 }
 
 impl Failure {
@@ -59,6 +62,7 @@ impl Failure {
         match self {
             Failure::Input(_) => 2,
             Failure::Runtime(_) => 1,
+            Failure::StdoutClosed => 0,
         }
     }
 
@@ -66,6 +70,7 @@ impl Failure {
     pub fn message(&self) -> &str {
         match self {
             Failure::Input(m) | Failure::Runtime(m) => m,
+            Failure::StdoutClosed => "",
         }
     }
 }
@@ -108,12 +113,36 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Sensitivity(a) => analysis::sensitivity(a, out),
         Command::City(a) => analysis::city(a, out),
         Command::Reference { command } => reference::reference(command, out),
+        Command::Completions { shell } => completions(shell, out),
+        Command::List(args) => files::list(&args, out),
     }
 }
 
-/// A failed write to `out` (stdout): a runtime failure.
+/// A failed write to `out` (stdout): a runtime failure, except that a reader
+/// that closed the pipe (`| head -1`) ends the command quietly ([`Failure::StdoutClosed`]).
 pub(crate) fn stdout_failure(e: std::io::Error) -> Failure {
-    Failure::Runtime(format!("writing stdout: {e}"))
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::StdoutClosed
+    } else {
+        Failure::Runtime(format!("writing stdout: {e}"))
+    }
+}
+
+/// Refuses the flags a command was given but does not use: each `(given, flag, why)`
+/// with `given` set is bad input.
+pub(crate) fn refuse_unused(flags: &[(bool, &str, &str)]) -> Result<(), Failure> {
+    match flags.iter().find(|(given, ..)| *given) {
+        Some((_, flag, why)) => Err(Failure::Input(format!("{flag} is not used by this command: {why}"))),
+        None => Ok(()),
+    }
+}
+
+/// `carenet completions SHELL`: the shell's completion script.
+fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> Result<(), Failure> {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "carenet", &mut buf);
+    out.write_all(&buf).map_err(stdout_failure)
 }
 
 #[cfg(test)]

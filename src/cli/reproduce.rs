@@ -5,17 +5,21 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use carenet_io::output;
-use carenet_model::experiment::reproduce::{Claims, DEFAULT_CLAIMS, ReproduceConfig, reproduce as run_claims};
+use carenet_io::sweep::shell_quote;
+use carenet_model::experiment::reproduce::{
+    Claims, DEFAULT_CLAIMS, ReproduceConfig, replication_count, reproduce as run_claims,
+};
 
 use super::args::{CommonArgs, ReproduceArgs};
-use super::context::{Ran, Setup, commit, progress, setup};
+use super::context::{Ran, Setup, commit, elder_weeks_per_rep, print_scenario, progress, setup};
 use super::{Failure, stdout_failure, table};
 
 /// The command line that repeats a reproduction, recorded in claims.md and manifest.json.
-pub fn command_line(scenario: Option<&Path>, claims: Option<&Path>, cfg: &ReproduceConfig) -> String {
+pub fn command_line(scenario: Option<&Path>, claims: Option<&Path>, sets: &[String], cfg: &ReproduceConfig) -> String {
     format!(
-        "carenet reproduce{}{} --reps {} --seed {} --weeks {} --robust {}{}",
+        "carenet reproduce{}{}{} --reps {} --seed {} --weeks {} --robust {}{}",
         scenario.map(|p| format!(" {}", p.display())).unwrap_or_default(),
+        sets.iter().map(|s| format!(" --set {}", shell_quote(s))).collect::<String>(),
         claims.map(|p| format!(" --claims {}", p.display())).unwrap_or_default(),
         cfg.run.reps,
         cfg.run.seed,
@@ -50,17 +54,21 @@ pub fn reproduce(args: ReproduceArgs, out: &mut dyn Write) -> Result<(), Failure
         None => (DEFAULT_CLAIMS.to_string(), "<built-in claims.toml>".to_string()),
     };
     let claims = Claims::parse(&text, &label, &scenario).map_err(Failure::input)?;
+    if args.common.dry_run {
+        return print_scenario(&scenario, out);
+    }
     let staged = ctx.stage()?;
     let dir = staged.dir();
     let rc = ReproduceConfig { run: ctx.cfg.clone(), robust: args.robust, robust_reps: args.robust_reps };
-    let bar = progress(1 + args.robust as u64, "claim runs");
+    let bar =
+        progress(replication_count(&claims, &rc), "claim replications", elder_weeks_per_rep(&scenario, rc.run.weeks));
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let results = run_claims(&scenario, &claims, &rc, &tick)
         .map_err(|e| if e.is_input() { Failure::input(e) } else { Failure::runtime(e) })?;
     let wall = t0.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let command = command_line(scenario_file.as_deref(), args.claims.as_deref(), &rc);
+    let command = command_line(scenario_file.as_deref(), args.claims.as_deref(), &ctx.overrides, &rc);
     let csv_path = dir.join("claims.csv");
     let md_path = dir.join("claims.md");
     output::write_claims_csv(&csv_path, &results).map_err(|e| Failure::writing(&csv_path, e))?;
@@ -94,11 +102,16 @@ mod tests {
     fn the_recorded_command_repeats_the_run() {
         let run = RunConfig { reps: 2, seed: 5, weeks: 30, threads: Some(3) };
         let plain = ReproduceConfig { run: run.clone(), robust: 0, robust_reps: 4 };
-        assert_eq!(command_line(None, None, &plain), "carenet reproduce --reps 2 --seed 5 --weeks 30 --robust 0");
+        assert_eq!(command_line(None, None, &[], &plain), "carenet reproduce --reps 2 --seed 5 --weeks 30 --robust 0");
         let robust = ReproduceConfig { run, robust: 2, robust_reps: 3 };
         assert_eq!(
-            command_line(Some(Path::new("s.toml")), Some(Path::new("c.toml")), &robust),
-            "carenet reproduce s.toml --claims c.toml --reps 2 --seed 5 --weeks 30 --robust 2 --robust-reps 3"
+            command_line(
+                Some(Path::new("s.toml")),
+                Some(Path::new("c.toml")),
+                &["street[0].students=400".to_string()],
+                &robust
+            ),
+            "carenet reproduce s.toml --set 'street[0].students=400' --claims c.toml --reps 2 --seed 5 --weeks 30 --robust 2 --robust-reps 3"
         );
     }
 }

@@ -11,16 +11,26 @@ use carenet_model::metrics::breakdown::{Breakdown, breakdown_rows};
 use carenet_model::metrics::drift::run_drift;
 use carenet_model::metrics::summary::{summarise, window_totals};
 use carenet_model::policy::Package;
+use carenet_model::scenario::Scenario;
 use carenet_model::step::Model;
 
-use super::args::{CompareArgs, RunArgs};
-use super::context::{Ran, Setup, commit, package_dir, progress, setup};
+use super::args::{CompareArgs, RunArgs, Timeseries};
+use super::context::{Ran, Setup, commit, elder_weeks_per_rep, package_dir, print_scenario, progress, setup};
 use super::{Failure, stdout_failure, table};
 
 /// `carenet run`: replications of one package; the files of README.md's output table.
 pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let Setup { scenario, context: mut ctx } = setup(&args.common, "run")?;
-    let package = Package::resolve(&scenario, &args.package).map_err(Failure::input)?;
+    if args.common.dry_run {
+        return print_scenario(&scenario, out);
+    }
+    let package = match &args.package {
+        Some(name) => Package::resolve(&scenario, name).map_err(Failure::input)?,
+        None => {
+            refuse_silent_baseline(&scenario)?;
+            Package::baseline()
+        }
+    };
     if args.common.out.is_none() {
         ctx.dir = package_dir(&scenario.name, &package.name);
     }
@@ -29,7 +39,7 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let model = Model::new(scenario, package);
     let cfg = &ctx.cfg;
 
-    let bar = progress(u64::from(cfg.reps), "replications");
+    let bar = progress(u64::from(cfg.reps), "replications", elder_weeks_per_rep(&model.scenario, cfg.weeks));
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let res = run_model(&model, cfg, &tick).map_err(Failure::runtime)?;
@@ -45,8 +55,10 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let drift = run_drift(res.reps.len(), cfg.weeks, &kinds, |r, w, c| *res.record(r, w, c));
 
     let files = RunFiles::in_dir(dir);
-    // The two time series are most of the output: with more than one thread,
-    // timeseries.csv is written beside the others.
+    let types = args.timeseries != Timeseries::None;
+    let communities = args.timeseries == Timeseries::Communities;
+    // The time series per community is most of the output: with more than one
+    // thread, timeseries.csv is written beside the others.
     let write_rest = || -> Result<(), Failure> {
         output::write_summary(&files.summary, &rows).map_err(|e| Failure::writing(&files.summary, e))?;
         output::write_breakdowns(&files.breakdowns, &breakdowns).map_err(|e| Failure::writing(&files.breakdowns, e))?;
@@ -54,15 +66,19 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
             output::write_drift(&files.drift, drift).map_err(|e| Failure::writing(&files.drift, e))?;
         }
         output::write_age_bands(&files.age_bands, &res).map_err(|e| Failure::writing(&files.age_bands, e))?;
-        output::write_timeseries_types(&files.timeseries_types, &res)
-            .map_err(|e| Failure::writing(&files.timeseries_types, e))?;
+        if types {
+            output::write_timeseries_types(&files.timeseries_types, &res)
+                .map_err(|e| Failure::writing(&files.timeseries_types, e))?;
+        }
         output::write_networks(&files.network_nodes, &files.network_edges, &res)
             .map_err(|e| Failure::writing(&files.network_nodes, e))
     };
     let write_series =
         || output::write_timeseries(&files.timeseries, &res).map_err(|e| Failure::writing(&files.timeseries, e));
     let threads = cfg.threads.unwrap_or_else(rayon::current_num_threads);
-    if threads > 1 {
+    if !communities {
+        write_rest()?;
+    } else if threads > 1 {
         let (series, rest) = std::thread::scope(|sc| {
             let h = sc.spawn(write_series);
             let rest = write_rest();
@@ -75,18 +91,18 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
         write_rest()?;
     }
     let elder_weeks = res.elder_weeks();
-    let mut written = vec![
-        "timeseries.csv",
-        "timeseries_types.csv",
-        "summary.csv",
-        "breakdowns.csv",
-        "age_bands.csv",
-        "network_nodes.csv",
-        "network_edges.csv",
-    ];
+    let mut written = Vec::new();
+    if communities {
+        written.push("timeseries.csv");
+    }
+    if types {
+        written.push("timeseries_types.csv");
+    }
+    written.extend(["summary.csv", "breakdowns.csv", "age_bands.csv", "network_nodes.csv", "network_edges.csv"]);
     if drift.is_some() {
         written.push("drift.csv");
     }
+    ctx.timeseries = Some(args.timeseries.as_str());
     ctx.write_manifest(
         dir,
         &model.scenario,
@@ -117,10 +133,57 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     .map_err(stdout_failure)
 }
 
+/// The `policies.LEVER.KEY` settings of `scenario` that differ from the built-in defaults.
+pub fn changed_lever_settings(scenario: &Scenario) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(now)), Ok(serde_json::Value::Object(default))) =
+        (serde_json::to_value(&scenario.policies), serde_json::to_value(&Scenario::default().policies))
+    else {
+        return Vec::new();
+    };
+    let mut changed = Vec::new();
+    for (lever, settings) in &now {
+        if let (Some(serde_json::Value::Object(s)), Some(serde_json::Value::Object(d))) =
+            (Some(settings), default.get(lever))
+        {
+            changed
+                .extend(s.iter().filter(|(k, v)| d.get(*k) != Some(v)).map(|(k, _)| format!("policies.{lever}.{k}")));
+        }
+    }
+    changed
+}
+
+/// `run` with no `--package` runs the baseline, which switches no lever on: when the
+/// scenario changes a lever's settings the user most likely meant a package, so this
+/// is refused with the packages that use those levers (issue 16: `run` must not
+/// silently ignore lever settings). `--package baseline` runs the baseline anyway.
+fn refuse_silent_baseline(scenario: &Scenario) -> Result<(), Failure> {
+    let changed = changed_lever_settings(scenario);
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let levers: Vec<&str> = changed.iter().filter_map(|k| k.split('.').nth(1)).collect();
+    let packages: Vec<&str> = scenario
+        .packages
+        .iter()
+        .filter(|(_, ls)| ls.iter().any(|l| levers.contains(&l.as_str())))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    Err(Failure::Input(format!(
+        "the scenario changes lever settings ({}) but the baseline switches no lever on, so they would be ignored\n  \
+         run a package that uses them with --package NAME ({}), compare them with `carenet compare`, \
+         or run the baseline anyway with --package baseline",
+        changed.join(", "),
+        if packages.is_empty() { "no package of the scenario uses them".to_string() } else { packages.join(", ") }
+    )))
+}
+
 /// `carenet compare`: the baseline and the packages asked for (default: all
 /// the scenario defines) on common random numbers.
 pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let Setup { scenario, context: ctx } = setup(&args.common, "compare")?;
+    if args.common.dry_run {
+        return print_scenario(&scenario, out);
+    }
     let cfg = &ctx.cfg;
     let staged = ctx.stage()?;
     let dir = staged.dir();
@@ -133,7 +196,11 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
         packages.push(Package::resolve(&scenario, n).map_err(Failure::input)?);
     }
     let window = scenario.metrics.summary_window;
-    let bar = progress((packages.len() * cfg.reps as usize) as u64, "package replications");
+    let bar = progress(
+        (packages.len() * cfg.reps as usize) as u64,
+        "package replications",
+        elder_weeks_per_rep(&scenario, cfg.weeks),
+    );
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let res = run_compare(&scenario, &packages, cfg, window, &tick).map_err(Failure::runtime)?;

@@ -9,7 +9,7 @@ use carenet_model::experiment::sweep::{Axis, Design, Shard, SweepError, SweepPla
 use carenet_model::scenario::Scenario;
 
 use super::args::{CommonArgs, DesignArgs, SlurmScriptArgs, SweepArgs};
-use super::context::{Setup, progress, setup};
+use super::context::{Setup, elder_weeks_per_rep, print_scenario, progress, setup};
 use super::{Failure, stdout_failure};
 
 /// A sweep error: bad input (exit 2) or a runtime failure (exit 1).
@@ -52,6 +52,9 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
         None => None,
     };
     let Planned { setup, plan, scenarios } = planned(&args.common, &args.design)?;
+    if args.common.dry_run {
+        return print_scenario(&setup.scenario, out);
+    }
     let dir = &setup.context.dir;
     dirs::prepare_dir(dir, &plan).map_err(sweep_failure)?;
     let n_cells = plan.cells.len();
@@ -59,7 +62,11 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
         Some(s) => s.cells(n_cells),
         None => (0..n_cells).collect(),
     };
-    let bar = progress((todo.len() * plan.reps as usize) as u64, "cell replications");
+    let bar = progress(
+        (todo.len() * plan.reps as usize) as u64,
+        "cell replications",
+        elder_weeks_per_rep(&setup.scenario, plan.weeks),
+    );
     let t0 = Instant::now();
     let tick = || bar.inc(1);
     let ran =
@@ -87,6 +94,7 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
     .map_err(stdout_failure)?;
     if shard.is_none() {
         let merged = dirs::merge(dir).map_err(sweep_failure)?;
+        carenet_io::dictionary::write_dictionary(dir).map_err(|e| Failure::writing(&dir.join("dictionary.csv"), e))?;
         writeln!(
             out,
             "{} cells of `{}` (sweep {}); wrote {}",
@@ -106,11 +114,17 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
 /// `carenet merge`: checks every cell is present and writes DIR/sweep.csv.
 pub fn merge(dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
     let merged = dirs::merge(dir).map_err(sweep_failure)?;
+    carenet_io::dictionary::write_dictionary(dir).map_err(|e| Failure::writing(&dir.join("dictionary.csv"), e))?;
     writeln!(out, "wrote {}", merged.display()).map_err(stdout_failure)
 }
 
 /// `carenet slurm-script`: the sweep as a Slurm job array and the merge job.
 pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    super::refuse_unused(&[
+        (args.common.threads.is_some(), "--threads", "each array task uses --cpus-per-task threads"),
+        (args.common.dry_run, "--dry-run", "slurm-script runs nothing: it prints the script"),
+        (args.common.quiet, "--quiet", "slurm-script prints only the script"),
+    ])?;
     if args.tasks == 0 || args.cpus_per_task == 0 {
         return Err(Failure::Input("--tasks and --cpus-per-task must be at least 1".into()));
     }
@@ -123,6 +137,9 @@ pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Fa
     let mut sweep_args = Vec::new();
     if let Some(s) = &args.common.scenario {
         sweep_args.push(shell_quote(&path_text(&abs(s), "the scenario file")?));
+    }
+    for s in &args.common.set {
+        sweep_args.push(format!("--set {}", shell_quote(s)));
     }
     for g in &args.design.grid {
         sweep_args.push(format!("--grid {}", shell_quote(g)));

@@ -14,7 +14,20 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
         .map(|t| {
             let out = tmp.path().join(format!("t{t}"));
             let o = carenet(
-                &["run", &small(), "--threads", t, "--reps", "3", "--seed", "7", "--out", out.to_str().unwrap()],
+                &[
+                    "run",
+                    &small(),
+                    "--threads",
+                    t,
+                    "--reps",
+                    "3",
+                    "--seed",
+                    "7",
+                    "--timeseries",
+                    "communities",
+                    "--out",
+                    out.to_str().unwrap(),
+                ],
                 tmp.path(),
             );
             assert!(o.status.success(), "{}", text(&o));
@@ -29,7 +42,10 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
     }
     // A different seed gives different results.
     let out = tmp.path().join("other");
-    let o = carenet(&["run", &small(), "--reps", "3", "--seed", "8", "--out", out.to_str().unwrap()], tmp.path());
+    let o = carenet(
+        &["run", &small(), "--reps", "3", "--seed", "8", "--timeseries", "communities", "--out", out.to_str().unwrap()],
+        tmp.path(),
+    );
     assert!(o.status.success());
     assert_ne!(
         std::fs::read(out.join("timeseries.csv")).unwrap(),
@@ -40,7 +56,7 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
 #[test]
 fn run_writes_every_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = carenet(&["run", &small(), "--reps", "2", "--weeks", "60"], tmp.path());
+    let o = carenet(&["run", &small(), "--reps", "2", "--weeks", "60", "--timeseries", "communities"], tmp.path());
     assert!(o.status.success(), "{}", text(&o));
     let dir = tmp.path().join("output/small");
     let stdout = String::from_utf8_lossy(&o.stdout);
@@ -337,7 +353,19 @@ fn breakdowns_drift_and_burn_in_files() {
     std::fs::write(&scen, format!("extends = {:?}\n[simulation]\nburn_in_weeks = 8\n", small())).unwrap();
     let out = tmp.path().join("r");
     let o = carenet(
-        &["run", scen.to_str().unwrap(), "--reps", "2", "--weeks", "104", "--no-plots", "--out", out.to_str().unwrap()],
+        &[
+            "run",
+            scen.to_str().unwrap(),
+            "--reps",
+            "2",
+            "--weeks",
+            "104",
+            "--no-plots",
+            "--timeseries",
+            "communities",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         tmp.path(),
     );
     assert!(o.status.success(), "{}", text(&o));

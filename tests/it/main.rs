@@ -6,16 +6,19 @@
 #![allow(clippy::needless_range_loop, clippy::field_reassign_with_default)]
 
 mod cli;
+mod manners;
 /// The model's test helpers, shared with crates/carenet-model/tests/model/.
 #[path = "../../crates/carenet-model/tests/model/support.rs"]
 mod model_support;
 mod outdir;
+mod outputs;
 #[cfg(feature = "mesa")]
 mod peers;
 mod plot;
 mod reference;
 mod reproduce;
 mod scenario;
+mod set;
 mod snapshots;
 mod support;
 mod sweep;

@@ -118,12 +118,12 @@ fn a_rerun_without_plots_keeps_no_old_plots_or_report() {
             "age_bands.csv",
             "breakdowns.csv",
             "compare",
+            "dictionary.csv",
             "manifest.json",
             "network_edges.csv",
             "network_nodes.csv",
             "notes.txt",
             "summary.csv",
-            "timeseries.csv",
             "timeseries_types.csv"
         ]
     );
@@ -208,7 +208,8 @@ fn a_bad_out_fails_before_the_model_runs() {
         if cmd == "sensitivity" {
             args.extend_from_slice(&["--method", "morris"]);
         }
-        args.extend_from_slice(&long);
+        // city runs one replication (it refuses --reps).
+        args.extend_from_slice(if cmd == "city" { &long[2..] } else { &long });
         for (out, code) in [(f, 2), (under.to_str().unwrap(), 1)] {
             let t0 = Instant::now();
             let o = carenet(&[args.as_slice(), &["--out", out]].concat(), tmp.path());
@@ -240,4 +241,56 @@ fn a_package_run_does_not_replace_the_baseline_s_folder() {
     let o = carenet(&base, tmp.path());
     assert!(o.status.success(), "{}", text(&o));
     assert!(baseline.join("run-care_subsidy/summary.csv").is_file());
+}
+
+#[test]
+fn a_folder_carenet_did_not_write_is_never_emptied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let small = small();
+    // A folder of the user's own, holding a file with a name carenet writes: refused, untouched.
+    let theirs = tmp.path().join("theirs");
+    fs::create_dir(&theirs).unwrap();
+    fs::write(theirs.join("summary.csv"), "my own numbers\n").unwrap();
+    fs::write(theirs.join("notes.txt"), "keep me\n").unwrap();
+    let before = snapshot(&theirs);
+    for cmd in ["run", "compare", "reproduce", "city"] {
+        let mut args = vec![cmd, small.as_str(), "--weeks", "4", "-q", "--out", "theirs"];
+        if cmd != "city" {
+            args.extend_from_slice(&["--reps", "1", "--no-plots"]);
+        }
+        let o = carenet(&args, tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("holds `summary.csv` but no manifest.json") && err.contains("choose another --out"),
+            "{err}"
+        );
+        assert_eq!(snapshot(&theirs), before, "{cmd} left the folder as it was");
+    }
+    // A folder of the user's own without such names: the run is written into it and the
+    // user's files stay.
+    let mixed = tmp.path().join("mixed");
+    fs::create_dir(&mixed).unwrap();
+    fs::write(mixed.join("notes.txt"), "keep me\n").unwrap();
+    let o = run_small(&mixed, "1", "4", &["--no-plots"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(fs::read_to_string(mixed.join("notes.txt")).unwrap(), "keep me\n");
+    assert!(mixed.join("manifest.json").is_file() && mixed.join("summary.csv").is_file());
+    // Every command's folder has a manifest, so each can be rerun into its own folder.
+    for cmd in ["run", "compare", "reproduce", "sensitivity", "city"] {
+        let out = format!("again-{cmd}");
+        let mut args = vec![cmd, small.as_str(), "--weeks", "4", "-q", "--out", out.as_str()];
+        match cmd {
+            "sensitivity" => {
+                args.extend_from_slice(&["--method", "morris", "--samples", "2", "--reps", "1", "--no-plots"])
+            }
+            "city" => {}
+            _ => args.extend_from_slice(&["--reps", "1", "--no-plots"]),
+        }
+        for round in 0..2 {
+            let o = carenet(&args, tmp.path());
+            assert!(o.status.success(), "{cmd} round {round}: {}", text(&o));
+        }
+        assert!(tmp.path().join(&out).join("manifest.json").is_file(), "{cmd}");
+    }
 }

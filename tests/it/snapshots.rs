@@ -307,3 +307,32 @@ fn files_lists_headers_and_json_keys() {
         scenario.t
     ");
 }
+
+/// `carenet list`: packages, levers, metrics (unit and meaning from `metrics::METRICS`)
+/// and keys; and the messages of `--set` and the other command-line checks.
+#[test]
+fn lists_and_command_line_messages() {
+    let tmp = tempfile::tempdir().unwrap();
+    for what in ["packages", "levers", "metrics", "keys"] {
+        snapshot(&format!("list_{what}"), &command(tmp.path(), &["list", what]));
+    }
+    let s = small();
+    let mut messages = String::new();
+    for args in [
+        &["list", "packages", &s][..],
+        &["list", "metric"],
+        &["run", "--set", "ties.decay_weekyl=0.1"],
+        &["run", "--set", "street[0].students=many"],
+        &["run", "--set", "population.age_mix=[0.5,0.3,0.3]"],
+        &["run", "--set", "students"],
+        &["run", &s, "--set", "policies.care_subsidy.monthly_voucher=800"],
+        &["run", &s, "--package", "care_subsidi"],
+        &["city", "--reps", "2"],
+    ] {
+        messages.push_str(&command(tmp.path(), args));
+        messages.push('\n');
+    }
+    snapshot("command_line_messages", &messages);
+    let written: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(written.is_empty(), "wrote {written:?}");
+}

@@ -7,6 +7,7 @@
 //! - [`sweep`]: a sweep's directory (plan, one file per finished cell, merge) and its Slurm script.
 //! - [`reference`]: the reference model's exported population, ties, parameters and rows.
 
+pub mod dictionary;
 pub mod outdir;
 pub mod output;
 pub mod reference;

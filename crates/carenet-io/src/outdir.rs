@@ -32,6 +32,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// folder is carried over into the new one.
 pub const OUTPUT_NAMES: &[&str] = &[
     "manifest.json",
+    "dictionary.csv",
     "timeseries.csv",
     "timeseries_types.csv",
     "summary.csv",
@@ -50,6 +51,23 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "report.html",
     "plots",
 ];
+
+/// The first name in folder `target` that a run would replace although carenet did
+/// not write the folder (it has no manifest.json): a folder carenet did not create is
+/// never emptied, not even of files that happen to bear carenet's names.
+fn not_carenet_s(target: &Path) -> Option<String> {
+    if target.join("manifest.json").exists() {
+        return None;
+    }
+    let mut names: Vec<String> = fs::read_dir(target)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| OUTPUT_NAMES.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names.into_iter().next()
+}
 
 /// Whether `name` is carenet's in an output folder: one of [`OUTPUT_NAMES`],
 /// or a temporary file of [`crate::output::write_atomic`] (`.NAME.tmp-PID`).
@@ -210,6 +228,15 @@ impl Staging {
         fs::create_dir_all(parent).map_err(io_err(parent))?;
         let lock = Lock::take(sibling(parent, name, ".lock"), &target)?;
         recover(parent, name, &target)?;
+        if let Some(theirs) = not_carenet_s(&target) {
+            return Err(invalid(
+                &target,
+                &format!(
+                    "holds `{theirs}` but no manifest.json, so carenet did not write it and will not replace it; \
+                     choose another --out, or move `{theirs}` away"
+                ),
+            ));
+        }
         let staging = fresh(parent, name, "tmp");
         fs::create_dir(&staging).map_err(io_err(&staging))?;
         let staged = Staging { target, staging, done: false, _lock: lock };
@@ -424,6 +451,7 @@ mod tests {
     fn a_committed_run_replaces_carenet_s_files_and_keeps_the_rest() {
         let tmp = tempfile::tempdir().unwrap();
         let d = tmp.path().join("d");
+        put(&d, "manifest.json", "{}");
         put(&d, "summary.csv", "old");
         put(&d, "report.html", "old");
         put(&d.join("plots"), "a.svg", "old");
@@ -451,6 +479,7 @@ mod tests {
         // `compare` (output/NAME/compare/) staged while `run` (output/NAME/) swaps its folder.
         let tmp = tempfile::tempdir().unwrap();
         let d = tmp.path().join("d");
+        put(&d, "manifest.json", "{}");
         put(&d, "summary.csv", "old");
         let inner = Staging::begin(&d.join("compare")).unwrap();
         put(inner.dir(), "compare.csv", "inner");
@@ -468,11 +497,12 @@ mod tests {
     fn a_failed_run_leaves_the_folder_as_it_was() {
         let tmp = tempfile::tempdir().unwrap();
         let d = tmp.path().join("d");
+        put(&d, "manifest.json", "{}");
         put(&d, "summary.csv", "old");
         let s = Staging::begin(&d).unwrap();
         put(s.dir(), "summary.csv", "half");
         drop(s);
-        assert_eq!(listing(&d), ["summary.csv"]);
+        assert_eq!(listing(&d), ["manifest.json", "summary.csv"]);
         assert_eq!(fs::read_to_string(d.join("summary.csv")).unwrap(), "old");
         assert_eq!(listing(tmp.path()), ["d"]);
     }
@@ -495,6 +525,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let d = tmp.path().join("d");
         // A swap killed between its two renames: no target, the old folder aside.
+        put(&tmp.path().join(".d.old-999999-0"), "manifest.json", "{}");
         put(&tmp.path().join(".d.old-999999-0"), "summary.csv", "old");
         put(&tmp.path().join(".d.old-999999-0/compare"), "compare.csv", "theirs");
         // A run killed while writing, and one killed after an exchange (the old
@@ -504,11 +535,30 @@ mod tests {
         fs::write(tmp.path().join(".d.lock"), "999999").unwrap();
         let s = Staging::begin(&d).unwrap();
         assert_eq!(fs::read_to_string(d.join("summary.csv")).unwrap(), "old", "the old folder is put back");
-        assert_eq!(listing(&d), ["compare", "summary.csv", "sweep"]);
+        assert_eq!(listing(&d), ["compare", "manifest.json", "summary.csv", "sweep"]);
         put(s.dir(), "summary.csv", "new");
         s.commit().unwrap();
         assert_eq!(listing(&d), ["compare", "summary.csv", "sweep"]);
         assert_eq!(listing(tmp.path()), ["d"]);
+    }
+
+    #[test]
+    fn a_folder_without_a_manifest_is_never_emptied() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("d");
+        put(&d, "notes.txt", "mine");
+        put(&d, "summary.csv", "mine too");
+        let e = Staging::begin(&d).unwrap_err();
+        assert!(e.is_input(), "{e}");
+        assert!(e.to_string().contains("holds `summary.csv` but no manifest.json"), "{e}");
+        assert_eq!(listing(&d), ["notes.txt", "summary.csv"]);
+        assert_eq!(listing(tmp.path()), ["d"], "no staging folder or lock is left");
+        // Without carenet's names the folder is written into, its files kept.
+        fs::remove_file(d.join("summary.csv")).unwrap();
+        let s = Staging::begin(&d).unwrap();
+        put(s.dir(), "summary.csv", "new");
+        s.commit().unwrap();
+        assert_eq!(listing(&d), ["notes.txt", "summary.csv"]);
     }
 
     #[test]
@@ -531,6 +581,7 @@ mod tests {
     fn a_linked_folder_is_written_where_it_points() {
         let tmp = tempfile::tempdir().unwrap();
         let real = tmp.path().join("real");
+        put(&real, "manifest.json", "{}");
         put(&real, "summary.csv", "old");
         std::os::unix::fs::symlink(&real, tmp.path().join("link")).unwrap();
         let s = Staging::begin(&tmp.path().join("link")).unwrap();

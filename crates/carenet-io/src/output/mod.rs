@@ -252,6 +252,10 @@ pub fn write_age_bands(path: &Path, res: &RunResult) -> io::Result<()> {
 #[derive(Debug, Serialize)]
 pub struct Manifest<'a> {
     pub carenet_version: &'a str,
+    /// The git commit carenet was built from (`unknown` without git; `-dirty` with local changes).
+    pub carenet_commit: &'a str,
+    /// The build date (SOURCE_DATE_EPOCH, else the commit's date).
+    pub build_date: &'a str,
     pub command: &'a str,
     pub scenario_name: &'a str,
     pub scenario_files: Vec<String>,
@@ -263,6 +267,12 @@ pub struct Manifest<'a> {
     /// Weeks run before week 1 and not reported (`simulation.burn_in_weeks`).
     pub burn_in_weeks: u32,
     pub threads: Option<usize>,
+    /// The command line's `--set KEY=VALUE` settings, in order (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
+    /// `run --timeseries`: `none`, `types` or `communities` (absent for other commands).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeseries: Option<&'a str>,
     pub elder_weeks: f64,
     pub wall_seconds: f64,
     pub elder_weeks_per_second: f64,

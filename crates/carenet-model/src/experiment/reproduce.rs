@@ -240,7 +240,20 @@ type RepWindow = (usize, usize, [WeekRecord; 4]);
 type Totals = Vec<Vec<[WeekRecord; 4]>>;
 
 /// Runs every key on scenario `s` for `reps` replications (common random numbers).
-fn run_all(s: &Scenario, keys: &[RunKey], cfg: &RunConfig, window: u32) -> Result<Vec<RepWindow>, String> {
+/// How many replications [`reproduce`] runs (and so calls its progress callback):
+/// every variant of every claim, `reps` times, then `robust_reps` times per draw.
+pub fn replication_count(claims: &Claims, cfg: &ReproduceConfig) -> u64 {
+    let variants = run_keys(claims).len() as u64;
+    variants * (u64::from(cfg.run.reps) + cfg.robust as u64 * u64::from(cfg.robust_reps))
+}
+
+fn run_all(
+    s: &Scenario,
+    keys: &[RunKey],
+    cfg: &RunConfig,
+    window: u32,
+    on_rep_done: &(dyn Fn() + Sync),
+) -> Result<Vec<RepWindow>, String> {
     let mut models = Vec::with_capacity(keys.len());
     for k in keys {
         let sc = set_numbers(s, &k.overrides()).map_err(|e| e.to_string())?;
@@ -254,7 +267,9 @@ fn run_all(s: &Scenario, keys: &[RunKey], cfg: &RunConfig, window: u32) -> Resul
         .map(|j| {
             let (k, r) = (j / reps, j % reps);
             let res = run_replication(&models[k], cfg.seed, r as u32, cfg.weeks);
-            (k, r, digest(&res.records, &kinds, cfg.weeks, window).window)
+            let window = digest(&res.records, &kinds, cfg.weeks, window).window;
+            on_rep_done();
+            (k, r, window)
         })
         .collect())
 }
@@ -370,12 +385,7 @@ pub fn reproduce(
         None => f(),
     };
     let claim_err = |message: String| ClaimsError::Claim { file: "scenario".into(), id: "-".into(), message };
-    let flat = install(&|| {
-        let r = run_all(s, &keys, &cfg.run, window);
-        on_progress();
-        r
-    })
-    .map_err(claim_err)?;
+    let flat = install(&|| run_all(s, &keys, &cfg.run, window, on_progress)).map_err(claim_err)?;
     let totals = totals_from(flat, keys.len(), cfg.run.reps as usize);
 
     // Robustness: the same claims under Latin-hypercube draws of the assumptions.
@@ -386,7 +396,7 @@ pub fn reproduce(
         for draw in &draws {
             let sd = set_numbers(s, draw).map_err(|e| claim_err(format!("uncertainty draw: {e}")))?;
             let rcfg = RunConfig { reps: cfg.robust_reps, ..cfg.run.clone() };
-            let flat = install(&|| run_all(&sd, &keys, &rcfg, window)).map_err(claim_err)?;
+            let flat = install(&|| run_all(&sd, &keys, &rcfg, window, on_progress)).map_err(claim_err)?;
             let t = totals_from(flat, keys.len(), cfg.robust_reps as usize);
             for (ci, c) in claims.claims.iter().enumerate() {
                 let (e, _) = effects(c, &keys, &t);
@@ -395,7 +405,6 @@ pub fn reproduce(
                     holds[ci] += 1;
                 }
             }
-            on_progress();
         }
     }
     Ok(claims

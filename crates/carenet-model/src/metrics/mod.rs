@@ -131,137 +131,182 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
 }
 
-/// A named metric: a function of a (summed) record.
+/// A named metric: a function of a (summed) record. Its name, unit and meaning
+/// are what `carenet list metrics` and the data dictionary of every output folder show.
 pub struct Metric {
     pub name: &'static str,
+    /// The unit the value is in: `share (0–1)`, `hours per elder-week`, …
+    pub unit: &'static str,
+    /// What the metric means.
     pub description: &'static str,
     pub value: fn(&WeekRecord) -> f64,
 }
 
 macro_rules! metric {
-    ($name:literal, $desc:literal, |$r:ident| $e:expr) => {
-        Metric { name: $name, description: $desc, value: |$r: &WeekRecord| $e }
+    ($name:literal, $unit:literal, $desc:literal, |$r:ident| $e:expr) => {
+        Metric { name: $name, unit: $unit, description: $desc, value: |$r: &WeekRecord| $e }
     };
 }
 
 /// Every reported metric, in column order.
 pub const METRICS: &[Metric] = &[
-    metric!("elders", "live elders (mean over weeks)", |r| ratio(r.alive, r.weeks)),
+    metric!("elders", "elders", "live elders (mean over weeks)", |r| ratio(r.alive, r.weeks)),
     metric!(
         "isolation_rate",
+        "share (0–1)",
         "share of elders with no social contact in the last metrics.isolation_weeks weeks (default 4)",
         |r| ratio(r.isolated, r.alive)
     ),
-    metric!("few_ties_rate", "share of elders with fewer than metrics.few_ties active ties (default 3)", |r| ratio(
-        r.few_ties, r.alive
-    )),
-    metric!("loneliness_mean", "mean loneliness (0-1)", |r| ratio(r.loneliness_sum, r.alive)),
-    metric!("lonely_share", "share of elders with loneliness above loneliness.moderate_threshold", |r| ratio(
-        r.lonely, r.alive
-    )),
-    metric!("loneliness_mean_grade1", "mean loneliness of grade-1 elders", |r| ratio(
+    metric!(
+        "few_ties_rate",
+        "share (0–1)",
+        "share of elders with fewer than metrics.few_ties active ties (default 3)",
+        |r| ratio(r.few_ties, r.alive)
+    ),
+    metric!("loneliness_mean", "score (0–1)", "mean loneliness (0-1)", |r| ratio(r.loneliness_sum, r.alive)),
+    metric!(
+        "lonely_share",
+        "share (0–1)",
+        "share of elders with loneliness above loneliness.moderate_threshold",
+        |r| ratio(r.lonely, r.alive)
+    ),
+    metric!("loneliness_mean_grade1", "score (0–1)", "mean loneliness of grade-1 elders", |r| ratio(
         r.loneliness_by_grade[0],
         r.grade[0]
     )),
-    metric!("loneliness_mean_grade2", "mean loneliness of grade-2 elders", |r| ratio(
+    metric!("loneliness_mean_grade2", "score (0–1)", "mean loneliness of grade-2 elders", |r| ratio(
         r.loneliness_by_grade[1],
         r.grade[1]
     )),
-    metric!("loneliness_mean_grade3", "mean loneliness of grade-3 elders", |r| ratio(
+    metric!("loneliness_mean_grade3", "score (0–1)", "mean loneliness of grade-3 elders", |r| ratio(
         r.loneliness_by_grade[2],
         r.grade[2]
     )),
-    metric!("unmet_help_rate", "unmet help hours / requested help hours", |r| ratio(r.help_unmet, r.help_requested)),
-    metric!("unmet_help_rate_grade1", "unmet help rate of grade-1 elders", |r| ratio(
+    metric!("unmet_help_rate", "share (0–1)", "unmet help hours / requested help hours", |r| ratio(
+        r.help_unmet,
+        r.help_requested
+    )),
+    metric!("unmet_help_rate_grade1", "share (0–1)", "unmet help rate of grade-1 elders", |r| ratio(
         r.help_unmet_by_grade[0],
         r.help_requested_by_grade[0]
     )),
-    metric!("unmet_help_rate_grade2", "unmet help rate of grade-2 elders", |r| ratio(
+    metric!("unmet_help_rate_grade2", "share (0–1)", "unmet help rate of grade-2 elders", |r| ratio(
         r.help_unmet_by_grade[1],
         r.help_requested_by_grade[1]
     )),
-    metric!("unmet_help_rate_grade3", "unmet help rate of grade-3 elders", |r| ratio(
+    metric!("unmet_help_rate_grade3", "share (0–1)", "unmet help rate of grade-3 elders", |r| ratio(
         r.help_unmet_by_grade[2],
         r.help_requested_by_grade[2]
     )),
-    metric!("unmet_companionship_rate", "unmet companionship hours / wanted companionship hours", |r| ratio(
-        r.comp_unmet,
-        r.comp_requested
-    )),
+    metric!(
+        "unmet_companionship_rate",
+        "share (0–1)",
+        "unmet companionship hours / wanted companionship hours",
+        |r| ratio(r.comp_unmet, r.comp_requested)
+    ),
     metric!(
         "grade1_underserved_rate",
+        "share (0–1)",
         "share of grade-1 elders with a need who had more than half their help unmet",
         |r| ratio(r.grade1_underserved, r.grade1_with_need)
     ),
-    metric!("mutual_aid_share", "share of delivered help hours given by neighbouring elders", |r| ratio(
-        r.help_by[MUTUAL_AID],
-        r.help_delivered()
-    )),
-    metric!("grade1_share", "share of elders in grade 1", |r| ratio(r.grade[0], r.alive)),
-    metric!("grade2_share", "share of elders in grade 2", |r| ratio(r.grade[1], r.alive)),
-    metric!("grade3_share", "share of elders in grade 3", |r| ratio(r.grade[2], r.alive)),
-    metric!("iadl_limited_share", "share of elders IADL-limited", |r| ratio(r.state[1], r.alive)),
-    metric!("semi_disabled_share", "share of elders semi-disabled", |r| ratio(r.state[2], r.alive)),
-    metric!("disabled_share", "share of elders disabled", |r| ratio(r.state[3], r.alive)),
-    metric!("registered_share", "share of elders registered with the social organisation", |r| ratio(
+    metric!("mutual_aid_share", "share (0–1)", "share of delivered help hours given by neighbouring elders", |r| {
+        ratio(r.help_by[MUTUAL_AID], r.help_delivered())
+    }),
+    metric!("grade1_share", "share (0–1)", "share of elders in grade 1", |r| ratio(r.grade[0], r.alive)),
+    metric!("grade2_share", "share (0–1)", "share of elders in grade 2", |r| ratio(r.grade[1], r.alive)),
+    metric!("grade3_share", "share (0–1)", "share of elders in grade 3", |r| ratio(r.grade[2], r.alive)),
+    metric!("iadl_limited_share", "share (0–1)", "share of elders IADL-limited", |r| ratio(r.state[1], r.alive)),
+    metric!("semi_disabled_share", "share (0–1)", "share of elders semi-disabled", |r| ratio(r.state[2], r.alive)),
+    metric!("disabled_share", "share (0–1)", "share of elders disabled", |r| ratio(r.state[3], r.alive)),
+    metric!("registered_share", "share (0–1)", "share of elders registered with the social organisation", |r| ratio(
         r.registered,
         r.alive
     )),
-    metric!("paired_share", "share of elders with a paired volunteer", |r| ratio(r.paired, r.alive)),
-    metric!("adl_incidence_per_year", "new semi-disabled or disabled per at-risk elder-year", |r| ratio(
-        r.adl_onsets,
-        r.adl_at_risk
-    ) * 52.0),
-    metric!("deaths_per_1000_per_year", "deaths per 1,000 elder-years", |r| ratio(r.deaths, r.alive) * 52_000.0),
-    metric!("family_hours", "help and companionship hours from family per elder-week", |r| ratio(
-        r.help_by[FAMILY] + r.comp_by[FAMILY],
-        r.alive
-    )),
-    metric!("student_hours", "hours from paired students per elder-week", |r| ratio(
+    metric!("paired_share", "share (0–1)", "share of elders with a paired volunteer", |r| ratio(r.paired, r.alive)),
+    metric!(
+        "adl_incidence_per_year",
+        "onsets per elder-year",
+        "new semi-disabled or disabled per at-risk elder-year",
+        |r| ratio(r.adl_onsets, r.adl_at_risk) * 52.0
+    ),
+    metric!("deaths_per_1000_per_year", "deaths per 1,000 elder-years", "deaths per 1,000 elder-years", |r| ratio(
+        r.deaths, r.alive
+    )
+        * 52_000.0),
+    metric!("family_hours", "hours per elder-week", "help and companionship hours from family per elder-week", |r| {
+        ratio(r.help_by[FAMILY] + r.comp_by[FAMILY], r.alive)
+    }),
+    metric!("student_hours", "hours per elder-week", "hours from paired students per elder-week", |r| ratio(
         r.help_by[STUDENT] + r.comp_by[STUDENT],
         r.alive
     )),
-    metric!("party_member_hours", "hours from paired party members per elder-week", |r| ratio(
+    metric!("party_member_hours", "hours per elder-week", "hours from paired party members per elder-week", |r| ratio(
         r.help_by[PARTY] + r.comp_by[PARTY],
         r.alive
     )),
-    metric!("mutual_aid_hours", "help and visit hours from neighbouring elders per elder-week", |r| ratio(
-        r.help_by[MUTUAL_AID] + r.comp_by[MUTUAL_AID],
+    metric!(
+        "mutual_aid_hours",
+        "hours per elder-week",
+        "help and visit hours from neighbouring elders per elder-week",
+        |r| ratio(r.help_by[MUTUAL_AID] + r.comp_by[MUTUAL_AID], r.alive)
+    ),
+    metric!("paid_hours", "hours per elder-week", "paid-service hours per elder-week", |r| ratio(
+        r.help_by[PAID],
         r.alive
     )),
-    metric!("paid_hours", "paid-service hours per elder-week", |r| ratio(r.help_by[PAID], r.alive)),
-    metric!("social_worker_hours", "social-worker hours per elder-week", |r| ratio(
+    metric!("social_worker_hours", "hours per elder-week", "social-worker hours per elder-week", |r| ratio(
         r.help_by[SOCIAL_WORKER] + r.comp_by[SOCIAL_WORKER],
         r.alive
     )),
-    metric!("activity_hours", "activity hours per elder-week", |r| ratio(r.comp_by[ACTIVITY], r.alive)),
-    metric!("counselling_hours", "counselling hours per elder-week", |r| ratio(r.comp_by[COUNSELLING], r.alive)),
-    metric!("paid_yuan_per_elder_week", "private spending on paid services per elder-week (yuan)", |r| ratio(
-        r.paid_private_yuan,
+    metric!("activity_hours", "hours per elder-week", "activity hours per elder-week", |r| ratio(
+        r.comp_by[ACTIVITY],
         r.alive
     )),
-    metric!("public_yuan_per_elder_week", "public spending (contract and vouchers) per elder-week (yuan)", |r| ratio(
-        r.contract_yuan + r.voucher_yuan,
+    metric!("counselling_hours", "hours per elder-week", "counselling hours per elder-week", |r| ratio(
+        r.comp_by[COUNSELLING],
         r.alive
     )),
-    metric!("policy_yuan_per_elder_week", "spending on policy levers per elder-week (yuan)", |r| ratio(
-        r.policy_yuan(),
-        r.alive
-    )),
-    metric!("time_bank_outstanding_hours", "time-bank hours held by members per elder (end of week)", |r| ratio(
-        r.tb_outstanding,
-        r.alive
-    )),
-    metric!("time_bank_redeemed_hours", "time-bank hours redeemed per elder-week", |r| ratio(
+    metric!(
+        "paid_yuan_per_elder_week",
+        "yuan per elder-week",
+        "private spending on paid services per elder-week (yuan)",
+        |r| ratio(r.paid_private_yuan, r.alive)
+    ),
+    metric!(
+        "public_yuan_per_elder_week",
+        "yuan per elder-week",
+        "public spending (contract and vouchers) per elder-week (yuan)",
+        |r| ratio(r.contract_yuan + r.voucher_yuan, r.alive)
+    ),
+    metric!(
+        "policy_yuan_per_elder_week",
+        "yuan per elder-week",
+        "spending on policy levers per elder-week (yuan)",
+        |r| ratio(r.policy_yuan(), r.alive)
+    ),
+    metric!(
+        "time_bank_outstanding_hours",
+        "hours per elder",
+        "time-bank hours held by members per elder (end of week)",
+        |r| ratio(r.tb_outstanding, r.alive)
+    ),
+    metric!("time_bank_redeemed_hours", "hours per elder-week", "time-bank hours redeemed per elder-week", |r| ratio(
         r.tb_withdrawals,
         r.alive
     )),
-    metric!("time_bank_cover_weeks", "time-bank hours outstanding / hours capable helpers can give in a week", |r| {
-        ratio(r.tb_outstanding, r.helper_hours)
-    }),
-    metric!("mean_degree", "mean number of neighbour ties", |r| ratio(r.net_degree_sum, r.net_n)),
-    metric!("clustering", "mean local clustering of neighbour ties", |r| ratio(r.net_clustering_sum, r.net_n)),
-    metric!("giant_component_share", "share of elders in the largest connected component", |r| ratio(
+    metric!(
+        "time_bank_cover_weeks",
+        "weeks",
+        "time-bank hours outstanding / hours capable helpers can give in a week",
+        |r| { ratio(r.tb_outstanding, r.helper_hours) }
+    ),
+    metric!("mean_degree", "ties per elder", "mean number of neighbour ties", |r| ratio(r.net_degree_sum, r.net_n)),
+    metric!("clustering", "coefficient (0–1)", "mean local clustering of neighbour ties", |r| ratio(
+        r.net_clustering_sum,
+        r.net_n
+    )),
+    metric!("giant_component_share", "share (0–1)", "share of elders in the largest connected component", |r| ratio(
         r.net_giant,
         r.net_n
     )),

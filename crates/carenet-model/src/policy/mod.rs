@@ -49,7 +49,10 @@ pub struct UnknownName {
 
 impl fmt::Display for UnknownName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown {} `{}`\n  valid {}s: {}", self.what, self.name, self.what, self.valid.join(", "))
+        let hint = crate::scenario::registry::suggest(&self.name, self.valid.iter().map(String::as_str))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        write!(f, "unknown {} `{}`{hint}\n  valid {}s: {}", self.what, self.name, self.what, self.valid.join(", "))
     }
 }
 

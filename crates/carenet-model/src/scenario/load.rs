@@ -196,6 +196,14 @@ fn load(top: Pending, source_files: &dyn SourceFiles) -> Result<LoadedScenario, 
         }
         files.extend(next.path);
         let (tree, extends) = parse_layer(&sources, file)?;
+        // An empty file (or one of only comments) is more likely a mistake (a file
+        // truncated, the wrong file) than a request for the built-in scenario.
+        if extends.is_none() && matches!(&tree.value, Value::Table(t) if t.is_empty()) {
+            return Err(sources
+                .diagnostic_at(file, 0, "the scenario file sets nothing (it is empty or only comments)")
+                .note("set at least one key (`carenet init FILE` writes a template), or give no file to run the built-in default scenario")
+                .into());
+        }
         layers.push(tree);
         if let Some(extends) = extends {
             if layers.len() > MAX_EXTENDS_DEPTH {
@@ -356,6 +364,16 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// The note of a failing `extends`: the folder its path is resolved against.
+fn resolved_note(target: &str, dir: Option<&Path>) -> String {
+    match dir.map(|d| d.display().to_string()) {
+        Some(d) if !d.is_empty() && d != "." => {
+            format!("`{target}` is resolved against the folder of the file that names it, `{d}`")
+        }
+        _ => format!("`{target}` is resolved against the current folder"),
+    }
+}
+
 /// Finds and reads the file an `extends` names.
 fn open_extends(
     sources: &Sources,
@@ -380,8 +398,9 @@ fn open_extends(
             None => PathBuf::from(target),
         };
         let label = path.display().to_string();
-        let canonical =
-            files.canonicalize(&path).map_err(|e| at(format!("cannot read the extended file `{label}`: {e}")))?;
+        let canonical = files.canonicalize(&path).map_err(|e| {
+            at(format!("cannot read the extended file `{label}`: {e}")).note(resolved_note(target, dir))
+        })?;
         (FileKey::Path(canonical), label, Some(path))
     };
     if let Some(first) = visited.iter().position(|(k, _)| *k == key) {
@@ -393,8 +412,9 @@ fn open_extends(
     }
     let (text, dir) = match &path {
         Some(path) => {
-            let text =
-                read_text(files, path).map_err(|why| at(format!("cannot read the extended file `{label}`: {why}")))?;
+            let text = read_text(files, path).map_err(|why| {
+                at(format!("cannot read the extended file `{label}`: {why}")).note(resolved_note(target, dir))
+            })?;
             (text, Some(parent_dir(path)))
         }
         None => (DEFAULT_TOML.to_string(), None),

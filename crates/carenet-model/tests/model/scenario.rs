@@ -134,9 +134,15 @@ fn uncommenting_a_template_key_changes_it() {
 // Merging and `extends`.
 
 #[test]
-fn an_empty_file_is_the_default() {
-    assert_eq!(check_ok(""), Scenario::default());
-    assert_eq!(check_ok("# nothing\n\n"), Scenario::default());
+fn an_empty_file_is_refused_and_one_key_is_the_default_otherwise() {
+    // An empty file (or one of only comments) is more likely a mistake than a
+    // request for the default: refused, naming the file (issue 16).
+    for text in ["", "# nothing\n\n", "  \n"] {
+        let err = load_str(text, "empty.toml", None).expect_err("refused").to_string();
+        assert!(err.starts_with("error: empty.toml:1:1: the scenario file sets nothing"), "{err}");
+    }
+    let s = check_ok("name = \"wutong\"\n");
+    assert_eq!(s, Scenario::default());
 }
 
 #[test]
