@@ -15,16 +15,6 @@ use crate::support::*;
 
 const REPS: u32 = 3;
 
-fn each_type(s: &mut Scenario, f: impl Fn(&mut carenet_model::scenario::TypeParams)) {
-    for kind in CommunityType::ALL {
-        f(match kind {
-            CommunityType::CommercialEstate => &mut s.community_types.commercial_estate,
-            CommunityType::Village => &mut s.community_types.village,
-            CommunityType::VillageToResidence => &mut s.community_types.village_to_residence,
-        });
-    }
-}
-
 /// Sum of a quantity over every record of weeks `from..to` (all reps), by community type.
 fn by_type(
     res: &carenet_model::experiment::RunResult,

@@ -2,7 +2,7 @@
 //! turning it up) moves the quantity it acts on, with the same seeds.
 
 use carenet_model::policy::Levers;
-use carenet_model::scenario::{CommunityType, Scenario};
+use carenet_model::scenario::Scenario;
 use carenet_model::step::{Model, calendar};
 use carenet_model::world::synth::build_world;
 
@@ -32,16 +32,6 @@ fn compare(a: impl Fn(&mut Scenario), b: impl Fn(&mut Scenario), name: &str) -> 
 fn lever_effect(levers: Levers, name: &str) -> (f64, f64) {
     let s = base();
     (metric_of(&s, Levers::default(), name), metric_of(&s, levers, name))
-}
-
-fn each_type(s: &mut Scenario, f: impl Fn(&mut carenet_model::scenario::TypeParams)) {
-    for kind in CommunityType::ALL {
-        f(match kind {
-            CommunityType::CommercialEstate => &mut s.community_types.commercial_estate,
-            CommunityType::Village => &mut s.community_types.village,
-            CommunityType::VillageToResidence => &mut s.community_types.village_to_residence,
-        });
-    }
 }
 
 /// No family care at all: no family is ever in contact.

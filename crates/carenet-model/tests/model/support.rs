@@ -90,3 +90,14 @@ pub fn run_package(
 pub fn load_str(text: &str, label: &str, base_dir: Option<&Path>) -> Result<LoadedScenario, ScenarioError> {
     load_str_from(text, label, base_dir, &NoFiles)
 }
+
+/// Applies `f` to the parameters of every community type.
+pub fn each_type(s: &mut Scenario, f: impl Fn(&mut carenet_model::scenario::TypeParams)) {
+    for kind in CommunityType::ALL {
+        f(match kind {
+            CommunityType::CommercialEstate => &mut s.community_types.commercial_estate,
+            CommunityType::Village => &mut s.community_types.village,
+            CommunityType::VillageToResidence => &mut s.community_types.village_to_residence,
+        });
+    }
+}
