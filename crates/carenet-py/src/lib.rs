@@ -51,7 +51,8 @@ fn file_error(py: Python<'_>, e: &ScenarioError) -> PyErr {
         .iter()
         .map(|d| (d.file.clone(), d.position.map(|p| p.line), d.position.map(|p| p.column), d.to_string()))
         .collect();
-    let place = e.diagnostics().first().and_then(|d| d.file.clone().map(|f| (f, d.position.map(|p| (p.line, p.column)))));
+    let place =
+        e.diagnostics().first().and_then(|d| d.file.clone().map(|f| (f, d.position.map(|p| (p.line, p.column)))));
     scenario_error(py, render(e, false), place, diagnostics)
 }
 
@@ -142,12 +143,8 @@ fn run_cli(
             )));
         }
     };
-    let args = RunArgs {
-        common: common(path, sets, reps, seed, weeks, threads, out),
-        package,
-        timeseries,
-        no_plots: true,
-    };
+    let args =
+        RunArgs { common: common(path, sets, reps, seed, weeks, threads, out), package, timeseries, no_plots: true };
     let (res, text) = detached(py, move || {
         let mut text = Vec::new();
         (carenet::cli::run::run(args, &mut text), text)

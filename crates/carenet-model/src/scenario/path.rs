@@ -281,6 +281,13 @@ pub fn apply(s: &Scenario, assignments: &[Assignment]) -> Result<Scenario, PathE
         }
     })?;
     out.expand_street_counts();
+    // As with `--weeks`: a run shortened by `simulation.weeks` summarises all of its
+    // weeks, unless the settings choose the window themselves.
+    if assignments.iter().any(|a| a.key == "simulation.weeks")
+        && !assignments.iter().any(|a| a.key == "metrics.summary_window")
+    {
+        out.metrics.summary_window = out.metrics.summary_window.min(out.simulation.weeks);
+    }
     if let Some(p) = validate(&out).into_iter().next() {
         // A key not set itself broke a constraint with a key that was (a mix no longer sums to 1).
         let message = match assignments.iter().rev().find(|a| a.key == p.path) {
@@ -303,6 +310,19 @@ mod tests {
     fn set(s: &Scenario, items: &[&str]) -> Result<Scenario, PathError> {
         let a: Vec<Assignment> = items.iter().map(|t| parse_assignment(t).unwrap()).collect();
         apply(s, &a)
+    }
+
+    #[test]
+    fn a_shorter_run_set_by_key_summarises_all_its_weeks() {
+        let s = Scenario::default();
+        assert!(s.metrics.summary_window > 26);
+        let t = set(&s, &["simulation.weeks=26"]).unwrap();
+        assert_eq!((t.simulation.weeks, t.metrics.summary_window), (26, 26));
+        let longer = set(&s, &["simulation.weeks=5000"]).unwrap();
+        assert_eq!(longer.metrics.summary_window, s.metrics.summary_window);
+        // A window chosen in the same settings is kept, and checked.
+        assert_eq!(set(&s, &["simulation.weeks=26", "metrics.summary_window=10"]).unwrap().metrics.summary_window, 10);
+        assert!(set(&s, &["simulation.weeks=26", "metrics.summary_window=30"]).is_err());
     }
 
     #[test]

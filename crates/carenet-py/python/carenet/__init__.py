@@ -110,11 +110,15 @@ class Scenario:
         return f"Scenario({where}, settings={list(self._sets)!r})"
 
 
+_EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
 def _read_csv(path: str) -> Optional[pd.DataFrame]:
     if not os.path.exists(path):
         return None
-    # The round-trip parser gives back the very float the file's shortest digits stand for.
-    return pd.read_csv(path, float_precision="round_trip")
+    # The round-trip parser gives back the very float the file's shortest digits
+    # stand for (pandas 3's default parser does; older ones must be asked).
+    return pd.read_csv(path, **_EXACT)
 
 
 def _texts(folder: str) -> Dict[str, str]:
