@@ -14,6 +14,7 @@ The GIL is released while the model runs, so other Python threads go on.
 
 import io
 import json
+import numbers
 import os
 import tempfile
 from itertools import product
@@ -45,8 +46,11 @@ def _value_text(value: Any) -> str:
         return "[" + ", ".join(_value_text(v) for v in value) + "]"
     if isinstance(value, str):
         return value
-    if isinstance(value, float):
-        return repr(value)
+    # numpy's scalars too: the shortest digits that give the same float back.
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
     return str(value)
 
 
