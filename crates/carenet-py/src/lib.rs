@@ -21,13 +21,16 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+/// One problem of a scenario error: file, line, column, text.
+type DiagnosticRow = (Option<String>, Option<usize>, Option<usize>, String);
+
 /// `carenet.ScenarioError(message, file, line, column, diagnostics)` (defined in
 /// python/carenet/_errors.py) as a Python exception.
 fn scenario_error(
     py: Python<'_>,
     message: String,
     place: Option<(String, Option<(usize, usize)>)>,
-    diagnostics: Vec<(Option<String>, Option<usize>, Option<usize>, String)>,
+    diagnostics: Vec<DiagnosticRow>,
 ) -> PyErr {
     let (file, line, column) = match place {
         Some((f, Some((l, c)))) => (Some(f), Some(l), Some(c)),
