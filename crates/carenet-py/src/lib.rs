@@ -119,6 +119,17 @@ fn detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> T + Send) -> T {
     })
 }
 
+/// Runs one command of the CLI with the GIL released; returns what it printed,
+/// or its failure as a Python exception.
+fn command(py: Python<'_>, f: impl FnOnce(&mut Vec<u8>) -> Result<(), Failure> + Send) -> PyResult<String> {
+    let (res, text) = detached(py, move || {
+        let mut text = Vec::new();
+        (f(&mut text), text)
+    });
+    res.map_err(|f| failure(py, f))?;
+    Ok(String::from_utf8_lossy(&text).into_owned())
+}
+
 /// `carenet run --out OUT --no-plots -q [flags]`: writes the run's CSV files and
 /// manifest.json into `out`; returns what the command printed.
 #[pyfunction]
@@ -148,12 +159,7 @@ fn run_cli(
     };
     let args =
         RunArgs { common: common(path, sets, reps, seed, weeks, threads, out), package, timeseries, no_plots: true };
-    let (res, text) = detached(py, move || {
-        let mut text = Vec::new();
-        (carenet::cli::run::run(args, &mut text), text)
-    });
-    res.map_err(|f| failure(py, f))?;
-    Ok(String::from_utf8_lossy(&text).into_owned())
+    command(py, move |out| carenet::cli::run::run(args, out))
 }
 
 /// `carenet compare --out OUT --no-plots -q [flags]`: writes compare.csv and the
@@ -173,12 +179,7 @@ fn compare_cli(
     packages: Option<String>,
 ) -> PyResult<String> {
     let args = CompareArgs { common: common(path, sets, reps, seed, weeks, threads, out), packages, no_plots: true };
-    let (res, text) = detached(py, move || {
-        let mut text = Vec::new();
-        (carenet::cli::run::compare(args, &mut text), text)
-    });
-    res.map_err(|f| failure(py, f))?;
-    Ok(String::from_utf8_lossy(&text).into_owned())
+    command(py, move |out| carenet::cli::run::compare(args, out))
 }
 
 /// The parameter registry: (key, default, unit, range, source, meaning) per parameter.
