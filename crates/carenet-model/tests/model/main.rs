@@ -8,6 +8,7 @@ mod burn_in;
 mod care;
 mod demography;
 mod engine;
+mod ensemble;
 mod experiments;
 mod limits;
 mod mechanisms;
