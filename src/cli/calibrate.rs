@@ -7,9 +7,9 @@
 //! survive an interruption): every file is written atomically, and the results
 //! are rewritten whole by each unsharded run.
 
-use std::sync::Mutex;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use carenet_io::calibrate as dirs;
@@ -31,8 +31,7 @@ fn failure(e: CalibrateError) -> Failure {
 
 /// Reads and parses a targets file; errors are bad input with file:line:column.
 fn read_targets(path: &Path) -> Result<TargetFile, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Input(format!("error: {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Failure::Input(format!("error: {}: {e}", path.display())))?;
     TargetFile::parse(&text, &path.display().to_string()).map_err(|e| Failure::Input(format!("error: {e}")))
 }
 
@@ -190,11 +189,8 @@ pub fn calibrate(args: CalibrateArgs, out: &mut dyn Write) -> Result<(), Failure
     let p = dir.join("points.csv");
     w(&p, dirs::write_points(&p, &targets.targets, &outcome, set.cutoff))?;
     // calibrated.toml: extends the scenario, sets the best point; loaded back to check it.
-    let sets: Vec<(String, String)> = ctx
-        .overrides
-        .iter()
-        .filter_map(|o| o.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-        .collect();
+    let sets: Vec<(String, String)> =
+        ctx.overrides.iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect();
     let cal = dir.join("calibrated.toml");
     let note = format!(
         "carenet calibrate (calibration {hash}): the best point of {} run, maximum implausibility {}",
@@ -212,8 +208,9 @@ pub fn calibrate(args: CalibrateArgs, out: &mut dyn Write) -> Result<(), Failure
         }
     }
     files.push("calibrated.toml");
-    let elder_weeks =
-        *ran_points.lock().unwrap_or_else(|e| e.into_inner()) as f64 * cfg.reps as f64 * elder_weeks_per_rep(scenario, cfg.weeks + scenario.simulation.burn_in_weeks);
+    let elder_weeks = *ran_points.lock().unwrap_or_else(|e| e.into_inner()) as f64
+        * cfg.reps as f64
+        * elder_weeks_per_rep(scenario, cfg.weeks + scenario.simulation.burn_in_weeks);
     ctx.write_manifest(
         dir,
         scenario,
@@ -227,7 +224,8 @@ pub fn calibrate(args: CalibrateArgs, out: &mut dyn Write) -> Result<(), Failure
         return Ok(());
     }
     let plausible = outcome.points.iter().filter(|p| p.plausible(set.cutoff)).count();
-    for l in &report {
+    // The waves' progress lines went to stderr as they ran; the stop note, if any, goes here.
+    for l in report.iter().filter(|l| !l.starts_with("wave ")) {
         writeln!(out, "{l}").map_err(stdout_failure)?;
     }
     for wr in &outcome.waves {

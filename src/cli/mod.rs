@@ -13,13 +13,13 @@
 
 pub mod analysis;
 pub mod args;
+pub mod calibrate;
 pub mod context;
 pub mod files;
 pub mod reference;
 pub mod reproduce;
 pub mod run;
 pub mod sweep;
-pub mod calibrate;
 pub mod table;
 
 use std::borrow::Cow;

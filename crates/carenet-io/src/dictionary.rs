@@ -63,12 +63,30 @@ pub const FILES: &[(&str, &str)] = &[
     ("sweep.csv", "each metric of each cell of the sweep: mean and 95% interval over replications"),
     ("sweep.json", "the sweep's plan: keys, cells, seeds and its hash"),
     ("cells", "one file per sweep cell: a checksum line, then rows with sweep.csv's columns"),
-    ("calibrate.json", "the calibration's plan: scenario, varied keys and ranges, targets, settings and the hash that names it"),
-    ("points", "one file per finished calibration point (points/wWW-pNNNN.csv): a checksum line, the point's values, each replication's value of each target"),
-    ("plausible.csv", "every run parameter set not ruled out (maximum implausibility at most the cut-off): one column per varied key, its wave and maximum implausibility"),
-    ("targets.csv", "each calibration target at the best point (lowest maximum implausibility): observed value, pass band, simulated mean and 95% interval, pass"),
-    ("heldout.csv", "each held-out pattern (never used in calibration) at the best point: published value, band stated before calibration, simulated mean and 95% interval, pass"),
-    ("waves.csv", "each wave of history matching, per target: points run, share of the candidate space ruled out, emulator leave-one-out quality"),
+    (
+        "calibrate.json",
+        "the calibration's plan: scenario, varied keys and ranges, targets, settings and the hash that names it",
+    ),
+    (
+        "points",
+        "one file per finished calibration point (points/wWW-pNNNN.csv): a checksum line, the point's values, each replication's value of each target",
+    ),
+    (
+        "plausible.csv",
+        "every run parameter set not ruled out (maximum implausibility at most the cut-off): one column per varied key, its wave and maximum implausibility",
+    ),
+    (
+        "targets.csv",
+        "each calibration target at the best point (lowest maximum implausibility): observed value, pass band, simulated mean and 95% interval, pass",
+    ),
+    (
+        "heldout.csv",
+        "each held-out pattern (never used in calibration) at the best point: published value, band stated before calibration, simulated mean and 95% interval, pass",
+    ),
+    (
+        "waves.csv",
+        "each wave of history matching, per target: points run, share of the candidate space ruled out, emulator leave-one-out quality",
+    ),
     ("points.csv", "every calibration point run: each target's simulated mean and implausibility"),
     ("calibrated.toml", "a scenario file that extends the calibrated scenario and sets the best point"),
     ("plots", "the plots, as SVG and PNG"),
@@ -112,7 +130,12 @@ pub const FILE_COLUMNS: &[(&str, &str, &str, &str)] = &[
         "true when the target's implausibility at the best point (with the Monte-Carlo variance of the mean) is at most the cut-off (3)",
     ),
     ("heldout.csv", "pass", "", "true when the simulated mean lies inside the band stated before calibration"),
-    ("points.csv", "plausible", "", "true when the point's maximum implausibility over the targets is at most the cut-off (3)"),
+    (
+        "points.csv",
+        "plausible",
+        "",
+        "true when the point's maximum implausibility over the targets is at most the cut-off (3)",
+    ),
     (
         "compare.csv",
         "estimable",
@@ -138,8 +161,16 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     ),
     ("band_high", "the target's unit", "upper end of the pass band (as band_low)"),
     ("simulated_mean", "the target's unit", "the simulated value, mean over replications"),
-    ("simulated_low", "the target's unit", "lower end of the 95% t-interval over replications (empty with one replication)"),
-    ("simulated_high", "the target's unit", "upper end of the 95% t-interval over replications (empty with one replication)"),
+    (
+        "simulated_low",
+        "the target's unit",
+        "lower end of the 95% t-interval over replications (empty with one replication)",
+    ),
+    (
+        "simulated_high",
+        "the target's unit",
+        "upper end of the 95% t-interval over replications (empty with one replication)",
+    ),
     ("wave", "", "the history-matching wave (1 = the Latin hypercube)"),
     ("point", "", "the point's number within its wave"),
     (
@@ -147,7 +178,11 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
         "standard deviations",
         "largest implausibility over the targets: |simulated mean − observed| / √(observation variance + discrepancy² + Monte-Carlo variance of the mean)",
     ),
-    ("implausibility", "standard deviations", "the target's implausibility at the point (as max_implausibility, one target)"),
+    (
+        "implausibility",
+        "standard deviations",
+        "the target's implausibility at the point (as max_implausibility, one target)",
+    ),
     ("points_run", "points", "points run in the wave"),
     ("points_total", "points", "points run in this and earlier waves (the emulators' training set)"),
     ("plausible_points", "points", "points of the wave not ruled out"),
@@ -216,12 +251,10 @@ pub fn describe(file: &str, column: &str) -> Option<(String, String)> {
         return Some((u.to_string(), m.to_string()));
     }
     // A sweep's parameter column: the parameter's value in the cell.
-    registry::lookup(column)
-        .filter(|p| p.kind.is_numeric())
-        .map(|p| {
-            let place = if file == "plausible.csv" { "parameter set" } else { "cell" };
-            (p.unit.to_string(), format!("the value of parameter `{column}` in the {place}"))
-        })
+    registry::lookup(column).filter(|p| p.kind.is_numeric()).map(|p| {
+        let place = if file == "plausible.csv" { "parameter set" } else { "cell" };
+        (p.unit.to_string(), format!("the value of parameter `{column}` in the {place}"))
+    })
 }
 
 /// One row of the dictionary.

@@ -184,7 +184,9 @@ impl Emulator {
                 LOG_NUGGET
             }
         };
-        let unpack = |t: &[f64]| -> (Vec<f64>, f64, f64) { (t[..d].iter().map(|v| v.exp()).collect(), t[d].exp(), t[d + 1].exp()) };
+        let unpack = |t: &[f64]| -> (Vec<f64>, f64, f64) {
+            (t[..d].iter().map(|v| v.exp()).collect(), t[d].exp(), t[d + 1].exp())
+        };
         let score = |t: &[f64]| -> f64 {
             let (l, s, g) = unpack(t);
             nll(x, &r, &l, s, g).map_or(f64::INFINITY, |v| v.0)

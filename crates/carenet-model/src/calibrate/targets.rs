@@ -196,10 +196,9 @@ fn selection(
     let dim = match dimension {
         Some(d) => {
             if !DIMENSIONS.contains(&d.get_ref().as_str()) {
-                return Err(cx.at(
-                    d.span(),
-                    format!("unknown dimension `{}`; allowed: {}", d.get_ref(), DIMENSIONS.join(", ")),
-                ));
+                return Err(
+                    cx.at(d.span(), format!("unknown dimension `{}`; allowed: {}", d.get_ref(), DIMENSIONS.join(", ")))
+                );
             }
             let Some(g) = group else {
                 return Err(cx.at(d.span(), format!("`dimension = \"{}\"` needs a `group`", d.get_ref())));
@@ -248,10 +247,9 @@ fn selection(
         Some(c) => {
             let Some(t) = community_type(c.get_ref()) else {
                 let all: Vec<&str> = CommunityType::ALL.iter().map(|t| t.as_str()).collect();
-                return Err(cx.at(
-                    c.span(),
-                    format!("unknown community type `{}`; allowed: {}", c.get_ref(), all.join(", ")),
-                ));
+                return Err(
+                    cx.at(c.span(), format!("unknown community type `{}`; allowed: {}", c.get_ref(), all.join(", ")))
+                );
             };
             if dim.as_deref() == Some("community_type") {
                 return Err(cx.at(c.span(), "`community_type` together with `dimension = \"community_type\"`"));
@@ -383,7 +381,9 @@ impl TargetFile {
                 _ => return Err(cx.at(span, format!("target `{id}` needs one of `se` or `interval` (a 95% interval)"))),
             };
             let Some(d) = &e.discrepancy else {
-                return Err(cx.at(span, format!("target `{id}` has no `discrepancy` (model discrepancy SD; 0 for none)")));
+                return Err(
+                    cx.at(span, format!("target `{id}` has no `discrepancy` (model discrepancy SD; 0 for none)"))
+                );
             };
             let discrepancy = positive(d, "discrepancy", true)?;
             if obs_var + discrepancy * discrepancy == 0.0 {
@@ -413,7 +413,9 @@ impl TargetFile {
                 }
             }
             let quantity = quantity(&cx, span.clone(), e)?;
-            let Some(b) = &e.band else { return Err(cx.at(span, format!("pattern `{id}` has no `band = [low, high]`"))) };
+            let Some(b) = &e.band else {
+                return Err(cx.at(span, format!("pattern `{id}` has no `band = [low, high]`")));
+            };
             let [lo, hi] = *b.get_ref();
             if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
                 return Err(cx.at(b.span(), "`band = [low, high]` needs finite low ≤ high"));

@@ -23,8 +23,7 @@ pub(crate) struct TargetRanges {
 impl TargetRanges {
     /// From `dir`'s targets.csv and points.csv; `None` if either is missing.
     pub fn read(dir: &Path) -> Result<Option<TargetRanges>, PlotError> {
-        let (Some(t), Some(p)) = (Table::read(&dir.join("targets.csv"))?, Table::read(&dir.join("points.csv"))?)
-        else {
+        let (Some(t), Some(p)) = (Table::read(&dir.join("targets.csv"))?, Table::read(&dir.join("points.csv"))?) else {
             return Ok(None);
         };
         let (id, obs, hi, mean) =
@@ -75,7 +74,11 @@ impl Figure for TargetRanges {
         let names: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
         let label = move |v: &f64| {
             let i = v.round();
-            if (v - i).abs() < 1e-6 && i >= 0.0 { names.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+            if (v - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
         };
         chart
             .configure_mesh()
@@ -96,13 +99,28 @@ impl Figure for TargetRanges {
                 OI_SKY.mix(0.25).filled(),
             )))?;
         }
-        chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, -0.5), (0.0, n as f64 - 0.5)], INK.stroke_width(1))))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+            INK.stroke_width(1),
+        )))?;
         for (k, (_, o, sd, all, good, best)) in self.rows.iter().enumerate() {
             let y = k as f64;
-            chart.draw_series(all.iter().filter(|v| v.is_finite()).map(|v| Circle::new((z(*v, *o, *sd), y - 0.15), 3, GREY.mix(0.6).filled())))?;
-            chart.draw_series(good.iter().filter(|v| v.is_finite()).map(|v| Circle::new((z(*v, *o, *sd), y + 0.15), 4, OI_BLUE.filled())))?;
+            chart.draw_series(
+                all.iter()
+                    .filter(|v| v.is_finite())
+                    .map(|v| Circle::new((z(*v, *o, *sd), y - 0.15), 3, GREY.mix(0.6).filled())),
+            )?;
+            chart.draw_series(
+                good.iter()
+                    .filter(|v| v.is_finite())
+                    .map(|v| Circle::new((z(*v, *o, *sd), y + 0.15), 4, OI_BLUE.filled())),
+            )?;
             if best.is_finite() {
-                chart.draw_series(std::iter::once(TriangleMarker::new((z(*best, *o, *sd), y), 8, OI_VERMILLION.filled())))?;
+                chart.draw_series(std::iter::once(TriangleMarker::new(
+                    (z(*best, *o, *sd), y),
+                    8,
+                    OI_VERMILLION.filled(),
+                )))?;
             }
         }
         legend(
