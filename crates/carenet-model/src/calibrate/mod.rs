@@ -355,13 +355,16 @@ fn maximin(kept: &[(Vec<f64>, f64)], k: usize) -> Vec<Vec<f64>> {
 /// A wave's runs: `Some(runs)` per point, `None` for a point not run here (another shard's).
 pub type WaveRuns = Vec<Option<Runs>>;
 
+/// What runs a wave: `eval(wave, points)` gives each point's runs, in order.
+pub type WaveEval<'a> = dyn FnMut(usize, &[Vec<f64>]) -> Result<WaveRuns, CalibrateError> + 'a;
+
 /// History matching over `space` against `targets`. `eval(wave, points)`
 /// runs (or reads back) the wave's points, in order.
 pub fn history_match(
     space: &Space,
     targets: &[Target],
     set: &Settings,
-    eval: &mut dyn FnMut(usize, &[Vec<f64>]) -> Result<WaveRuns, CalibrateError>,
+    eval: &mut WaveEval<'_>,
 ) -> Result<Outcome, CalibrateError> {
     if targets.is_empty() {
         return Err(CalibrateError::Input("error: the targets file has no [[target]]".into()));

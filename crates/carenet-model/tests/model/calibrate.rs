@@ -112,7 +112,7 @@ fn the_emulator_interpolates_a_smooth_function_and_knows_its_error() {
     for p in [[0.2, 0.3], [0.5, 0.5], [0.8, 0.9]] {
         let (m, v) = e.predict(&p, &mut scratch);
         assert!((m - f(&p)).abs() < 0.05, "at {p:?}: {m} vs {}", f(&p));
-        assert!(v >= 0.0 && v < 0.01);
+        assert!((0.0..0.01).contains(&v));
     }
     // At a training point the variance is (almost) nothing.
     let (_, v) = e.predict(&xs[3], &mut scratch);

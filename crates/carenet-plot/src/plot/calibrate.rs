@@ -17,8 +17,11 @@ use super::{DrawResult, Figure, PlotError};
 /// Per target: id, observed, SD of the band (half-width / 3), the values of all
 /// points, of plausible points, and the best point's mean.
 pub(crate) struct TargetRanges {
-    rows: Vec<(String, f64, f64, Vec<f64>, Vec<f64>, f64)>,
+    rows: Vec<TargetRow>,
 }
+
+/// id, observed, band SD, every point's mean, the plausible points' means, the best point's mean.
+type TargetRow = (String, f64, f64, Vec<f64>, Vec<f64>, f64);
 
 impl TargetRanges {
     /// From `dir`'s targets.csv and points.csv; `None` if either is missing.
