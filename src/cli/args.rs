@@ -100,6 +100,11 @@ pub enum Command {
     /// Sweep numeric parameters over a grid or a Latin hypercube (resumable, shardable).
     Sweep(SweepArgs),
     /// Calibrate by history matching against published targets (resumable, shardable).
+    #[command(
+        mut_arg("reps", |a| a.help("Replications per point, every point with the same seeds (default: 2)")),
+        mut_arg("weeks", |a| a.help("Reported weeks per point, after the burn-in (default: 104)")),
+        mut_arg("out", |a| a.help("Output directory (default: output/<scenario name>/calibrate/)"))
+    )]
     Calibrate(CalibrateArgs),
     /// Check that every cell of a (sharded) sweep is present and write DIR/sweep.csv.
     Merge {
