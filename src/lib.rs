@@ -11,7 +11,7 @@
 //! always named.
 
 pub use carenet_io::output;
-pub use carenet_model::{experiment, metrics, network, numfmt, policy, reference, step, streams, world};
+pub use carenet_model::{calibrate, experiment, metrics, network, numfmt, policy, reference, step, streams, world};
 pub use carenet_plot::{plot, report};
 
 pub mod cli;

@@ -99,6 +99,13 @@ pub enum Command {
     },
     /// Sweep numeric parameters over a grid or a Latin hypercube (resumable, shardable).
     Sweep(SweepArgs),
+    /// Calibrate by history matching against published targets (resumable, shardable).
+    #[command(
+        mut_arg("reps", |a| a.help("Replications per point, every point with the same seeds (default: 2)")),
+        mut_arg("weeks", |a| a.help("Reported weeks per point, after the burn-in (default: 104)")),
+        mut_arg("out", |a| a.help("Output directory (default: output/<scenario name>/calibrate/)"))
+    )]
+    Calibrate(CalibrateArgs),
     /// Check that every cell of a (sharded) sweep is present and write DIR/sweep.csv.
     Merge {
         /// Output directory of the sweep.
@@ -280,6 +287,40 @@ pub struct SweepArgs {
     /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; `carenet merge DIR` joins the shards.
     #[arg(long, value_name = "K/N|slurm")]
     pub shard: Option<String>,
+}
+
+#[derive(Args)]
+pub struct CalibrateArgs {
+    /// The scenario and run settings (calibrate's defaults: --reps 2, --weeks 104).
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Targets file: [[target]] entries (e.g. scenarios/targets/china.toml; docs/calibration.md).
+    #[arg(long, value_name = "FILE")]
+    pub targets: PathBuf,
+    /// Held-out patterns file ([[pattern]] entries, e.g. scenarios/targets/heldout.toml): reported
+    /// at the best point in DIR/heldout.csv, never used to calibrate.
+    #[arg(long, value_name = "FILE")]
+    pub heldout: Option<PathBuf>,
+    /// A key and its range (repeat; default: eight keys the targets inform, over the scenario's
+    /// [uncertainty] ranges; docs/calibration.md).
+    #[arg(long, value_name = "KEY=LO:HI")]
+    pub vary: Vec<String>,
+    /// History-matching waves.
+    #[arg(long, default_value_t = 3)]
+    pub waves: usize,
+    /// Points run per wave.
+    #[arg(long, default_value_t = 40)]
+    pub points: usize,
+    /// Candidate points screened by the emulators after each wave.
+    #[arg(long, default_value_t = 20_000)]
+    pub candidates: usize,
+    /// Run only shard K of N of each wave's points (as sweep's --shard), or `slurm`; rerun
+    /// without --shard to write the results.
+    #[arg(long, value_name = "K/N|slurm")]
+    pub shard: Option<String>,
+    /// Do not draw the plots (DIR/plots/).
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 #[derive(Args)]

@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod args;
+pub mod calibrate;
 pub mod context;
 pub mod files;
 pub mod reference;
@@ -108,6 +109,7 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Plot { dir } => files::plot(&dir, out),
         Command::Report { dir } => files::report(&dir, out),
         Command::Sweep(a) => sweep::sweep(a, out),
+        Command::Calibrate(a) => calibrate::calibrate(a, out),
         Command::Merge { dir } => sweep::merge(&dir, out),
         Command::SlurmScript(a) => sweep::slurm_script(a, out),
         Command::Sensitivity(a) => analysis::sensitivity(a, out),

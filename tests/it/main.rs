@@ -5,6 +5,7 @@
 //! `mesa` (the Mesa peer of the reference model, benches/peers/.venv).
 #![allow(clippy::needless_range_loop, clippy::field_reassign_with_default)]
 
+mod calibrate;
 mod cli;
 mod ensemble;
 mod manners;

@@ -53,6 +53,8 @@ fn every_column_of_every_output_is_in_the_folder_s_dictionary() {
     let small = small();
     let s = small.as_str();
     let few = ["--reps", "2", "--weeks", "6", "-q"];
+    let targets = crate::support::repo().join("scenarios/targets/china.toml").display().to_string();
+    let heldout = crate::support::repo().join("scenarios/targets/heldout.toml").display().to_string();
     let commands: Vec<(&str, Vec<&str>)> = vec![
         ("run", [&["run", s, "--timeseries", "communities"][..], &few].concat()),
         ("compare", [&["compare", s, "--packages", "care_subsidy"][..], &few].concat()),
@@ -79,6 +81,14 @@ fn every_column_of_every_output_is_in_the_folder_s_dictionary() {
             ],
         ),
         ("city", vec!["city", s, "--weeks", "6", "-q"]),
+        (
+            "calibrate",
+            [
+                &["calibrate", s, "--targets", targets.as_str(), "--heldout", heldout.as_str(), "--waves", "1"][..],
+                &["--points", "3", "--reps", "1", "--weeks", "6", "--candidates", "200", "-q"],
+            ]
+            .concat(),
+        ),
     ];
     for (name, args) in commands {
         let out = format!("out-{name}");

@@ -67,6 +67,32 @@ pub const FILES: &[(&str, &str)] = &[
     ("sweep.csv", "each metric of each cell of the sweep: mean and 95% interval over replications"),
     ("sweep.json", "the sweep's plan: keys, cells, seeds and its hash"),
     ("cells", "one file per sweep cell: a checksum line, then rows with sweep.csv's columns"),
+    (
+        "calibrate.json",
+        "the calibration's plan: scenario, varied keys and ranges, targets, settings and the hash that names it",
+    ),
+    (
+        "points",
+        "one file per finished calibration point (points/wWW-pNNNN.csv): a checksum line, the point's values, each replication's value of each target",
+    ),
+    (
+        "plausible.csv",
+        "every run parameter set not ruled out (maximum implausibility at most the cut-off): one column per varied key, its wave and maximum implausibility",
+    ),
+    (
+        "targets.csv",
+        "each calibration target at the best point (lowest maximum implausibility): observed value, pass band, simulated mean and 95% interval, pass",
+    ),
+    (
+        "heldout.csv",
+        "each held-out pattern (never used in calibration) at the best point: published value, band stated before calibration, simulated mean and 95% interval, pass",
+    ),
+    (
+        "waves.csv",
+        "each wave of history matching, per target: points run, share of the candidate space ruled out, emulator leave-one-out quality",
+    ),
+    ("points.csv", "every calibration point run: each target's simulated mean and implausibility"),
+    ("calibrated.toml", "a scenario file that extends the calibrated scenario and sets the best point"),
     ("plots", "the plots, as SVG and PNG"),
     ("report.html", "one self-contained page with the scenario, tables and plots"),
 ];
@@ -101,6 +127,19 @@ pub const FILE_COLUMNS: &[(&str, &str, &str, &str)] = &[
         "the largest change the stationarity rule allows: 0.02 (2 per 1,000 for deaths) or 12% of first_year, whichever is larger; 30% of first_year for mutual_aid_share",
     ),
     ("drift.csv", "pass", "", "true when |change| ≤ allowed"),
+    (
+        "targets.csv",
+        "pass",
+        "",
+        "true when the target's implausibility at the best point (with the Monte-Carlo variance of the mean) is at most the cut-off (3)",
+    ),
+    ("heldout.csv", "pass", "", "true when the simulated mean lies inside the band stated before calibration"),
+    (
+        "points.csv",
+        "plausible",
+        "",
+        "true when the point's maximum implausibility over the targets is at most the cut-off (3)",
+    ),
     (
         "compare.csv",
         "estimable",
@@ -142,6 +181,50 @@ pub const FILE_COLUMNS: &[(&str, &str, &str, &str)] = &[
 
 /// Columns with one meaning in every file: (column, unit, meaning).
 pub const COLUMNS: &[(&str, &str, &str)] = &[
+    ("target", "", "the calibration target's id (its [[target]] in the targets file)"),
+    ("pattern", "", "the held-out pattern's id (its [[pattern]] in the held-out file)"),
+    ("observed", "the target's unit", "the published value (empty: a qualitative pattern)"),
+    (
+        "band_low",
+        "the target's unit",
+        "lower end of the pass band: for a target, observed − 3 × √(observation variance + discrepancy²); for a pattern, the band stated before calibration",
+    ),
+    ("band_high", "the target's unit", "upper end of the pass band (as band_low)"),
+    ("simulated_mean", "the target's unit", "the simulated value, mean over replications"),
+    (
+        "simulated_low",
+        "the target's unit",
+        "lower end of the 95% t-interval over replications (empty with one replication)",
+    ),
+    (
+        "simulated_high",
+        "the target's unit",
+        "upper end of the 95% t-interval over replications (empty with one replication)",
+    ),
+    ("wave", "", "the history-matching wave (1 = the Latin hypercube)"),
+    ("point", "", "the point's number within its wave"),
+    (
+        "max_implausibility",
+        "standard deviations",
+        "largest implausibility over the targets: |simulated mean − observed| / √(observation variance + discrepancy² + Monte-Carlo variance of the mean)",
+    ),
+    (
+        "implausibility",
+        "standard deviations",
+        "the target's implausibility at the point (as max_implausibility, one target)",
+    ),
+    ("points_run", "points", "points run in the wave"),
+    ("points_total", "points", "points run in this and earlier waves (the emulators' training set)"),
+    ("plausible_points", "points", "points of the wave not ruled out"),
+    ("candidates", "points", "candidate points screened with the emulators after the wave"),
+    ("candidates_kept", "points", "candidates not ruled out by the emulators of this and every earlier wave"),
+    ("ruled_out", "share (0–1)", "share of the candidate space ruled out (1 − candidates_kept / candidates)"),
+    (
+        "loo_rms",
+        "",
+        "root mean square of the emulator's standardised leave-one-out errors (about 1 when its variance is honest; much above 1: over-confident)",
+    ),
+    ("loo_within3", "share (0–1)", "share of the standardised leave-one-out errors within ±3"),
     ("rep", "", "replication number, from 0 (its random streams)"),
     ("week", "week", "reported week, from 0 (the first week after the burn-in, `simulation.burn_in_weeks`)"),
     ("street", "", "the street's name"),
@@ -198,9 +281,10 @@ pub fn describe(file: &str, column: &str) -> Option<(String, String)> {
         return Some((u.to_string(), m.to_string()));
     }
     // A sweep's parameter column: the parameter's value in the cell.
-    registry::lookup(column)
-        .filter(|p| p.kind.is_numeric())
-        .map(|p| (p.unit.to_string(), format!("the value of parameter `{column}` in the cell")))
+    registry::lookup(column).filter(|p| p.kind.is_numeric()).map(|p| {
+        let place = if file == "plausible.csv" { "parameter set" } else { "cell" };
+        (p.unit.to_string(), format!("the value of parameter `{column}` in the {place}"))
+    })
 }
 
 /// One row of the dictionary.

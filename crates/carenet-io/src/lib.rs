@@ -6,8 +6,10 @@
 //! - [`output`]: atomic writes and the CSV, JSON and Markdown output files.
 //! - [`outdir`]: an output folder built aside and swapped in whole, locked while a run writes it.
 //! - [`sweep`]: a sweep's directory (plan, one file per finished cell, merge) and its Slurm script.
+//! - [`calibrate`]: a calibration's directory (plan, one file per finished point, results).
 //! - [`reference`]: the reference model's exported population, ties, parameters and rows.
 
+pub mod calibrate;
 pub mod dictionary;
 pub mod ensemble;
 pub mod outdir;

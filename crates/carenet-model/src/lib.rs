@@ -13,6 +13,7 @@
 // Columns are indexed by elder slot on purpose (struct of arrays).
 #![allow(clippy::needless_range_loop)]
 
+pub mod calibrate;
 pub mod experiment;
 pub mod metrics;
 pub mod network;

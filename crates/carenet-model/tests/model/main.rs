@@ -5,6 +5,7 @@
 #![allow(clippy::needless_range_loop, clippy::field_reassign_with_default)]
 
 mod burn_in;
+mod calibrate;
 mod care;
 mod demography;
 mod engine;

@@ -12,6 +12,8 @@
 //! | `compare_forest`, `compare_ce_plane` | `compare.csv` | a comparison |
 //! | `claims` | `claims.csv` | a reproduction |
 //! | `morris_<metric>`, `sobol_<metric>` | `sensitivity.csv` | a sensitivity analysis |
+//! | `calibration_targets` | `targets.csv`, `points.csv` | a calibration |
+//! | `calibration_plausible` | `plausible.csv`, `calibrate.json` | a calibration with two or more keys and a plausible set |
 //!
 //! Principal types: [`PlotError`] (every failure, with the file it concerns), [`data`] (the
 //! tolerant CSV readers, also used by [`crate::report`]), [`layout`] (the deterministic
@@ -26,6 +28,7 @@
 //! # Ok::<(), carenet_plot::plot::PlotError>(())
 //! ```
 
+mod calibrate;
 mod charts;
 mod compare;
 pub mod data;
@@ -155,6 +158,14 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
             let fig = sensitivity::SobolBars::new(&rows, &metric);
             written.extend(render(&out, &format!("sobol_{metric}"), &fig)?);
         }
+    }
+    if let Some(fig) = calibrate::TargetRanges::read(dir)? {
+        any_input = true;
+        written.extend(render(&out, "calibration_targets", &fig)?);
+    }
+    if let Some(fig) = calibrate::PlausiblePairs::read(dir)? {
+        any_input = true;
+        written.extend(render(&out, "calibration_plausible", &fig)?);
     }
     if !any_input {
         return Err(PlotError::NothingToPlot(dir.to_path_buf()));
