@@ -255,6 +255,9 @@ pub struct Family {
     pub contact_weekly: [f64; 3],
     /// Mean weekly hours distant family can give in a week of contact (capacity).
     pub distant_hours: f64,
+    /// `substitution` structure: family hours displaced per hour of paid care
+    /// the elder received the week before.
+    pub substitution_per_paid_hour: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -328,6 +331,9 @@ pub struct Loneliness {
     pub shock_sd: f64,
     /// Concentration (α + β) of the Beta distribution of initial loneliness.
     pub initial_concentration: f64,
+    /// `accumulating` structure: fall in a tie's visit chance per unit of the
+    /// lonelier end's loneliness (withdrawal).
+    pub withdrawal: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -347,6 +353,14 @@ pub struct Willingness {
     pub overload_hours: f64,
     /// Concentration (α + β) of the Beta distribution of initial willingness.
     pub initial_concentration: f64,
+    /// `logistic` structure: log-odds lost per step of functional state.
+    pub logistic_health: f64,
+    /// `logistic` structure: log-odds lost per unit of loneliness.
+    pub logistic_loneliness: f64,
+    /// `logistic` structure: log-odds gained in a week with neighbour help or an activity attended.
+    pub logistic_reciprocity: f64,
+    /// `norms` structure: weight of the neighbours' mean willingness in the drift target.
+    pub norm_weight: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,4 +15,5 @@ mod network;
 mod policy;
 mod reference;
 mod scenario;
+mod structures;
 mod support;
