@@ -825,7 +825,7 @@ pub const PARAMS: &[Param] = &[
         .unit("hours of family care per paid hour, 0–1 (plausible 0.2–1)")
         .meaning("`structure.family = \"substitution\"` only: family hours this week fall by this much for each hour of paid care the elder bought the week before (never below 0; not for disabled elders)")
         .source("**assumption** for the size; the direction from Bonsang (2009), J. Health Econ. 28(1):143–154 (informal care substitutes for paid domestic help, less so as disability rises) and Bolin, Lindgren & Lundborg (2008), Health Econ. 17(3):393–409. Half an hour per paid hour: partial crowding out; 1 would be one-for-one")
-        .note("structure.family = substitution only: family hours displaced per hour of paid care received the week before (not for disabled elders). Assumption for the size (direction: Bonsang, J Health Econ 2009)."),
+        .note("Only with the substitution structure (structure.family): family hours displaced per hour of paid care received the week before (not for disabled elders). Assumption for the size (direction: Bonsang, J Health Econ 2009)."),
     Param::new("health.independent_to_iadl.annual_at_60", Kind::F64, "0.029", ANNUAL)
         .unit("annual probability")
         .meaning("independent → IADL-limited at 60")
@@ -1010,7 +1010,7 @@ pub const PARAMS: &[Param] = &[
         .unit("0–1 (plausible 0.4–1)")
         .meaning("`structure.loneliness = \"accumulating\"` only: a tie's weekly visit chance is multiplied by 1 − withdrawal × the larger loneliness of its two ends: lonely elders withdraw, so they get fewer visits and grow lonelier")
         .source("**assumption** for the size; withdrawal of the lonely: Cacioppo & Hawkley (2009), Trends Cogn. Sci. 13(10):447–454; the loop it closes is the burnout regime of Fontanari (2021), Physica A 584:126367")
-        .note("structure.loneliness = accumulating only: fall in a tie's visit chance per unit of the lonelier end's loneliness (withdrawal). Assumption."),
+        .note("Only with the accumulating structure (structure.loneliness): fall in a tie's visit chance per unit of the lonelier end's loneliness (withdrawal). Assumption."),
     Param::new("willingness.drift_weekly", Kind::F64, "0.02", UNIT)
         .unit("per week")
         .meaning("pull toward `awareness` (time constant 50 weeks: the initial spread of willingness is 90% gone after two years, so mutual aid settles within a two-year burn-in)")
@@ -1053,22 +1053,22 @@ pub const PARAMS: &[Param] = &[
         .unit("log-odds per step of functional state, 0–20 (plausible 0.25–1)")
         .meaning("`structure.willingness = \"logistic\"` only: willingness drifts toward σ(logit(awareness) − h·state − l·L + r·R), where state is 0 (independent) to 3 (disabled), L the elder's loneliness and R = 1 in a week with neighbour help or an activity attended; this is h")
         .source("**assumption**: helping falls with poor health; half a log-odds per step halves the odds from independent to semi-disabled")
-        .note("structure.willingness = logistic only: log-odds of helping lost per step of functional state. Assumption."),
+        .note("Only with the logistic structure (structure.willingness): log-odds of helping lost per step of functional state. Assumption."),
     Param::new("willingness.logistic_loneliness", Kind::F64, "2.0", FACTOR_20)
         .unit("log-odds per unit of loneliness, 0–20 (plausible 1–4)")
         .meaning("`logistic` only: l above, the log-odds lost per unit of loneliness (lonely elders help less)")
         .source("**assumption**: from L = 0.2 to L = 0.7 the odds fall by e ≈ 2.7")
-        .note("structure.willingness = logistic only: log-odds of helping lost per unit of loneliness. Assumption."),
+        .note("Only with the logistic structure (structure.willingness): log-odds of helping lost per unit of loneliness. Assumption."),
     Param::new("willingness.logistic_reciprocity", Kind::F64, "1.0", FACTOR_20)
         .unit("log-odds, 0–20 (plausible 0.5–2)")
         .meaning("`logistic` only: r above, the log-odds gained in a week with neighbour help received or an activity attended")
         .source("**assumption**: reciprocity, as `willingness.reciprocity_gain` in the threshold structure")
-        .note("structure.willingness = logistic only: log-odds of helping gained in a week with neighbour help or an activity attended. Assumption."),
+        .note("Only with the logistic structure (structure.willingness): log-odds of helping gained in a week with neighbour help or an activity attended. Assumption."),
     Param::new("willingness.norm_weight", Kind::F64, "0.5", UNIT)
         .unit("0–1 (plausible 0.2–0.8)")
         .meaning("`structure.willingness = \"norms\"` only: willingness drifts toward (1 − m) × awareness + m × the tie-strength-weighted mean willingness of the elder's neighbours (awareness alone without ties); this is m")
         .source("**assumption**; averaging over ties as in DeGroot (1974), JASA 69(345):118–121")
-        .note("structure.willingness = norms only: weight of the neighbours' tie-weighted mean willingness in the drift target. Assumption."),
+        .note("Only with the norms structure (structure.willingness): weight of the neighbours' tie-weighted mean willingness in the drift target. Assumption."),
     Param::new("ties.visit_weekly", Kind::F64, "0.3", PROBABILITY)
         .unit("probability/week at strength 1")
         .meaning("a tie of strength s carries a visit with probability 0.3·s")
