@@ -530,6 +530,7 @@ fn leaf_schema(p: &Param) -> Value {
         Kind::Str | Kind::Extends => json!({ "type": "string" }),
         Kind::F64s(n) => array(number(false), n),
         Kind::U32s(n) => array(number(true), n),
+        Kind::Choice(values) => json!({ "type": "string", "enum": values }),
         Kind::CommunityType => {
             json!({ "type": "string", "enum": CommunityType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>() })
         }

@@ -220,11 +220,27 @@ fn coerce(a: &Assignment, current: &Value) -> Result<Value, PathError> {
             Some(Value::Bool(b)) => Ok(Value::Bool(b)),
             _ => Err(wrong("true or false")),
         },
-        Value::String(_) => Ok(match parsed {
-            Some(Value::String(s)) => Value::String(s),
-            // A bare word (`village`, `my-run`) is the string itself.
-            _ => Value::String(a.value.clone()),
-        }),
+        Value::String(_) => {
+            let s = match parsed {
+                Some(Value::String(s)) => s,
+                // A bare word (`village`, `my-run`) is the string itself.
+                _ => a.value.clone(),
+            };
+            // A choice (`structure.*`): one of the registry's names.
+            if let Some(registry::Param { kind: registry::Kind::Choice(values), .. }) = registry::lookup(key)
+                && !values.contains(&s.as_str())
+            {
+                let hint = registry::suggest(&s, values.iter().copied())
+                    .map(|b| format!(" (did you mean `{b}`?)"))
+                    .unwrap_or_default();
+                return Err(PathError::Invalid {
+                    key: key.clone(),
+                    message: format!("= {s:?} is not an allowed value{hint}"),
+                    allowed: format!("one of {}", values.join(", ")),
+                });
+            }
+            Ok(Value::String(s))
+        }
         Value::Array(items) => match parsed {
             Some(Value::Array(new)) if items.is_empty() || new.len() == items.len() || items[0].is_string() => {
                 Ok(Value::Array(new))

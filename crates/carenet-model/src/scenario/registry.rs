@@ -54,6 +54,8 @@ pub enum Kind {
     U32s(usize),
     /// One of the community types' names.
     CommunityType,
+    /// One of these names (a model structure, `structure.*`); the first is the default.
+    Choice(&'static [&'static str]),
     /// `extends`: read by the loader, not a field of the scenario.
     Extends,
 }
@@ -74,6 +76,7 @@ impl Kind {
             Kind::F64s(n) => format!("array of {n} numbers"),
             Kind::U32s(n) => format!("array of {n} integers"),
             Kind::CommunityType => "string (a community type)".into(),
+            Kind::Choice(values) => format!("string: one of {}", values.join(", ")),
             Kind::Extends => "string (a path or builtin:NAME)".into(),
         }
     }
@@ -324,6 +327,12 @@ alone; moving in with children ends living alone.",
     ("inflow", ""),
     ("metrics", ""),
     (
+        "structure",
+        "Model structure (docs/model.md §7): one formulation per mechanism, by name.
+The first name listed for each key is the model's original formulation.
+`carenet reproduce --structures all` re-checks the claims under the others.",
+    ),
+    (
         "policies.care_subsidy",
         "---------------------------------------------------------------------------
 Policy levers (docs/design.md §4; docs/policies.md). Each acts only in the packages
@@ -378,6 +387,22 @@ Statistics Bureau), so about a thousand elders per community is plausible.",
 village or village_to_residence) and `elders` (aged 60+ at the start; assumption).",
     ),
 ];
+
+/// The allowed values of the `structure.*` keys (the first is the default).
+pub const FAMILY_STRUCTURES: &[&str] = &["contact", "substitution"];
+pub const WILLINGNESS_STRUCTURES: &[&str] = &["threshold", "logistic", "norms"];
+pub const LONELINESS_STRUCTURES: &[&str] = &["anchored", "accumulating"];
+pub const PAID_MARKET_STRUCTURES: &[&str] = &["elastic", "fixed"];
+pub const TIME_BANK_STRUCTURES: &[&str] = &["credit", "clearing_house"];
+
+/// The model-structure keys (`structure.*`) with their allowed values, the
+/// default first: what `reproduce --structures` varies.
+pub fn structures() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    PARAMS.iter().filter_map(|p| match p.kind {
+        Kind::Choice(values) if p.key.starts_with("structure.") => Some((p.key, values)),
+        _ => None,
+    })
+}
 
 /// Every parameter, in the order of the shipped scenario file.
 pub const PARAMS: &[Param] = &[
@@ -796,6 +821,11 @@ pub const PARAMS: &[Param] = &[
         .meaning("mean hours distant family can give in a week of contact (a visit), × the elder's Gamma factor")
         .source("**assumption**: a half-day visit; children far away mostly send money rather than time (Lei et al. 2015)")
         .note("Mean hours distant family give in a week of contact (a visit). Assumption."),
+    Param::new("family.substitution_per_paid_hour", Kind::F64, "0.5", UNIT)
+        .unit("hours of family care per paid hour, 0–1 (plausible 0.2–1)")
+        .meaning("`structure.family = \"substitution\"` only: family hours this week fall by this much for each hour of paid care the elder bought the week before (never below 0; not for disabled elders)")
+        .source("**assumption** for the size; the direction from Bonsang (2009), J. Health Econ. 28(1):143–154 (informal care substitutes for paid domestic help, less so as disability rises) and Bolin, Lindgren & Lundborg (2008), Health Econ. 17(3):393–409. Half an hour per paid hour: partial crowding out; 1 would be one-for-one")
+        .note("Only with the substitution structure (structure.family): family hours displaced per hour of paid care received the week before (not for disabled elders). Assumption for the size (direction: Bonsang, J Health Econ 2009)."),
     Param::new("health.independent_to_iadl.annual_at_60", Kind::F64, "0.029", ANNUAL)
         .unit("annual probability")
         .meaning("independent → IADL-limited at 60")
@@ -976,6 +1006,11 @@ pub const PARAMS: &[Param] = &[
         .meaning("concentration of the Beta distribution of initial loneliness (sd ≈ 0.17 at mean 0.3)")
         .source("**assumption**")
         .note("Concentration (α + β) of the Beta distribution of initial loneliness around the community type's loneliness_mean. Assumption."),
+    Param::new("loneliness.withdrawal", Kind::F64, "0.8", UNIT)
+        .unit("0–1 (plausible 0.4–1)")
+        .meaning("`structure.loneliness = \"accumulating\"` only: a tie's weekly visit chance is multiplied by 1 − withdrawal × the larger loneliness of its two ends: lonely elders withdraw, so they get fewer visits and grow lonelier")
+        .source("**assumption** for the size; withdrawal of the lonely: Cacioppo & Hawkley (2009), Trends Cogn. Sci. 13(10):447–454; the loop it closes is the burnout regime of Fontanari (2021), Physica A 584:126367")
+        .note("Only with the accumulating structure (structure.loneliness): fall in a tie's visit chance per unit of the lonelier end's loneliness (withdrawal). Assumption."),
     Param::new("willingness.drift_weekly", Kind::F64, "0.02", UNIT)
         .unit("per week")
         .meaning("pull toward `awareness` (time constant 50 weeks: the initial spread of willingness is 90% gone after two years, so mutual aid settles within a two-year burn-in)")
@@ -1014,6 +1049,26 @@ pub const PARAMS: &[Param] = &[
         .meaning("concentration of the Beta distribution of initial willingness")
         .source("**assumption**")
         .note("Concentration (α + β) of the Beta distribution of initial willingness around the community type's willingness_mean. Assumption."),
+    Param::new("willingness.logistic_health", Kind::F64, "0.5", FACTOR_20)
+        .unit("log-odds per step of functional state, 0–20 (plausible 0.25–1)")
+        .meaning("`structure.willingness = \"logistic\"` only: willingness drifts toward σ(logit(awareness) − h·state − l·L + r·R), where state is 0 (independent) to 3 (disabled), L the elder's loneliness and R = 1 in a week with neighbour help or an activity attended; this is h")
+        .source("**assumption**: helping falls with poor health; half a log-odds per step halves the odds from independent to semi-disabled")
+        .note("Only with the logistic structure (structure.willingness): log-odds of helping lost per step of functional state. Assumption."),
+    Param::new("willingness.logistic_loneliness", Kind::F64, "2.0", FACTOR_20)
+        .unit("log-odds per unit of loneliness, 0–20 (plausible 1–4)")
+        .meaning("`logistic` only: l above, the log-odds lost per unit of loneliness (lonely elders help less)")
+        .source("**assumption**: from L = 0.2 to L = 0.7 the odds fall by e ≈ 2.7")
+        .note("Only with the logistic structure (structure.willingness): log-odds of helping lost per unit of loneliness. Assumption."),
+    Param::new("willingness.logistic_reciprocity", Kind::F64, "1.0", FACTOR_20)
+        .unit("log-odds, 0–20 (plausible 0.5–2)")
+        .meaning("`logistic` only: r above, the log-odds gained in a week with neighbour help received or an activity attended")
+        .source("**assumption**: reciprocity, as `willingness.reciprocity_gain` in the threshold structure")
+        .note("Only with the logistic structure (structure.willingness): log-odds of helping gained in a week with neighbour help or an activity attended. Assumption."),
+    Param::new("willingness.norm_weight", Kind::F64, "0.5", UNIT)
+        .unit("0–1 (plausible 0.2–0.8)")
+        .meaning("`structure.willingness = \"norms\"` only: willingness drifts toward (1 − m) × awareness + m × the tie-strength-weighted mean willingness of the elder's neighbours (awareness alone without ties); this is m")
+        .source("**assumption**; averaging over ties as in DeGroot (1974), JASA 69(345):118–121")
+        .note("Only with the norms structure (structure.willingness): weight of the neighbours' tie-weighted mean willingness in the drift target. Assumption."),
     Param::new("ties.visit_weekly", Kind::F64, "0.3", PROBABILITY)
         .unit("probability/week at strength 1")
         .meaning("a tie of strength s carries a visit with probability 0.3·s")
@@ -1243,6 +1298,31 @@ pub const PARAMS: &[Param] = &[
         .meaning("the last weeks summarised in summary.csv (the last year)")
         .source("setting")
         .note("Weeks at the end summarised in summary.csv (52 = the last year). Setting."),
+    Param::new("structure.family", Kind::Choice(FAMILY_STRUCTURES), r#""contact""#, NONE)
+        .unit("one of `contact`, `substitution`")
+        .meaning("family care. `contact`: each week the family is in contact with its kind's probability and then gives up to its kind's capacity × the elder's factor, whatever else the elder receives. `substitution`: the same, less `family.substitution_per_paid_hour` hours for each hour of paid care the elder received the week before (formal care crowds out informal care), except for disabled elders")
+        .source("**structure**. `contact`: docs/design.md. `substitution`: informal and formal home care are substitutes for elders with low needs: Bolin, Lindgren & Lundborg (2008), \"Informal and formal care among single-living elderly in Europe\", Health Econ. 17(3):393–409; Bonsang (2009), J. Health Econ. 28(1):143–154, doi:10.1016/j.jhealeco.2008.09.002, who finds the substitution vanishes at higher levels of disability")
+        .note("Family care: contact (weekly contact up to the kind's capacity) or substitution (paid care received last week crowds out family hours; not for disabled elders)."),
+    Param::new("structure.willingness", Kind::Choice(WILLINGNESS_STRUCTURES), r#""threshold""#, NONE)
+        .unit("one of `threshold`, `logistic`, `norms`")
+        .meaning("willingness to help. `threshold`: drifts toward the community's awareness, with reciprocity, activity, recognition, credit and overload; an elder helps while it is at or above their own threshold. `logistic`: drifts instead toward a logistic propensity of the elder's own health, loneliness and help received (`willingness.logistic_*`). `norms`: drifts toward a mix of awareness and the tie-strength-weighted mean willingness of the elder's neighbours (`willingness.norm_weight`): norms spread over ties")
+        .source("**structure**. `threshold`: docs/design.md. `logistic`: a propensity model of helping (**assumption**: form and coefficients; helping falls with poor health and rises with help received, the reciprocity the design assumes). `norms`: social-influence (DeGroot 1974, JASA 69(345):118–121) averaging over ties; weight an assumption")
+        .note("Willingness: threshold (drift to awareness), logistic (propensity of health, loneliness and help received) or norms (drift toward neighbours' willingness over ties)."),
+    Param::new("structure.loneliness", Kind::Choice(LONELINESS_STRUCTURES), r#""anchored""#, NONE)
+        .unit("one of `anchored`, `accumulating`")
+        .meaning("loneliness. `anchored`: rises with unmet companionship and is pulled back toward the elder's own baseline. `accumulating`: no baseline; it rises with unmet companionship, falls only with companionship received, and lonely elders withdraw: a tie's visit chance falls by `loneliness.withdrawal` × the lonelier end's loneliness, so contact falls further (a burnout regime when contacts are few)")
+        .source("**structure**. `anchored`: docs/design.md. `accumulating`: loneliness grows when alone and dwindles when socialising, with a burnout regime when contacts are too few: Fontanari (2021), Physica A 584:126367, doi:10.1016/j.physa.2021.126367; withdrawal of the lonely: Cacioppo & Hawkley (2009), Trends Cogn. Sci. 13(10):447–454")
+        .note("Loneliness: anchored (pulled to each elder's baseline) or accumulating (builds with contact deficits; lonely elders withdraw from visits)."),
+    Param::new("structure.paid_market", Kind::Choice(PAID_MARKET_STRUCTURES), r#""elastic""#, NONE)
+        .unit("one of `elastic`, `fixed`")
+        .meaning("paid services' weekly capacity. `elastic`: moves toward the hours sought (`paid_services.capacity_elasticity`, `capacity_adjust_weekly`). `fixed`: stays at its initial level, so a subsidy only moves hours between elders")
+        .source("**structure**: the two ends of supply response (docs/design.md)")
+        .note("Paid market: elastic (capacity moves toward demand) or fixed (capacity stays at its initial level)."),
+    Param::new("structure.time_bank", Kind::Choice(TIME_BANK_STRUCTURES), r#""credit""#, NONE)
+        .unit("one of `credit`, `clearing_house`")
+        .meaning("the time bank (when its lever is on). `credit`: members bank the hours they give and redeem their balance later. `clearing_house`: no balances; each week the bank matches, centrally and within the community, member helpers' spare hours to members' help still needed, in the week's order, and the helpers gain the bank's recognition for the hours given")
+        .source("**structure**. `credit`: Cahn's time banking (docs/design.md). `clearing_house`: a weekly exchange without accounts, the limit of a time bank whose credits are spent at once (assumption)")
+        .note("Time bank: credit (individual balances) or clearing_house (hours matched each week, no balances)."),
     Param::new("policies.care_subsidy.monthly_voucher", Kind::F64, "500.0", NON_NEGATIVE)
         .unit("yuan per registered grade-1 elder per month, ≥ 0")
         .meaning("voucher (× 12 / 52 a week = ¥115.38) added to the weekly budget for paid services and spent first; unspent vouchers lapse; cost = vouchers spent")
@@ -1616,6 +1696,7 @@ mod tests {
                 (Kind::U32 | Kind::U64, toml::Value::Integer(_)) => true,
                 (Kind::Bool, toml::Value::Boolean(_)) => true,
                 (Kind::Str | Kind::CommunityType, toml::Value::String(_)) => true,
+                (Kind::Choice(values), toml::Value::String(v)) => values.contains(&v.as_str()),
                 (Kind::F64s(n), toml::Value::Array(a)) => a.len() == n && a.iter().all(toml::Value::is_float),
                 (Kind::U32s(n), toml::Value::Array(a)) => a.len() == n && a.iter().all(toml::Value::is_integer),
                 _ => false,
@@ -1660,6 +1741,30 @@ mod tests {
                 assert!((lo..=hi).contains(&d), "{}: default {d} outside its plausible range", p.key);
             }
         }
+    }
+
+    #[test]
+    fn structures_are_choices_whose_first_value_is_the_default() {
+        let keys: Vec<&str> = structures().map(|(k, _)| k).collect();
+        assert_eq!(
+            keys,
+            [
+                "structure.family",
+                "structure.willingness",
+                "structure.loneliness",
+                "structure.paid_market",
+                "structure.time_bank"
+            ]
+        );
+        for (key, values) in structures() {
+            let p = lookup(key).unwrap();
+            assert!(values.len() >= 2, "{key}");
+            assert_eq!(p.default, format!("{:?}", values[0]), "{key}");
+            assert_eq!(p.check, Check::None);
+        }
+        // Scenario's values serialise to the same names.
+        let tree = toml::Value::try_from(Scenario::default().structure).unwrap();
+        assert_eq!(tree.get("time_bank").and_then(|v| v.as_str()), Some("credit"));
     }
 
     #[test]

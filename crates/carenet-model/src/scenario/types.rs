@@ -90,6 +90,8 @@ pub struct Scenario {
     pub inflow: Inflow,
     /// Observation settings.
     pub metrics: Metrics,
+    /// Which formulation of each mechanism the model runs (docs/model.md §7).
+    pub structure: Structure,
     /// The policy levers and their parameters (used only by packages that name them).
     pub policies: Policies,
     /// Policy packages: name → the levers it switches on. `baseline` switches none.
@@ -253,6 +255,9 @@ pub struct Family {
     pub contact_weekly: [f64; 3],
     /// Mean weekly hours distant family can give in a week of contact (capacity).
     pub distant_hours: f64,
+    /// `substitution` structure: family hours displaced per hour of paid care
+    /// the elder received the week before.
+    pub substitution_per_paid_hour: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -326,6 +331,9 @@ pub struct Loneliness {
     pub shock_sd: f64,
     /// Concentration (α + β) of the Beta distribution of initial loneliness.
     pub initial_concentration: f64,
+    /// `accumulating` structure: fall in a tie's visit chance per unit of the
+    /// lonelier end's loneliness (withdrawal).
+    pub withdrawal: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -345,6 +353,14 @@ pub struct Willingness {
     pub overload_hours: f64,
     /// Concentration (α + β) of the Beta distribution of initial willingness.
     pub initial_concentration: f64,
+    /// `logistic` structure: log-odds lost per step of functional state.
+    pub logistic_health: f64,
+    /// `logistic` structure: log-odds lost per unit of loneliness.
+    pub logistic_loneliness: f64,
+    /// `logistic` structure: log-odds gained in a week with neighbour help or an activity attended.
+    pub logistic_reciprocity: f64,
+    /// `norms` structure: weight of the neighbours' mean willingness in the drift target.
+    pub norm_weight: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -486,6 +502,61 @@ pub struct Metrics {
     pub network_every: u32,
     /// Weeks at the end summarised in summary.csv.
     pub summary_window: u32,
+}
+
+/// The model structure: one formulation per mechanism, chosen by name. The
+/// first value of each is the model's original formulation (the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Structure {
+    pub family: FamilyStructure,
+    pub willingness: WillingnessStructure,
+    pub loneliness: LonelinessStructure,
+    pub paid_market: PaidMarketStructure,
+    pub time_bank: TimeBankStructure,
+}
+
+/// Family care: weekly contact by chance up to the kind's capacity, or that
+/// capacity crowded out by the paid care the elder received last week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FamilyStructure {
+    Contact,
+    Substitution,
+}
+
+/// Willingness dynamics: threshold and drift; a logistic propensity; norms over ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WillingnessStructure {
+    Threshold,
+    Logistic,
+    Norms,
+}
+
+/// Loneliness: anchored to the elder's baseline, or accumulating with contact
+/// deficits (with withdrawal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LonelinessStructure {
+    Anchored,
+    Accumulating,
+}
+
+/// The paid market's capacity: moving toward demand, or fixed at its initial level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaidMarketStructure {
+    Elastic,
+    Fixed,
+}
+
+/// The time bank: individual credit balances, or a weekly clearing house.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeBankStructure {
+    Credit,
+    ClearingHouse,
 }
 
 /// A street: a contract, a student pool and its communities. A restated

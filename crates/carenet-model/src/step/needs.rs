@@ -7,8 +7,9 @@ use rand_distr::{Distribution, Exp1};
 use super::Model;
 use super::draws::fill_words;
 use crate::policy::Levers;
+use crate::scenario::types::FamilyStructure;
 use crate::streams::unit24;
-use crate::world::{Community, FAMILY_CORESIDENT, IADL_LIMITED, PAIR_NONE};
+use crate::world::{Community, DISABLED, FAMILY_CORESIDENT, IADL_LIMITED, PAIR_NONE};
 
 /// Draws the week's needs of every live elder and whether their family is in
 /// contact (needs stream), and rebuilds
@@ -25,6 +26,12 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
     let contact = [fam.contact_weekly[0], fam.contact_weekly[1], fam.contact_weekly[2], 0.0].map(|p| p as f32);
     let capacity = [tp.family_coresident_hours, tp.family_near_hours, fam.distant_hours, 0.0].map(|h| h as f32);
     let help_hours = n.help_hours.map(|h| h * n.help_hours_scale);
+    // `substitution`: family hours displaced per paid hour bought last week
+    // (chosen once for the community; the `contact` loop never reads it).
+    let substitution = match s.structure.family {
+        FamilyStructure::Contact => None,
+        FamilyStructure::Substitution => Some(fam.substitution_per_paid_hour as f32),
+    };
     let helper_hours = s.mutual_aid.hours_per_week as f32;
     let outreach = s.case_management.outreach_weekly;
     let outreach_factor = lv.outreach_factor;
@@ -53,6 +60,7 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
     let kin = &e.kin[..len];
     let family_factor = &e.family_factor[..len];
     let family_week = &mut e.family_week[..len];
+    let paid_week = &mut e.paid_week[..len];
     let help_need = &mut e.help_need[..len];
     let help_left = &mut e.help_left[..len];
     let comp_need = &mut e.comp_need[..len];
@@ -96,6 +104,13 @@ pub fn needs(c: &mut Community, m: &Model, lv: &Levers) -> usize {
         let k = if lives_alone[i] { kin[i] as usize } else { FAMILY_CORESIDENT as usize };
         let in_touch = unit24(w_family) < contact[k];
         family_week[i] = capacity[k] * family_factor[i] * f32::from(u8::from(in_touch));
+        if let Some(theta) = substitution {
+            // Paid care bought last week crowds out family hours, except for
+            // disabled elders (Bonsang 2009); then this week's purchases start at 0.
+            let displaced = theta * paid_week[i] * f32::from(u8::from(state[i] < DISABLED));
+            family_week[i] = (family_week[i] - displaced).max(0.0);
+            paid_week[i] = 0.0;
+        }
         // A capable elder helps while their willingness is at or above their own threshold.
         let capable = (grade[i] == 3) & (state[i] <= IADL_LIMITED) & (willingness[i] >= threshold[i]);
         helper_left[i] = helper_hours * f32::from(u8::from(capable));

@@ -5,17 +5,76 @@
 use super::Model;
 use super::observe::Obs;
 use crate::policy::Levers;
+use crate::scenario::types::{LonelinessStructure, WillingnessStructure};
 use crate::streams::unit24;
 use crate::world::{Community, PAIR_NONE, grade_of};
 
 /// Updates loneliness (unmet companionship, pull to the elder's baseline, a
 /// shock), willingness (drift to awareness, reciprocity, activity,
 /// recognition, time-bank credit, overload) and the grade of every live
-/// elder, in slot order. The shocks are the odd words of the draw made by
+/// elder, in slot order, in the formulations `structure.loneliness` and
+/// `structure.willingness` choose. The shocks are the odd words of the draw made by
 /// [`super::health::health`] (still in `c.words`). Returns the week's
 /// end-of-week counts so far (inflow adds the newcomers).
-#[inline(never)]
 pub fn wellbeing(c: &mut Community, m: &Model, lv: &Levers, wk: i32) -> Obs {
+    let st = &m.scenario.structure;
+    if st.willingness == WillingnessStructure::Norms {
+        norm_means(c);
+    }
+    // The formulations are chosen once per community-week: one loop each.
+    use LonelinessStructure::{Accumulating, Anchored};
+    use WillingnessStructure::{Logistic, Norms, Threshold};
+    match (st.loneliness, st.willingness) {
+        (Anchored, Threshold) => update::<ANCHORED, THRESHOLD>(c, m, lv, wk),
+        (Anchored, Logistic) => update::<ANCHORED, LOGISTIC>(c, m, lv, wk),
+        (Anchored, Norms) => update::<ANCHORED, NORMS>(c, m, lv, wk),
+        (Accumulating, Threshold) => update::<ACCUMULATING, THRESHOLD>(c, m, lv, wk),
+        (Accumulating, Logistic) => update::<ACCUMULATING, LOGISTIC>(c, m, lv, wk),
+        (Accumulating, Norms) => update::<ACCUMULATING, NORMS>(c, m, lv, wk),
+    }
+}
+
+const ANCHORED: u8 = 0;
+const ACCUMULATING: u8 = 1;
+const THRESHOLD: u8 = 0;
+const LOGISTIC: u8 = 1;
+const NORMS: u8 = 2;
+
+/// `norms`: each live elder's tie-strength-weighted mean of their neighbours'
+/// willingness at the start of the phase (the awareness target's stand-in,
+/// NaN without ties), into `c.norm_mean`.
+fn norm_means(c: &mut Community) {
+    let (g, e) = (&c.graph, &c.elders);
+    let n = e.len();
+    c.norm_mean.clear();
+    c.norm_mean.resize(n, f32::NAN);
+    for i in 0..n {
+        if !e.alive[i] {
+            continue;
+        }
+        let (mut sw, mut s) = (0f32, 0f32);
+        for p in g.row(i) {
+            let (j, tie) = g.entry(p);
+            let w = g.strength(tie as usize);
+            sw += w * e.willingness[j as usize];
+            s += w;
+        }
+        if s > 0.0 {
+            c.norm_mean[i] = sw / s;
+        }
+    }
+}
+
+/// The logistic function.
+#[inline(always)]
+fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// One pass over the live elders with loneliness formulation `L` and
+/// willingness formulation `W` (docs/model.md §7).
+#[inline(never)]
+fn update<const L: u8, const W: u8>(c: &mut Community, m: &Model, lv: &Levers, wk: i32) -> Obs {
     let s = &m.scenario;
     let (lo, wi) = (&s.loneliness, &s.willingness);
     let awareness = s.community_types.get(c.kind).awareness as f32;
@@ -47,6 +106,10 @@ pub fn wellbeing(c: &mut Community, m: &Model, lv: &Levers, wk: i32) -> Obs {
     let registered = &e.registered[..n];
     let pair_kind = &e.pair_kind[..n];
     let words = &c.words[..2 * n];
+    let norm_mean = &c.norm_mean[..if W == NORMS { n } else { 0 }];
+    let (norm_w, aware_logit) = (wi.norm_weight as f32, (awareness / (1.0 - awareness)).ln());
+    let (b_health, b_lonely, b_recip) =
+        (wi.logistic_health as f32, wi.logistic_loneliness as f32, wi.logistic_reciprocity as f32);
     let mut o = Obs::new(m, wk);
     for i in 0..n {
         if !alive[i] {
@@ -60,19 +123,39 @@ pub fn wellbeing(c: &mut Community, m: &Model, lv: &Levers, wk: i32) -> Obs {
         let l = loneliness[i];
         // Shock with mean 0 and sd shock_sd: uniform on [−√3, √3] × shock_sd.
         let shock = (2.0 * unit24(words[2 * i + 1]) - 1.0) * shock_scale;
-        let pull = base_pull + fall * met_c;
-        let nl = l + rise * unmet_c * (1.0 - l) + pull * (loneliness_base[i] - l) + shock;
+        let nl = if L == ACCUMULATING {
+            // No baseline: builds with unmet companionship, ebbs only with
+            // companionship received (Fontanari 2021).
+            l + rise * unmet_c * (1.0 - l) - fall * met_c * l + shock
+        } else {
+            let pull = base_pull + fall * met_c;
+            l + rise * unmet_c * (1.0 - l) + pull * (loneliness_base[i] - l) + shock
+        };
         let nl = nl.clamp(0.0, 1.0);
         loneliness[i] = nl;
 
         // Willingness: drift to awareness, reciprocity, activity, recognition, overload.
         let w = willingness[i];
-        let mut nw = w + drift * (awareness - w);
-        if got_neighbour_help[i] {
-            nw += reciprocity;
-        }
-        if attended[i] {
-            nw += activity_gain;
+        let mut nw;
+        if W == LOGISTIC {
+            // Drift toward a propensity of own health, loneliness and help received.
+            let received = f32::from(u8::from(got_neighbour_help[i] | attended[i]));
+            let z = aware_logit - b_health * f32::from(state[i]) - b_lonely * nl + b_recip * received;
+            nw = w + drift * (sigmoid(z) - w);
+        } else {
+            let target = if W == NORMS && !norm_mean[i].is_nan() {
+                // Norms spread over ties: toward the neighbours' mean.
+                (1.0 - norm_w) * awareness + norm_w * norm_mean[i]
+            } else {
+                awareness
+            };
+            nw = w + drift * (target - w);
+            if got_neighbour_help[i] {
+                nw += reciprocity;
+            }
+            if attended[i] {
+                nw += activity_gain;
+            }
         }
         nw += recognition * helped[i];
         // Time-bank credit raises the willingness of the helpers who bank hours.

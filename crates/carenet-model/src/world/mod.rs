@@ -93,6 +93,9 @@ pub struct Elders {
     // ---- weekly scratch, reset every week ----
     /// Hours the family can give this week (0 without contact).
     pub family_week: Vec<f32>,
+    /// Paid-service hours this elder bought this week (read next week by the
+    /// `substitution` family structure, which alone resets it).
+    pub paid_week: Vec<f32>,
     pub help_need: Vec<f32>,
     pub help_left: Vec<f32>,
     pub comp_need: Vec<f32>,
@@ -133,6 +136,7 @@ impl Elders {
             kin,
             helper_threshold,
             family_week,
+            paid_week,
             partnered,
             with_children,
             income,
@@ -196,6 +200,7 @@ impl Elders {
             self.kin.push(e.kin);
             self.helper_threshold.push(e.helper_threshold);
             self.family_week.push(0.0);
+            self.paid_week.push(0.0);
             self.partnered.push(e.partnered);
             self.with_children.push(e.with_children);
             self.income.push(e.income);
@@ -230,6 +235,7 @@ impl Elders {
             self.kin[i] = e.kin;
             self.helper_threshold[i] = e.helper_threshold;
             self.family_week[i] = 0.0;
+            self.paid_week[i] = 0.0;
             self.partnered[i] = e.partnered;
             self.with_children[i] = e.with_children;
             self.income[i] = e.income;
@@ -328,6 +334,9 @@ pub struct Community {
     pub attendees: Vec<u32>,
     /// Helpers visible on the information platform, reused.
     pub helpers: Vec<u32>,
+    /// Tie-strength-weighted mean willingness of each elder's neighbours (the
+    /// `norms` willingness structure; scratch), reused.
+    pub norm_mean: Vec<f32>,
     /// Last network statistics (recomputed every `metrics.network_every` weeks).
     pub net: NetStats,
     pub net_scratch: StatsScratch,

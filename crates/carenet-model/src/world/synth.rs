@@ -184,6 +184,7 @@ fn build_community(s: &Scenario, tab: &HealthTable, master: u64, rep: u64, stree
         order: Vec::with_capacity(slots),
         attendees: Vec::with_capacity((s.activities.capacity as usize).min(slots) + 1),
         helpers: Vec::with_capacity(slots),
+        norm_mean: Vec::new(),
         net: NetStats::default(),
         net_scratch: StatsScratch::default(),
         died: Vec::with_capacity(slots),

@@ -17,4 +17,5 @@ mod network;
 mod policy;
 mod reference;
 mod scenario;
+mod structures;
 mod support;

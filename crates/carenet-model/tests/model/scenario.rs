@@ -817,3 +817,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn structure_keys_take_only_their_names() {
+    use carenet_model::scenario::path::{apply, parse_assignment};
+    let s = Scenario::default();
+    for (key, values) in carenet_model::scenario::registry::structures() {
+        for v in values {
+            let set = [parse_assignment(&format!("{key}={v}")).unwrap()];
+            assert!(apply(&s, &set).is_ok(), "{key}={v}");
+        }
+        let bad = [parse_assignment(&format!("{key}={}x", values[1])).unwrap()];
+        let err = apply(&s, &bad).unwrap_err().to_string();
+        assert!(err.contains(&format!("did you mean `{}`", values[1])) && err.contains(values[0]), "{err}");
+    }
+}

@@ -6,7 +6,8 @@
 //!    list is shuffled once (the week's order);
 //! 3. neighbours over ties: visits, then help asked ([`neighbours`]);
 //! 4. the information platform ([`platform`], lever);
-//! 5. time-bank redemption ([`time_bank`], lever);
+//! 5. the time bank ([`time_bank`], lever): redemption of balances, or with
+//!    `structure.time_bank = "clearing_house"` the week's clearing;
 //! 6. paid services ([`paid`]);
 //! 7. social workers ([`social_workers`]);
 //! 8. activities ([`activities`]);
@@ -29,6 +30,7 @@ pub mod volunteers;
 use super::Model;
 use super::draws::{fill_words, shuffle};
 use crate::policy::Levers;
+use crate::scenario::types::TimeBankStructure;
 use crate::world::Community;
 
 pub use activities::Activities;
@@ -78,10 +80,23 @@ pub fn serve(c: &mut Community, m: &Model, lv: &Levers, wk: i32, in_term: bool) 
     shuffle(&mut c.order, &c.words);
     let mut mutual_aid = MutualAid::default();
     neighbours::visits(c, m, wk, &mut mutual_aid);
-    neighbours::help(c, m, lv, wk, &mut mutual_aid);
-    platform::list_helpers(c, lv);
-    platform::platform(c, m, lv, wk, &mut mutual_aid);
-    time_bank::redeem(c, lv, wk, &mut mutual_aid);
+    match m.scenario.structure.time_bank {
+        TimeBankStructure::Credit => {
+            neighbours::help(c, m, lv, wk, &mut mutual_aid);
+            platform::list_helpers(c, lv);
+            platform::platform(c, m, lv, wk, &mut mutual_aid);
+            time_bank::redeem(c, lv, wk, &mut mutual_aid);
+        }
+        TimeBankStructure::ClearingHouse => {
+            // No accounts: help over ties and the platform credits nothing;
+            // the bank clears its members' hours at the end.
+            let no_credit = Levers { time_bank: false, ..lv.clone() };
+            neighbours::help(c, m, &no_credit, wk, &mut mutual_aid);
+            platform::list_helpers(c, lv);
+            platform::platform(c, m, &no_credit, wk, &mut mutual_aid);
+            time_bank::clear(c, lv, wk, &mut mutual_aid);
+        }
+    }
     let paid = paid::serve(c, m, lv);
     let social_workers = social_workers::serve(c, m, wk);
     let activities = activities::hold(c, m, lv, wk);

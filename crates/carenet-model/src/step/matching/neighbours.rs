@@ -3,6 +3,7 @@
 
 use super::time_bank::bank;
 use crate::policy::Levers;
+use crate::scenario::types::LonelinessStructure;
 use crate::step::Model;
 use crate::step::draws::{fill_words, u16x2, unif};
 use crate::world::{Community, Elders};
@@ -27,7 +28,9 @@ pub struct MutualAid {
 
 /// Neighbour visits over ties, in tie-slot order: a tie of strength s carries
 /// a visit with probability `visit_weekly × s`; both sides get up to
-/// `visit_hours` of companionship and count the contact.
+/// `visit_hours` of companionship and count the contact. With accumulating
+/// loneliness (`structure.loneliness`) lonely elders withdraw: the chance is
+/// also × (1 − `loneliness.withdrawal` × the lonelier end's loneliness).
 pub(super) fn visits(c: &mut Community, m: &Model, wk: i32, sums: &mut MutualAid) {
     let t = &m.scenario.ties;
     let (visit, visit_hours) = (t.visit_weekly as f32, t.visit_hours as f32);
@@ -50,6 +53,18 @@ pub(super) fn visits(c: &mut Community, m: &Model, wk: i32, sums: &mut MutualAid
         n_visits += usize::from(hit);
     }
     c.visited.truncate(n_visits);
+    if m.scenario.structure.loneliness == LonelinessStructure::Accumulating {
+        // Withdrawal: the same draw must also fall below the visit chance
+        // scaled by 1 − ω · (the lonelier end's loneliness).
+        let omega = m.scenario.loneliness.withdrawal as f32;
+        let loneliness = &e.loneliness;
+        c.visited.retain(|&k| {
+            let k = k as usize;
+            let (a, b) = g.ends(k);
+            let lonelier = loneliness[a as usize].max(loneliness[b as usize]);
+            u16x2(words[k / 2])[k % 2] < visit * strength[k] * (1.0 - omega * lonelier)
+        });
+    }
     let (comp_left, last_contact) = (&mut e.comp_left[..], &mut e.last_contact[..]);
     for &k in &c.visited {
         let k = k as usize;

@@ -3,9 +3,11 @@
 //! registered grade-1 elders, the care-subsidy voucher, within the market's
 //! weekly capacity. The capacity then moves toward the hours elders sought at
 //! the price: K ← K + a · (K₀^(1−ε) · D^ε − K), so a subsidy that raises
-//! demand draws more supply instead of only moving hours between elders.
+//! demand draws more supply instead of only moving hours between elders
+//! (`structure.paid_market = "elastic"`); a `fixed` market keeps K₀.
 
 use crate::policy::Levers;
+use crate::scenario::types::PaidMarketStructure;
 use crate::step::Model;
 use crate::world::Community;
 
@@ -52,6 +54,7 @@ pub(super) fn serve(c: &mut Community, m: &Model, lv: &Levers) -> Paid {
         }
         market -= h;
         e.help_left[i] = (left - h).max(0.0) as f32;
+        e.paid_week[i] = h as f32;
         let cost = h * price;
         let v = voucher.min(cost);
         sums.voucher_yuan += v;
@@ -59,8 +62,11 @@ pub(super) fn serve(c: &mut Community, m: &Model, lv: &Levers) -> Paid {
         sums.help += h;
     }
     sums.sought = sought;
-    c.paid_capacity =
-        next_capacity(c.paid_capacity, c.paid_base, sought, ps.capacity_elasticity, ps.capacity_adjust_weekly);
+    // A `fixed` market keeps its initial capacity whatever is sought.
+    if m.scenario.structure.paid_market == PaidMarketStructure::Elastic {
+        c.paid_capacity =
+            next_capacity(c.paid_capacity, c.paid_base, sought, ps.capacity_elasticity, ps.capacity_adjust_weekly);
+    }
     sums
 }
 

@@ -1,5 +1,7 @@
-//! The time bank (lever): members bank the hours they give and redeem their
-//! balance for their own remaining help need.
+//! The time bank (lever). `structure.time_bank = "credit"`: members bank the
+//! hours they give and redeem their balance for their own remaining help
+//! need. `"clearing_house"`: no balances; each week the bank matches its
+//! members' spare hours to members' remaining help need ([`clear`]).
 
 use rand::RngExt;
 
@@ -63,6 +65,50 @@ pub(super) fn redeem(c: &mut Community, lv: &Levers, wk: i32, sums: &mut MutualA
             sums.help += h as f64;
             sums.tb_withdrawals += h as f64;
             sums.tb_deposits += bank(e, j, h, lv, &mut sums.tb_given) as f64;
+        }
+    }
+}
+
+/// The clearing house: member elders with help left, in the week's order,
+/// are served by member helpers with capacity left, taken in the helper
+/// list's order (central matching, no draws): no balance is needed and none
+/// is kept. The hours count as given to the bank (its administration cost)
+/// and as `banked` for the helper's recognition (`policies.time_bank.willingness_gain_per_hour`),
+/// but no account is credited or debited.
+pub(super) fn clear(c: &mut Community, lv: &Levers, wk: i32, sums: &mut MutualAid) {
+    if !lv.time_bank {
+        return;
+    }
+    let e = &mut c.elders;
+    c.helpers.retain(|&j| member(e, j as usize, lv));
+    let helpers = &c.helpers;
+    // Helpers before `first` have no capacity left.
+    let mut first = 0;
+    for &iu in &c.order {
+        let i = iu as usize;
+        if e.help_left[i] <= 0.0 || !member(e, i, lv) {
+            continue;
+        }
+        while first < helpers.len() && e.helper_left[helpers[first] as usize] <= 0.0 {
+            first += 1;
+        }
+        for &ju in &helpers[first..] {
+            let j = ju as usize;
+            if j == i || e.helper_left[j] <= 0.0 {
+                continue;
+            }
+            let h = e.help_left[i].min(e.helper_left[j]);
+            e.help_left[i] -= h;
+            e.helper_left[j] -= h;
+            e.helped[j] += h;
+            e.banked[j] += h;
+            e.last_contact[i] = wk;
+            e.last_contact[j] = wk;
+            sums.help += h as f64;
+            sums.tb_given += h as f64;
+            if e.help_left[i] <= 0.0 {
+                break;
+            }
         }
     }
 }
