@@ -12,7 +12,7 @@
 use std::path::PathBuf;
 
 use carenet::cli::Failure;
-use carenet::cli::args::{CommonArgs, CompareArgs, RunArgs, Timeseries};
+use carenet::cli::args::{CommonArgs, CompareArgs, EnsembleArgs, RunArgs, Timeseries};
 use carenet::cli::context::{apply_sets, load_scenario, render};
 use carenet::scenario::load::load_file;
 use carenet_model::scenario::ScenarioError;
@@ -133,7 +133,7 @@ fn command(py: Python<'_>, f: impl FnOnce(&mut Vec<u8>) -> Result<(), Failure> +
 /// `carenet run --out OUT --no-plots -q [flags]`: writes the run's CSV files and
 /// manifest.json into `out`; returns what the command printed.
 #[pyfunction]
-#[pyo3(signature = (path, sets, out, reps=None, seed=None, weeks=None, threads=None, package=None, timeseries="types"))]
+#[pyo3(signature = (path, sets, out, reps=None, seed=None, weeks=None, threads=None, package=None, timeseries="types", ensemble=None))]
 #[allow(clippy::too_many_arguments)]
 fn run_cli(
     py: Python<'_>,
@@ -146,6 +146,7 @@ fn run_cli(
     threads: Option<usize>,
     package: Option<String>,
     timeseries: &str,
+    ensemble: Option<PathBuf>,
 ) -> PyResult<String> {
     let timeseries = match timeseries {
         "none" => Timeseries::None,
@@ -157,15 +158,20 @@ fn run_cli(
             )));
         }
     };
-    let args =
-        RunArgs { common: common(path, sets, reps, seed, weeks, threads, out), package, timeseries, no_plots: true };
+    let args = RunArgs {
+        common: common(path, sets, reps, seed, weeks, threads, out),
+        ensemble: EnsembleArgs { ensemble },
+        package,
+        timeseries,
+        no_plots: true,
+    };
     command(py, move |out| carenet::cli::run::run(args, out))
 }
 
 /// `carenet compare --out OUT --no-plots -q [flags]`: writes compare.csv and the
 /// other files into `out`; returns what the command printed.
 #[pyfunction]
-#[pyo3(signature = (path, sets, out, reps=None, seed=None, weeks=None, threads=None, packages=None))]
+#[pyo3(signature = (path, sets, out, reps=None, seed=None, weeks=None, threads=None, packages=None, ensemble=None))]
 #[allow(clippy::too_many_arguments)]
 fn compare_cli(
     py: Python<'_>,
@@ -177,8 +183,14 @@ fn compare_cli(
     weeks: Option<u32>,
     threads: Option<usize>,
     packages: Option<String>,
+    ensemble: Option<PathBuf>,
 ) -> PyResult<String> {
-    let args = CompareArgs { common: common(path, sets, reps, seed, weeks, threads, out), packages, no_plots: true };
+    let args = CompareArgs {
+        common: common(path, sets, reps, seed, weeks, threads, out),
+        ensemble: EnsembleArgs { ensemble },
+        packages,
+        no_plots: true,
+    };
     command(py, move |out| carenet::cli::run::compare(args, out))
 }
 

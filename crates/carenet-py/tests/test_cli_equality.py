@@ -59,3 +59,26 @@ def test_compare_equals_the_cli(cli, small, tmp_path):
     for name in ["compare.csv", "summary.csv", "compare_timeseries.csv"]:
         assert r.files[name] == (out / name).read_text(encoding="utf-8"), name
     same_numbers(r.compare, (out / "compare.csv").read_text(encoding="utf-8"))
+
+
+def test_compare_over_an_ensemble_equals_the_cli(cli, small, tmp_path):
+    plausible = tmp_path / "plausible.csv"
+    plausible.write_text(
+        "ties.decay_weekly,needs.help_hours_scale,wave,max_implausibility\n0.002,0.6,1,2.1\n0.008,1.8,2,1.4\n",
+        encoding="utf-8",
+    )
+    path = str(ROOT / "scenarios" / "examples" / "small.toml")
+    r = carenet.compare(small, packages=["care_subsidy"], reps=2, seed=3, ensemble=plausible)
+    out = tmp_path / "cmp"
+    cli(
+        "compare", path, "--set", "simulation.burn_in_weeks=4", "--set", "simulation.weeks=8",
+        "--packages", "care_subsidy", "--reps", "2", "--seed", "3", "--out", str(out), "--no-plots", "-q",
+        "--ensemble", str(plausible),
+    )
+    for name in ["compare.csv", "ensemble.csv"]:
+        assert r.files[name] == (out / name).read_text(encoding="utf-8"), name
+    assert list(r.ensemble["package"]) == ["care_subsidy"]
+    assert r.manifest["ensemble"]["points"] == 2
+    plain = carenet.compare(small, packages=["care_subsidy"], reps=2, seed=3)
+    assert plain.ensemble is None
+    assert plain.files["compare.csv"] != r.files["compare.csv"]

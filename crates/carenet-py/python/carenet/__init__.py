@@ -165,7 +165,8 @@ class RunResult:
 
 class CompareResult:
     """The files of ``carenet compare`` as DataFrames: ``compare`` (compare.csv),
-    ``compare_timeseries``, ``summary``, ``breakdowns``, ``timeseries_types``;
+    ``compare_timeseries``, ``summary``, ``breakdowns``, ``timeseries_types``,
+    ``ensemble`` (ensemble.csv, with ``ensemble=``, else None);
     ``manifest`` (a dict); ``output`` (what the command printed); ``files`` (file
     name -> text as written)."""
 
@@ -176,6 +177,7 @@ class CompareResult:
         self.summary = _read_csv(os.path.join(folder, "summary.csv"))
         self.breakdowns = _read_csv(os.path.join(folder, "breakdowns.csv"))
         self.timeseries_types = _read_csv(os.path.join(folder, "timeseries_types.csv"))
+        self.ensemble = _read_csv(os.path.join(folder, "ensemble.csv"))
         with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as f:
             self.manifest: Dict[str, Any] = json.load(f)
         self.output = output
@@ -200,6 +202,7 @@ def run(
     threads: Optional[int] = None,
     package: Optional[str] = None,
     timeseries: str = "types",
+    ensemble: Optional[str] = None,
 ) -> RunResult:
     """Runs replications of one policy package, as ``carenet run``.
 
@@ -207,7 +210,8 @@ def run(
     line's flags (``None``: the scenario's value; ``package=None`` is the
     baseline). ``timeseries`` is ``"types"`` (default), ``"communities"`` (adds
     ``.timeseries``, one row per community and week: large for big scenarios) or
-    ``"none"``. The results are the same numbers, to the last digit, as the
+    ``"none"``. ``ensemble`` is the path of a calibration's plausible.csv
+    (``--ensemble``): replication r runs on parameter set r mod K. The results are the same numbers, to the last digit, as the
     command line's for the same scenario, settings and seed, whatever ``threads``.
     Bad input raises :class:`ScenarioError`.
     """
@@ -215,7 +219,8 @@ def run(
     with tempfile.TemporaryDirectory(prefix="carenet-") as tmp:
         out = os.path.join(tmp, "run")
         text = _carenet.run_cli(
-            s._path, list(s._sets), out, reps, seed, weeks, threads, package, timeseries
+            s._path, list(s._sets), out, reps, seed, weeks, threads, package, timeseries,
+            None if ensemble is None else os.fspath(ensemble),
         )
         return RunResult(out, text)
 
@@ -227,15 +232,22 @@ def compare(
     seed: Optional[int] = None,
     weeks: Optional[int] = None,
     threads: Optional[int] = None,
+    ensemble: Optional[str] = None,
 ) -> CompareResult:
     """Runs the baseline and policy packages on common random numbers, as
     ``carenet compare`` (``packages=None``: every package the scenario defines).
-    ``.compare`` has compare.csv's columns."""
+    ``.compare`` has compare.csv's columns. With ``ensemble`` (the path of a
+    calibration's plausible.csv) replications run over its parameter sets and
+    ``.ensemble`` has ensemble.csv (each package's chance of lowering unmet help
+    by more than 1 point across the sets)."""
     s = _scenario(scenario)
     names = None if packages is None else ",".join(packages)
     with tempfile.TemporaryDirectory(prefix="carenet-") as tmp:
         out = os.path.join(tmp, "compare")
-        text = _carenet.compare_cli(s._path, list(s._sets), out, reps, seed, weeks, threads, names)
+        text = _carenet.compare_cli(
+            s._path, list(s._sets), out, reps, seed, weeks, threads, names,
+            None if ensemble is None else os.fspath(ensemble),
+        )
         return CompareResult(out, text)
 
 
