@@ -1,5 +1,6 @@
 //! The parts of a sharded run: one file per (replication, street) digest in
-//! `DIR/parts/`, written exactly (every float as the hex of its bits), so
+//! `DIR/parts/`, written exactly (every float as the shortest decimal that reads
+//! back to its bits), so
 //! `carenet merge DIR` adds them in order and writes the same bytes as an
 //! unsharded run. The plan of the run (`parts/run.json`, with the resolved
 //! scenario) is written by every shard, and a shard of another run is refused.
@@ -32,9 +33,19 @@ pub fn part_path(dir: &Path, rep: u32, street: usize) -> PathBuf {
     parts_dir(dir).join(format!("rep-{rep:04}-street-{street:05}.part"))
 }
 
-fn push_hex(line: &mut String, xs: impl IntoIterator<Item = f64>) {
+/// Writes each float exactly: the shortest decimal that reads back to the same
+/// bits (Rust's float formatting round-trips), or `x` and the hex of its bits
+/// for NaN, infinities and −0.
+fn push_exact(line: &mut String, xs: impl IntoIterator<Item = f64>) {
     for x in xs {
-        let _ = write!(line, " {:016x}", x.to_bits());
+        let a = x.abs();
+        if !x.is_finite() || (x == 0.0 && x.is_sign_negative()) {
+            let _ = write!(line, " x{:016x}", x.to_bits());
+        } else if a == 0.0 || (1e-5..1e16).contains(&a) {
+            let _ = write!(line, " {x}");
+        } else {
+            let _ = write!(line, " {x:e}");
+        }
     }
 }
 
@@ -78,20 +89,20 @@ pub fn part_text(d: &StreetDigest) -> String {
     for week in &d.weekly {
         for (g, r) in week.iter().enumerate() {
             let _ = write!(s, "week {g}");
-            push_hex(&mut s, r.fields());
+            push_exact(&mut s, r.fields());
             s.push('\n');
         }
     }
     s.push_str("bands");
-    push_hex(&mut s, d.bands.person_weeks.iter().flatten().copied().chain(d.bands.deaths));
+    push_exact(&mut s, d.bands.person_weeks.iter().flatten().copied().chain(d.bands.deaths));
     s.push('\n');
     s.push_str("all");
-    push_hex(&mut s, d.breakdown.all.cells.iter().flat_map(cell_fields));
+    push_exact(&mut s, d.breakdown.all.cells.iter().flat_map(cell_fields));
     s.push('\n');
     for (t, c) in d.breakdown.types.iter().enumerate() {
         if let Some(c) = c {
             let _ = write!(s, "type {t}");
-            push_hex(&mut s, cell_fields(c));
+            push_exact(&mut s, cell_fields(c));
             s.push('\n');
         }
     }
@@ -106,7 +117,7 @@ pub fn part_text(d: &StreetDigest) -> String {
     }
     for r in &d.records {
         s.push_str("rec");
-        push_hex(&mut s, r.fields());
+        push_exact(&mut s, r.fields());
         s.push('\n');
     }
     s.push_str("end\n");
@@ -119,10 +130,13 @@ pub fn write_part(dir: &Path, d: &StreetDigest) -> io::Result<()> {
     write_atomic(&part_path(dir, d.rep, d.street), |w| w.write_all(text.as_bytes()))
 }
 
-fn hexes(words: &[&str]) -> Result<Vec<f64>, String> {
+fn exact_floats(words: &[&str]) -> Result<Vec<f64>, String> {
     words
         .iter()
-        .map(|w| u64::from_str_radix(w, 16).map(f64::from_bits).map_err(|_| format!("`{w}` is not a hex float")))
+        .map(|w| match w.strip_prefix('x') {
+            Some(h) => u64::from_str_radix(h, 16).map(f64::from_bits).map_err(|_| format!("`{w}` is not a float")),
+            None => w.parse::<f64>().map_err(|_| format!("`{w}` is not a float")),
+        })
         .collect()
 }
 
@@ -160,14 +174,14 @@ pub fn parse_part(text: &str, what: &str) -> Result<StreetDigest, String> {
             "week" => {
                 let g: usize =
                     w.get(1).and_then(|g| g.parse().ok()).filter(|&g| g < 4).ok_or_else(|| bad(i, "bad group"))?;
-                let xs = hexes(&w[2..]).map_err(|e| bad(i, &e))?;
+                let xs = exact_floats(&w[2..]).map_err(|e| bad(i, &e))?;
                 if week_lines / 4 >= weeks || week_lines % 4 != g || !d.weekly[week_lines / 4][g].set_fields(&xs) {
                     return Err(bad(i, "bad week line"));
                 }
                 week_lines += 1;
             }
             "bands" => {
-                let xs = hexes(&w[1..]).map_err(|e| bad(i, &e))?;
+                let xs = exact_floats(&w[1..]).map_err(|e| bad(i, &e))?;
                 if xs.len() != N_BANDS * 5 {
                     return Err(bad(i, "bad bands line"));
                 }
@@ -177,7 +191,7 @@ pub fn parse_part(text: &str, what: &str) -> Result<StreetDigest, String> {
                 }
             }
             "all" => {
-                let xs = hexes(&w[1..]).map_err(|e| bad(i, &e))?;
+                let xs = exact_floats(&w[1..]).map_err(|e| bad(i, &e))?;
                 if xs.len() != N_CELLS * 13 {
                     return Err(bad(i, "bad breakdown line"));
                 }
@@ -188,7 +202,7 @@ pub fn parse_part(text: &str, what: &str) -> Result<StreetDigest, String> {
             "type" => {
                 let t: usize =
                     w.get(1).and_then(|t| t.parse().ok()).filter(|&t| t < 3).ok_or_else(|| bad(i, "bad type"))?;
-                let xs = hexes(&w[2..]).map_err(|e| bad(i, &e))?;
+                let xs = exact_floats(&w[2..]).map_err(|e| bad(i, &e))?;
                 if xs.len() != 13 {
                     return Err(bad(i, "bad type line"));
                 }
@@ -223,7 +237,7 @@ pub fn parse_part(text: &str, what: &str) -> Result<StreetDigest, String> {
                 }
             }
             "rec" => {
-                let xs = hexes(&w[1..]).map_err(|e| bad(i, &e))?;
+                let xs = exact_floats(&w[1..]).map_err(|e| bad(i, &e))?;
                 let mut r = WeekRecord::default();
                 if xs.len() != n_fields || !r.set_fields(&xs) {
                     return Err(bad(i, "bad record line"));
@@ -279,6 +293,9 @@ mod tests {
         let mut bands = AgeBands::default();
         bands.deaths[2] = 3.0;
         bands.person_weeks[1][3] = 1e-300;
+        bands.person_weeks[2][0] = 123456789012345680000.0;
+        bands.person_weeks[3][1] = f64::INFINITY;
+        bands.person_weeks[4][2] = 2.0f64.powi(-1070);
         let d = StreetDigest {
             rep: 3,
             street: 17,
@@ -292,6 +309,10 @@ mod tests {
         assert_eq!(part_text(&back), part_text(&d));
         assert_eq!(back.weekly[0][0].alive.to_bits(), (0.1f64 + 0.2).to_bits());
         assert!(back.weekly[1][3].help_by[3].is_nan());
+        assert!(back.weekly[1][0].weeks.is_sign_negative());
+        for (a, b) in back.bands.person_weeks.iter().flatten().zip(d.bands.person_weeks.iter().flatten()) {
+            assert_eq!(a.to_bits(), b.to_bits());
+        }
         let cut = part_text(&d).replace("end\n", "");
         assert!(parse_part(&cut, "x").unwrap_err().contains("cut short"));
     }
