@@ -228,12 +228,6 @@ fn sensitivity_tables_and_files() {
 }
 
 #[test]
-fn city_table_and_files() {
-    let s = small();
-    command_and_files("city", "out", &["city", &s, "--weeks", "12", "--seed", "7", "--threads", "2", "--out", "out"]);
-}
-
-#[test]
 fn validate_and_init_messages() {
     let tmp = tempfile::tempdir().unwrap();
     let mut printed = command(tmp.path(), &["validate", &small()]);
@@ -327,7 +321,7 @@ fn lists_and_command_line_messages() {
         &["run", "--set", "students"],
         &["run", &s, "--set", "policies.care_subsidy.monthly_voucher=800"],
         &["run", &s, "--package", "care_subsidi"],
-        &["city", "--reps", "2"],
+        &["run", "--shard", "0/2"],
     ] {
         messages.push_str(&command(tmp.path(), args));
         messages.push('\n');
