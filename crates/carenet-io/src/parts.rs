@@ -282,10 +282,9 @@ mod tests {
 
     #[test]
     fn a_part_reads_back_bit_for_bit() {
-        let mut r = WeekRecord::default();
-        r.alive = 0.1 + 0.2;
-        r.help_by[3] = f64::NAN;
-        r.weeks = -0.0;
+        let mut help_by = [0.0; carenet_model::metrics::N_SOURCES];
+        help_by[3] = f64::NAN;
+        let r = WeekRecord { alive: 0.1 + 0.2, help_by, weeks: -0.0, ..WeekRecord::default() };
         let mut types = [None; 3];
         types[1] = Some(Cell { deaths: 1.0 / 3.0, ..Cell::default() });
         let mut all = carenet_model::metrics::breakdown::Breakdown::default();
