@@ -1,17 +1,14 @@
-//! `carenet sensitivity` and `carenet city`.
+//! `carenet sensitivity` (`carenet city` is now an alias of `run`).
 
 use std::io::Write;
 use std::time::Instant;
 
-use carenet_io::output::{write_city, write_sensitivity};
-use carenet_model::experiment::city::{CityConfig, run_city};
+use carenet_io::output::write_sensitivity;
 use carenet_model::experiment::sensitivity::{Method, SensitivityConfig, SensitivityError, run_sensitivity};
 use carenet_model::experiment::sweep::parse_range;
-use carenet_model::metrics::{METRICS, WeekRecord, metric};
-use carenet_model::policy::Package;
-use carenet_model::step::Model;
+use carenet_model::metrics::{METRICS, metric};
 
-use super::args::{CityArgs, CommonArgs, SensitivityArgs};
+use super::args::{CommonArgs, SensitivityArgs};
 use super::context::{Ran, Setup, commit, elder_weeks_per_rep, print_scenario, progress, setup};
 use super::sweep::sweep_failure;
 use super::{Failure, stdout_failure, table};
@@ -89,68 +86,6 @@ pub fn sensitivity(args: SensitivityArgs, out: &mut dyn Write) -> Result<(), Fai
         ctx.cfg.reps,
         ctx.cfg.weeks,
         wall,
-        ctx.dir.display()
-    )
-    .map_err(stdout_failure)
-}
-
-/// `carenet city`: one replication of every street of the scenario.
-pub fn city(args: CityArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    super::refuse_unused(&[(
-        args.common.reps.is_some(),
-        "--reps",
-        "city runs one replication of the whole city; choose which with --rep N",
-    )])?;
-    let Setup { scenario, context: ctx } = setup(&args.common, "city")?;
-    if args.common.dry_run {
-        return print_scenario(&scenario, out);
-    }
-    let cfg = &ctx.cfg;
-    let n_streets = scenario.streets.len();
-    let window = scenario.metrics.summary_window;
-    let model = Model::new(scenario, Package::baseline());
-    let staged = ctx.stage()?;
-    let bar = progress(
-        n_streets as u64,
-        "streets",
-        elder_weeks_per_rep(&model.scenario, cfg.weeks) / n_streets.max(1) as f64,
-    );
-    let t0 = Instant::now();
-    let tick = || bar.inc(1);
-    let city_cfg = CityConfig { seed: cfg.seed, rep: args.rep, weeks: cfg.weeks, threads: cfg.threads };
-    let res = run_city(&model, &city_cfg, &tick).map_err(Failure::runtime)?;
-    bar.finish_and_clear();
-    let wall = t0.elapsed().as_secs_f64();
-    write_city(staged.dir(), &res).map_err(|e| Failure::writing(staged.dir(), e))?;
-    ctx.write_manifest(
-        staged.dir(),
-        &model.scenario,
-        Ran {
-            command: "city",
-            packages: vec!["baseline".into()],
-            elder_weeks: res.elder_weeks(),
-            wall_seconds: wall,
-            files: vec!["city.csv", "city_streets.csv"],
-        },
-    )?;
-    commit(staged)?;
-    if !args.common.quiet {
-        let weekly = res.city_weekly();
-        let mut last = WeekRecord::default();
-        for r in &weekly[weekly.len().saturating_sub(window as usize)..] {
-            last.add(r);
-        }
-        out.write_all(table::city(&model.scenario.name, window, cfg.weeks, args.rep, &last).as_bytes())
-            .map_err(stdout_failure)?;
-    }
-    let ew = res.elder_weeks();
-    writeln!(
-        out,
-        "{n_streets} streets × {} weeks, {:.1} M elder-weeks in {:.1} s ({:.1} M/s); wrote {}",
-        cfg.weeks,
-        ew / 1e6,
-        wall,
-        ew / 1e6 / wall.max(1e-9),
         ctx.dir.display()
     )
     .map_err(stdout_failure)

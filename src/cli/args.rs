@@ -106,12 +106,17 @@ pub enum Command {
         mut_arg("out", |a| a.help("Output directory (default: output/<scenario name>/calibrate/)"))
     )]
     Calibrate(CalibrateArgs),
-    /// Check that every cell of a (sharded) sweep is present and write DIR/sweep.csv.
+    /// Join the shards of a sweep (check every cell, write DIR/sweep.csv) or of a run
+    /// (`run --shard`: check every part, write the run's files).
     Merge {
-        /// Output directory of the sweep.
+        /// Output directory of the sweep or run.
         dir: PathBuf,
+        /// For a run: do not draw the plots or write report.html.
+        #[arg(long)]
+        no_plots: bool,
     },
-    /// Print an sbatch script: the sweep as a Slurm job array plus the dependent merge job.
+    /// Print an sbatch script: the sweep (or, without --grid/--lhs, the run of a city) as a
+    /// Slurm job array plus the dependent merge job.
     #[command(
         mut_arg("out", |a| a.help("Output directory of the sweep (default: output/<scenario name>/sweep/)")),
         mut_arg("threads", |a| a.hide(true)),
@@ -121,9 +126,10 @@ pub enum Command {
     SlurmScript(SlurmScriptArgs),
     /// Global sensitivity analysis: Morris elementary effects or Sobol indices, with plots.
     Sensitivity(SensitivityArgs),
-    /// One replication of a whole city, street by street in bounded memory (city.csv, city_streets.csv).
-    #[command(mut_arg("reps", |a| a.hide(true)))]
-    City(CityArgs),
+    /// An alias of `run`, kept for old scripts: `run` now runs any scenario street by street
+    /// in bounded memory, as `city` did (issue 17); city.csv and city_streets.csv are gone.
+    #[command(hide = true)]
+    City(RunArgs),
     /// List what can be named on the command line: packages, levers, metrics or parameter keys.
     List(ListArgs),
     /// Print a shell completion script, e.g. `carenet completions bash > ~/.local/share/bash-completion/completions/carenet`.
@@ -201,6 +207,11 @@ pub struct RunArgs {
     /// Do not draw the plots (DIR/plots/) or write DIR/report.html.
     #[arg(long)]
     pub no_plots: bool,
+    /// Run only shard K of N (counted from 1) of the (replication, street) items, into
+    /// DIR/parts/, or `slurm` to read SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT;
+    /// `carenet merge DIR` then writes the run's files, byte-identical to an unsharded run.
+    #[arg(long, value_name = "K/N|slurm")]
+    pub shard: Option<String>,
 }
 
 /// `run --timeseries`: which weekly time series a run writes.
@@ -283,8 +294,8 @@ pub struct SweepArgs {
     pub design: DesignArgs,
     #[command(flatten)]
     pub ensemble: EnsembleArgs,
-    /// Run only shard K of N (0 ≤ K < N: cells i with i % N == K), or `slurm` to read
-    /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; `carenet merge DIR` joins the shards.
+    /// Run only shard K of N, counted from 1 (1 ≤ K ≤ N: cells i with i % N == K - 1), or
+    /// `slurm` to read SLURM_ARRAY_TASK_ID (the array's first task is shard 1) and SLURM_ARRAY_TASK_COUNT; `carenet merge DIR` joins the shards.
     #[arg(long, value_name = "K/N|slurm")]
     pub shard: Option<String>,
 }
@@ -331,6 +342,9 @@ pub struct SlurmScriptArgs {
     pub design: DesignArgs,
     #[command(flatten)]
     pub ensemble: EnsembleArgs,
+    /// Without --grid or --lhs: the package of the run (see `run --package`).
+    #[arg(long)]
+    pub package: Option<String>,
     /// Array tasks (shards).
     #[arg(long, default_value_t = 10)]
     pub tasks: usize,
@@ -367,15 +381,6 @@ pub struct SensitivityArgs {
     /// Do not draw the plots (DIR/plots/).
     #[arg(long)]
     pub no_plots: bool,
-}
-
-#[derive(Args)]
-pub struct CityArgs {
-    #[command(flatten)]
-    pub common: CommonArgs,
-    /// Replication number (its random streams).
-    #[arg(long, default_value_t = 0)]
-    pub rep: u32,
 }
 
 #[derive(Subcommand)]

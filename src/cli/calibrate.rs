@@ -150,7 +150,7 @@ pub fn calibrate(args: CalibrateArgs, out: &mut dyn Write) -> Result<(), Failure
                 "{}wave {wave}: {done} of {total} points present; run the other shards, then rerun without --shard \
                  to continue and write the results",
                 match shard {
-                    Some(s) => format!("shard {}/{}: ", s.index, s.count),
+                    Some(s) => format!("shard {}/{}: ", s.number, s.count),
                     None => String::new(),
                 }
             )

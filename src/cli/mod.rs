@@ -110,10 +110,19 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Report { dir } => files::report(&dir, out),
         Command::Sweep(a) => sweep::sweep(a, out),
         Command::Calibrate(a) => calibrate::calibrate(a, out),
-        Command::Merge { dir } => sweep::merge(&dir, out),
+        Command::Merge { dir, no_plots } => {
+            if run::is_sharded_run(&dir) {
+                run::merge_run(&dir, no_plots, out)
+            } else {
+                sweep::merge(&dir, out)
+            }
+        }
         Command::SlurmScript(a) => sweep::slurm_script(a, out),
         Command::Sensitivity(a) => analysis::sensitivity(a, out),
-        Command::City(a) => analysis::city(a, out),
+        Command::City(a) => {
+            eprintln!("note: `carenet city` is an alias of `carenet run`, which runs any scenario street by street");
+            run::run(a, out)
+        }
         Command::Reference { command } => reference::reference(command, out),
         Command::Completions { shell } => completions(shell, out),
         Command::List(args) => files::list(&args, out),

@@ -92,7 +92,7 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
     }
     let skipped = todo.len() - ran.len();
     let what = match shard {
-        Some(s) => format!("shard {}/{}: ", s.index, s.count),
+        Some(s) => format!("shard {}/{}: ", s.number, s.count),
         None => String::new(),
     };
     writeln!(
@@ -141,6 +141,9 @@ pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Fa
     if args.tasks == 0 || args.cpus_per_task == 0 {
         return Err(Failure::Input("--tasks and --cpus-per-task must be at least 1".into()));
     }
+    if args.design.grid.is_empty() && args.design.lhs.is_none() {
+        return slurm_script_run(&args, out);
+    }
     // Plan it here so a bad key fails now, not on the cluster.
     let Planned { setup, plan, .. } = planned(&args.common, &args.design, &args.ensemble)?;
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
@@ -172,6 +175,7 @@ pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Fa
         None => std::env::current_exe().map_err(|e| Failure::Runtime(format!("locating carenet: {e}")))?,
     };
     let script = SlurmScript {
+        command: "sweep",
         sweep_args,
         out: abs(&setup.context.dir),
         tasks: args.tasks.min(plan.cells.len()),
@@ -179,6 +183,46 @@ pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Fa
         cpus_per_task: args.cpus_per_task,
         time: args.time.clone(),
         job_name: format!("carenet-{}", plan.scenario_name),
+    };
+    out.write_all(dirs::slurm_script(&script).map_err(sweep_failure)?.as_bytes()).map_err(stdout_failure)
+}
+
+/// `carenet slurm-script` without `--grid` or `--lhs`: a run (a city) as a Slurm
+/// job array, each task a share of the (replication, street) items, and the merge.
+fn slurm_script_run(args: &SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    // Set up here so a bad scenario or key fails now, not on the cluster.
+    let setup = super::context::setup(&args.common, "run")?;
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let path_text = |p: &Path, what: &str| -> Result<String, Failure> {
+        dirs::script_path(p, what).map(str::to_string).map_err(sweep_failure)
+    };
+    let mut run_args = Vec::new();
+    if let Some(s) = &args.common.scenario {
+        run_args.push(shell_quote(&path_text(&abs(s), "the scenario file")?));
+    }
+    for s in &args.common.set {
+        run_args.push(format!("--set {}", shell_quote(s)));
+    }
+    if let Some(p) = &args.package {
+        carenet_model::policy::Package::resolve(&setup.scenario, p).map_err(Failure::input)?;
+        run_args.push(format!("--package {}", shell_quote(p)));
+    }
+    let cfg = &setup.context.cfg;
+    run_args.push(format!("--reps {} --weeks {} --seed {}", cfg.reps, cfg.weeks, cfg.seed));
+    let carenet = match &args.carenet {
+        Some(p) => abs(p),
+        None => std::env::current_exe().map_err(|e| Failure::Runtime(format!("locating carenet: {e}")))?,
+    };
+    let items = cfg.reps as usize * setup.scenario.streets.len();
+    let script = SlurmScript {
+        command: "run",
+        sweep_args: run_args,
+        out: abs(&setup.context.dir),
+        tasks: args.tasks.min(items),
+        carenet: path_text(&carenet, "the carenet binary")?,
+        cpus_per_task: args.cpus_per_task,
+        time: args.time.clone(),
+        job_name: format!("carenet-{}", setup.scenario.name),
     };
     out.write_all(dirs::slurm_script(&script).map_err(sweep_failure)?.as_bytes()).map_err(stdout_failure)
 }

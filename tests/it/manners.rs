@@ -83,7 +83,6 @@ fn completions_for_each_shell() {
 fn flags_a_command_does_not_use_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     for (args, says) in [
-        (vec!["city", "--reps", "5"], "--reps is not used by this command: city runs one replication"),
         (vec!["slurm-script", "--grid", "ties.decay_weekly=0.1:0.2:0.1", "--threads", "3"], "--threads is not used"),
         (vec!["slurm-script", "--grid", "ties.decay_weekly=0.1:0.2:0.1", "--dry-run"], "--dry-run is not used"),
     ] {
@@ -98,7 +97,7 @@ fn flags_a_command_does_not_use_are_refused() {
 fn help_says_each_default_once_and_out_names_the_command_s_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let help = |cmd: &str| String::from_utf8(carenet(&[cmd, "--help"], tmp.path()).stdout).unwrap();
-    for cmd in ["run", "sweep", "city", "slurm-script"] {
+    for cmd in ["run", "sweep", "slurm-script"] {
         let h = help(cmd);
         let out = h.lines().find(|l| l.trim_start().starts_with("--out")).unwrap();
         assert!(!out.contains("compare"), "{cmd}: {out}");
@@ -108,7 +107,7 @@ fn help_says_each_default_once_and_out_names_the_command_s_folder() {
     let run = help("run");
     let package = run.split("--package").nth(1).unwrap().split("\n      --").next().unwrap();
     assert!(package.matches("default").count() <= 1, "{package}");
-    assert!(!help("city").contains("--reps"), "city hides the flag it refuses");
+    assert!(run.contains("--shard <K/N|slurm>"), "{run}");
 }
 
 #[test]

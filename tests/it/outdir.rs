@@ -203,13 +203,12 @@ fn a_bad_out_fails_before_the_model_runs() {
     let small = small();
     // Runs that would take minutes fail at once.
     let long = ["--reps", "2000", "--weeks", "520"];
-    for cmd in ["run", "compare", "reproduce", "sensitivity", "city"] {
+    for cmd in ["run", "compare", "reproduce", "sensitivity"] {
         let mut args = vec![cmd, small.as_str()];
         if cmd == "sensitivity" {
             args.extend_from_slice(&["--method", "morris"]);
         }
-        // city runs one replication (it refuses --reps).
-        args.extend_from_slice(if cmd == "city" { &long[2..] } else { &long });
+        args.extend_from_slice(&long);
         for (out, code) in [(f, 2), (under.to_str().unwrap(), 1)] {
             let t0 = Instant::now();
             let o = carenet(&[args.as_slice(), &["--out", out]].concat(), tmp.path());
@@ -253,11 +252,9 @@ fn a_folder_carenet_did_not_write_is_never_emptied() {
     fs::write(theirs.join("summary.csv"), "my own numbers\n").unwrap();
     fs::write(theirs.join("notes.txt"), "keep me\n").unwrap();
     let before = snapshot(&theirs);
-    for cmd in ["run", "compare", "reproduce", "city"] {
+    for cmd in ["run", "compare", "reproduce"] {
         let mut args = vec![cmd, small.as_str(), "--weeks", "4", "-q", "--out", "theirs"];
-        if cmd != "city" {
-            args.extend_from_slice(&["--reps", "1", "--no-plots"]);
-        }
+        args.extend_from_slice(&["--reps", "1", "--no-plots"]);
         let o = carenet(&args, tmp.path());
         assert_eq!(o.status.code(), Some(2), "{cmd}: {}", text(&o));
         let err = String::from_utf8_lossy(&o.stderr);
@@ -277,14 +274,13 @@ fn a_folder_carenet_did_not_write_is_never_emptied() {
     assert_eq!(fs::read_to_string(mixed.join("notes.txt")).unwrap(), "keep me\n");
     assert!(mixed.join("manifest.json").is_file() && mixed.join("summary.csv").is_file());
     // Every command's folder has a manifest, so each can be rerun into its own folder.
-    for cmd in ["run", "compare", "reproduce", "sensitivity", "city"] {
+    for cmd in ["run", "compare", "reproduce", "sensitivity"] {
         let out = format!("again-{cmd}");
         let mut args = vec![cmd, small.as_str(), "--weeks", "4", "-q", "--out", out.as_str()];
         match cmd {
             "sensitivity" => {
                 args.extend_from_slice(&["--method", "morris", "--samples", "2", "--reps", "1", "--no-plots"])
             }
-            "city" => {}
             _ => args.extend_from_slice(&["--reps", "1", "--no-plots"]),
         }
         for round in 0..2 {

@@ -80,7 +80,6 @@ fn every_column_of_every_output_is_in_the_folder_s_dictionary() {
                 "-q",
             ],
         ),
-        ("city", vec!["city", s, "--weeks", "6", "-q"]),
         (
             "calibrate",
             [

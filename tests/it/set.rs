@@ -54,7 +54,7 @@ fn bad_settings_exit_2_with_the_scenario_s_messages() {
             vec!["sensitivity", "--method", "morris", "--set", "case_management.grade_priority=yes"],
             "is not true or false",
         ),
-        (vec!["city", "--set", "policies.care_subsidy.monthly_vouchr=1"], "did you mean `monthly_voucher`?"),
+        (vec!["run", "--set", "policies.care_subsidy.monthly_vouchr=1"], "did you mean `monthly_voucher`?"),
     ] {
         let o = carenet(&args, tmp.path());
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));

@@ -168,7 +168,7 @@ fn sharded_sweep_and_merge() {
     let tmp = tempfile::tempdir().unwrap();
     let s = small();
     let mut printed = String::new();
-    for shard in ["0/2", "1/2"] {
+    for shard in ["1/2", "2/2"] {
         let args = [
             &["sweep", &s][..],
             &GRID,
@@ -225,12 +225,6 @@ fn sensitivity_tables_and_files() {
             ],
         );
     }
-}
-
-#[test]
-fn city_table_and_files() {
-    let s = small();
-    command_and_files("city", "out", &["city", &s, "--weeks", "12", "--seed", "7", "--threads", "2", "--out", "out"]);
 }
 
 #[test]
@@ -327,7 +321,7 @@ fn lists_and_command_line_messages() {
         &["run", "--set", "students"],
         &["run", &s, "--set", "policies.care_subsidy.monthly_voucher=800"],
         &["run", &s, "--package", "care_subsidi"],
-        &["city", "--reps", "2"],
+        &["run", "--shard", "0/2"],
     ] {
         messages.push_str(&command(tmp.path(), args));
         messages.push('\n');

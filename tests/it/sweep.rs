@@ -74,7 +74,7 @@ fn interrupted_sweep_resumes_to_the_same_bytes_and_a_different_sweep_is_refused(
     let full = read(tmp.path().join("full/sweep.csv"));
 
     // An interruption: some cells finished, a half-written temporary file left behind.
-    let o = sweep(tmp.path(), "part", &["--shard", "0/3"]);
+    let o = sweep(tmp.path(), "part", &["--shard", "1/3"]);
     assert!(o.status.success(), "{}", text(&o));
     std::fs::write(tmp.path().join("part/cells/.cell-000001.csv.tmp-999"), "# carenet sweep half").unwrap();
     assert!(!tmp.path().join("part/sweep.csv").exists());
@@ -114,8 +114,8 @@ fn shards_merge_to_the_unsharded_bytes() {
     assert!(o.status.success(), "{}", text(&o));
     let whole = read(tmp.path().join("one/sweep.csv"));
 
-    // Shard 0 of 2 by flag, shard 1 of 2 as a Slurm array task (ids 1..2).
-    let o = sweep(tmp.path(), "sharded", &["--shard", "0/2"]);
+    // Shard 1 of 2 by flag, shard 2 of 2 as a Slurm array task (ids 1..2).
+    let o = sweep(tmp.path(), "sharded", &["--shard", "1/2"]);
     assert!(o.status.success(), "{}", text(&o));
     let o = carenet(&["merge", "sharded"], tmp.path());
     assert_eq!(o.status.code(), Some(2), "merge with a shard missing: {}", text(&o));
@@ -128,7 +128,7 @@ fn shards_merge_to_the_unsharded_bytes() {
     let env = [("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_MIN", "1"), ("SLURM_ARRAY_TASK_COUNT", "2")];
     let o = carenet_env(&args, tmp.path(), &env);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("shard 1/2"), "{}", text(&o));
+    assert!(text(&o).contains("shard 2/2"), "{}", text(&o));
     let o = carenet(&["merge", "sharded"], tmp.path());
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(read(tmp.path().join("sharded/sweep.csv")), whole, "merged shards differ from one run");
@@ -137,7 +137,7 @@ fn shards_merge_to_the_unsharded_bytes() {
     std::fs::copy(tmp.path().join("one/cells/cell-000000.csv"), tmp.path().join("x.csv")).unwrap();
     let mut args = vec!["sweep", s.as_str()];
     args.extend(GRID);
-    args.extend(["--reps", "1", "--weeks", "12", "--out", "other", "--shard", "0/2"]);
+    args.extend(["--reps", "1", "--weeks", "12", "--out", "other", "--shard", "1/2"]);
     let o = carenet(&args, tmp.path());
     assert!(o.status.success(), "{}", text(&o));
     std::fs::copy(tmp.path().join("x.csv"), tmp.path().join("other/cells/cell-000001.csv")).unwrap();
@@ -146,10 +146,13 @@ fn shards_merge_to_the_unsharded_bytes() {
     assert!(text(&o).contains("cell-000001.csv: belongs to another sweep"), "{}", text(&o));
 
     // Bad shard specs.
-    for bad in ["2/2", "x", "slurm"] {
+    for bad in ["3/2", "0/2", "1/0", "x", "slurm"] {
         let o = sweep(tmp.path(), "bad", &["--shard", bad]);
         assert_eq!(o.status.code(), Some(2), "--shard {bad}: {}", text(&o));
     }
+    // The old numbering from 0 gets a message saying shards count from 1.
+    let o = sweep(tmp.path(), "bad", &["--shard", "0/2"]);
+    assert!(text(&o).contains("shards count from 1: the first of 2 is 1/2, the last 2/2"), "{}", text(&o));
 }
 
 #[test]
@@ -196,7 +199,7 @@ fn slurm_script_submits_an_array_and_a_dependent_merge() {
     assert!(o.status.success(), "{}", text(&o));
     let script = String::from_utf8(o.stdout).unwrap();
     assert!(script.starts_with("#!/usr/bin/env bash"), "{script}");
-    assert!(script.contains("--array=0-3") && script.contains("--shard slurm"), "{script}");
+    assert!(script.contains("--array=1-4") && script.contains("--shard slurm"), "{script}");
     assert!(script.contains("--dependency=afterok:$array_job") && script.contains(" merge "), "{script}");
     assert!(script.contains("--grid ties.decay_weekly=0.002:0.006:0.002"), "{script}");
     let out = tmp.path().join("runs/x").display().to_string();
@@ -238,12 +241,13 @@ fn sensitivity_writes_indices_and_plots() {
 }
 
 mod city {
-    use crate::support::{carenet, small, text};
+    use std::path::Path;
 
-    #[test]
-    fn city_command_writes_streamed_totals_and_checks_count() {
-        let tmp = tempfile::tempdir().unwrap();
-        let file = tmp.path().join("town.toml");
+    use crate::support::{carenet, carenet_env, small, text};
+
+    /// small.toml as a town of `count` streets, written into `dir`; returns its path.
+    fn town(dir: &Path, count: usize) -> String {
+        let file = dir.join("town.toml");
         let small = small();
         let scenario = std::fs::read_to_string(&small).unwrap().replace(
             "extends = \"../wutong.toml\"",
@@ -252,17 +256,103 @@ mod city {
                 std::path::Path::new(&small).parent().unwrap().join("../wutong.toml").display()
             ),
         );
-        std::fs::write(&file, scenario.replace("student_recruits = 3\n", "student_recruits = 3\ncount = 2\n")).unwrap();
-        let f = file.to_str().unwrap();
-        let o = carenet(&["city", f, "--weeks", "6", "--out", "c", "-q"], tmp.path());
+        std::fs::write(
+            &file,
+            scenario.replace("student_recruits = 3\n", &format!("student_recruits = 3\ncount = {count}\n")),
+        )
+        .unwrap();
+        file.to_str().unwrap().to_string()
+    }
+
+    /// Every file of a run folder but manifest.json and report.html (they record the wall time).
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                let name = p.strip_prefix(dir).unwrap().display().to_string();
+                if p.is_dir() {
+                    if name != "parts" {
+                        stack.push(p);
+                    }
+                } else if !["manifest.json", "report.html"].contains(&name.as_str()) {
+                    out.push((name, std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn run_goes_street_by_street_and_sharded_runs_merge_to_the_unsharded_bytes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = town(tmp.path(), 3);
+        // 110 weeks: drift.csv is written too; timeseries.csv street by street.
+        let run = |out: &str, extra: &[&str], env: &[(&str, &str)]| {
+            let mut args = vec!["run", f.as_str(), "--reps", "2", "--weeks", "110", "--seed", "4"];
+            args.extend(["--timeseries", "communities", "--out", out, "-q"]);
+            args.extend(extra);
+            carenet_env(&args, tmp.path(), env)
+        };
+        let o = run("whole", &["--threads", "1"], &[]);
         assert!(o.status.success(), "{}", text(&o));
-        let streets = std::fs::read_to_string(tmp.path().join("c/city_streets.csv")).unwrap();
-        assert_eq!(streets.lines().count(), 1 + 2 * 6);
-        assert!(streets.contains("\nsmall-002,5,"), "{streets}");
-        let city = std::fs::read_to_string(tmp.path().join("c/city.csv")).unwrap();
-        assert_eq!(city.lines().count(), 1 + 6);
-        std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace("count = 2", "count = 0")).unwrap();
-        let o = carenet(&["validate", f], tmp.path());
+        let whole = files(&tmp.path().join("whole"));
+        let names: Vec<&str> = whole.iter().map(|(n, _)| n.as_str()).collect();
+        for want in ["summary.csv", "breakdowns.csv", "drift.csv", "age_bands.csv", "timeseries_types.csv"] {
+            assert!(names.contains(&want), "{want} missing: {names:?}");
+        }
+        assert!(names.iter().any(|n| n.starts_with("plots/")), "{names:?}");
+        let ts = String::from_utf8(whole.iter().find(|(n, _)| n == "timeseries.csv").unwrap().1.clone()).unwrap();
+        let communities = 3 * 3;
+        assert_eq!(ts.lines().count(), 1 + 2 * 110 * communities, "a row per rep, week and community");
+        assert!(ts.lines().nth(1 + 110 * 3).unwrap().starts_with("0,0,small-002,"), "street by street");
+
+        let o = run("two", &["--threads", "2"], &[]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(files(&tmp.path().join("two")) == whole, "the run depends on --threads");
+
+        // Shard 1 of 2 by flag; merge refuses while shard 2 is missing.
+        let o = run("sh", &["--shard", "1/2"], &[]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("shard 1/2: 3 (replication, street) parts"), "{}", text(&o));
+        let o = carenet(&["merge", "sh"], tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("3 of 6 parts missing"), "{}", text(&o));
+        // Shard 2 of 2 as a Slurm array task (ids 1..2), then the merge.
+        let env = [("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_MIN", "1"), ("SLURM_ARRAY_TASK_COUNT", "2")];
+        let o = run("sh", &["--shard", "slurm"], &env);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("shard 2/2"), "{}", text(&o));
+        // A shard run again skips its finished parts.
+        let o = run("sh", &["--shard", "2/2"], &[]);
+        assert!(text(&o).contains("shard 2/2: 0 (replication, street) parts") && text(&o).contains("3 already done"));
+        let o = carenet(&["merge", "sh"], tmp.path());
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(files(&tmp.path().join("sh")) == whole, "merged shards differ from the unsharded run");
+
+        // Another run's shard into the same folder is refused.
+        let mut args = vec!["run", f.as_str(), "--reps", "2", "--weeks", "110", "--seed", "5", "--out", "sh"];
+        args.extend(["--shard", "1/2", "-q"]);
+        let o = carenet(&args, tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("holds the parts of another run"), "{}", text(&o));
+        // A damaged part is named.
+        let part = tmp.path().join("sh/parts/rep-0001-street-00002.part");
+        let cut = std::fs::read_to_string(&part).unwrap().replace("end\n", "");
+        std::fs::write(&part, cut).unwrap();
+        let o = carenet(&["merge", "sh"], tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("rep-0001-street-00002.part: cut short"), "{}", text(&o));
+
+        // `city` is an alias of `run`.
+        let o = carenet(&["city", &f, "--weeks", "6", "--out", "c", "-q"], tmp.path());
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("alias of `carenet run`"), "{}", text(&o));
+        assert!(tmp.path().join("c/summary.csv").is_file());
+        std::fs::write(&f, std::fs::read_to_string(&f).unwrap().replace("count = 3", "count = 0")).unwrap();
+        let o = carenet(&["validate", &f], tmp.path());
         assert_eq!(o.status.code(), Some(2), "{}", text(&o));
         assert!(text(&o).contains("street[0].count"), "{}", text(&o));
     }

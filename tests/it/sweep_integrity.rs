@@ -117,7 +117,7 @@ fn keys_a_sweep_cannot_vary_and_broken_constraints_are_clear_input_errors() {
 #[test]
 fn cells_of_another_sweep_are_refused_before_sweep_json_is_written() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = sweep(tmp.path(), "sw", &["--shard", "0/2"]);
+    let o = sweep(tmp.path(), "sw", &["--shard", "1/2"]);
     assert!(o.status.success(), "{}", text(&o));
     let cell0 = std::fs::read(cell(tmp.path(), "sw", 0)).unwrap();
     std::fs::remove_file(tmp.path().join("sw/sweep.json")).unwrap();

@@ -5,6 +5,7 @@
 //! - [`scenario`]: scenario files (and the files they `extends`) read from disk.
 //! - [`output`]: atomic writes and the CSV, JSON and Markdown output files.
 //! - [`outdir`]: an output folder built aside and swapped in whole, locked while a run writes it.
+//! - [`parts`]: the (replication, street) parts of a sharded run, written exactly for `merge`.
 //! - [`sweep`]: a sweep's directory (plan, one file per finished cell, merge) and its Slurm script.
 //! - [`calibrate`]: a calibration's directory (plan, one file per finished point, results).
 //! - [`reference`]: the reference model's exported population, ties, parameters and rows.
@@ -14,6 +15,7 @@ pub mod dictionary;
 pub mod ensemble;
 pub mod outdir;
 pub mod output;
+pub mod parts;
 pub mod reference;
 pub mod scenario;
 pub mod sweep;

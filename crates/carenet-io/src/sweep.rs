@@ -255,7 +255,9 @@ pub fn merge(dir: &Path) -> Result<PathBuf, SweepError> {
 /// What `slurm-script` prints.
 #[derive(Debug, Clone)]
 pub struct SlurmScript {
-    /// The sweep's arguments after `carenet sweep` (scenario, design, reps, …),
+    /// `sweep` or `run` (a city run's (replication, street) items across the array).
+    pub command: &'static str,
+    /// The arguments after `carenet COMMAND` (scenario, design, reps, …),
     /// already shell-quoted, without `--out` and `--shard`.
     pub sweep_args: Vec<String>,
     pub out: PathBuf,
@@ -289,7 +291,7 @@ pub fn script_path<'a>(path: &'a Path, what: &str) -> Result<&'a str, SweepError
     })
 }
 
-/// A driver script: submits the sweep as an sbatch array of `tasks` shards and
+/// A driver script: submits the sweep (or the run) as an sbatch array of `tasks` shards and
 /// the merge as a job that runs after every shard succeeded. Every word is
 /// quoted for the shell, and each `--wrap` command (run by `sh -c` on the
 /// cluster) is quoted word by word and then as one argument, so any output
@@ -300,19 +302,21 @@ pub fn slurm_script(s: &SlurmScript) -> Result<String, SweepError> {
     let out = shell_quote(out_str);
     let bin = shell_quote(&s.carenet);
     let args = s.sweep_args.join(" ");
-    let last = s.tasks.saturating_sub(1);
     // sbatch expands `%` in --output; `%%` is a literal `%`.
     let log = |pattern: &str| shell_quote(&format!("--output={}/slurm/{pattern}", out_str.replace('%', "%%")));
-    let shard_cmd = format!("{bin} sweep {args} --out {out} --threads {} --shard slurm -q", s.cpus_per_task);
+    let command = s.command;
+    let shard_cmd = format!("{bin} {command} {args} --out {out} --threads {} --shard slurm -q", s.cpus_per_task);
+    let result = if command == "run" { "summary.csv" } else { "sweep.csv" };
     let merge_cmd = format!("{bin} merge {out}");
     Ok(format!(
         r#"#!/usr/bin/env bash
-# carenet sweep as a Slurm job array: {tasks} shards, then a merge job that
+# carenet {command} as a Slurm job array: {tasks} shards, then a merge job that
 # runs when every shard has succeeded. Submit with: bash THIS_FILE
+# Array task K (1..={tasks}) runs shard K/{tasks} (`--shard slurm`).
 # Rerunning resubmits only the work left: finished cells are skipped.
 set -euo pipefail
 mkdir -p {slurm_dir}
-array_job=$(sbatch --parsable {name} --array=0-{last} \
+array_job=$(sbatch --parsable {name} --array=1-{tasks} \
     --cpus-per-task={cpus} {time} {array_log} \
     {shard_wrap})
 array_job=${{array_job%%;*}}
@@ -326,13 +330,12 @@ echo "submitted array job $array_job ({tasks} tasks) and merge job $merge_job, r
         slurm_dir = shell_quote(&format!("{out_str}/slurm")),
         name = shell_quote(&format!("--job-name={}", s.job_name)),
         merge_name = shell_quote(&format!("--job-name={}-merge", s.job_name)),
-        last = last,
         cpus = s.cpus_per_task,
         time = shell_quote(&format!("--time={}", s.time)),
         array_log = log("%x-%A_%a.out"),
         merge_log = log("%x-%j.out"),
         shard_wrap = shell_quote(&format!("--wrap={shard_cmd}")),
         merge_wrap = shell_quote(&format!("--wrap={merge_cmd}")),
-        csv = shell_quote(&format!("{out_str}/sweep.csv")),
+        csv = shell_quote(&format!("{out_str}/{result}")),
     ))
 }

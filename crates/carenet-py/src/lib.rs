@@ -162,6 +162,7 @@ fn run_cli(
         common: common(path, sets, reps, seed, weeks, threads, out),
         ensemble: EnsembleArgs { ensemble },
         package,
+        shard: None,
         timeseries,
         no_plots: true,
     };

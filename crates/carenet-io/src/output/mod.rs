@@ -3,7 +3,8 @@
 //! The commands that write a whole folder write it into a staging folder that
 //! is swapped in at the end ([`crate::outdir`]), so a folder never mixes two runs.
 //!
-//! - [`write_run`]: `manifest.json`, `timeseries.csv`, `summary.csv`, `age_bands.csv`.
+//! - a run's files from its replications' digests ([`RepDigest`]): `timeseries_types.csv`,
+//!   `age_bands.csv`, the networks; [`TimeseriesWriter`] writes `timeseries.csv` street by street.
 //! - [`fmt_f64`]: the one float format of every CSV (shortest round-trip; empty for NaN).
 
 use std::fs;
@@ -12,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use carenet_model::experiment::RunResult;
-use carenet_model::metrics::WeekRecord;
+use carenet_model::experiment::city::{RepDigest, StreetDigest};
+use carenet_model::experiment::{CommunityInfo, NetworkSnapshot};
 use carenet_model::metrics::breakdown::BreakdownRow;
 use carenet_model::metrics::drift::DriftRow;
 use carenet_model::metrics::summary::SummaryRow;
@@ -47,38 +48,57 @@ fn push_f64(line: &mut String, x: f64) {
     write_f64(line, x);
 }
 
-/// timeseries.csv: one row per (rep, week, community).
-pub fn write_timeseries(path: &Path, res: &RunResult) -> io::Result<()> {
-    write_atomic(path, |w| {
+/// timeseries.csv, written as a run goes: one row per (rep, week, community),
+/// street by street (rep, then street, then week, then the street's
+/// communities; for one street the same as week, then community).
+pub struct TimeseriesWriter {
+    w: BufWriter<fs::File>,
+    line: String,
+}
+
+impl TimeseriesWriter {
+    /// Creates `path` and writes the header (the file lies in a staging folder
+    /// that is swapped in whole, so it is not written atomically itself).
+    pub fn create(path: &Path) -> io::Result<TimeseriesWriter> {
+        let mut w = BufWriter::with_capacity(1 << 16, fs::File::create(path)?);
         let mut header = String::from("rep,week,street,community,community_type");
         for m in METRICS {
             header.push(',');
             header.push_str(m.name);
         }
         writeln!(w, "{header}")?;
-        let mut line = String::with_capacity(1024);
-        for (r, rep) in res.reps.iter().enumerate() {
-            for week in 0..res.weeks as usize {
-                for (c, info) in res.communities.iter().enumerate() {
-                    let rec = &rep.records[week * res.communities.len() + c];
-                    line.clear();
-                    use std::fmt::Write as _;
-                    let _ = write!(line, "{r},{week},{},{},{}", info.street, info.name, info.kind.as_str());
-                    for m in METRICS {
-                        push_f64(&mut line, (m.value)(rec));
-                    }
-                    line.push('\n');
-                    w.write_all(line.as_bytes())?;
+        Ok(TimeseriesWriter { w, line: String::with_capacity(1024) })
+    }
+
+    /// The rows of one street's digest (`communities`: the street's, in order;
+    /// the digest must hold its records).
+    pub fn street(&mut self, d: &StreetDigest, communities: &[CommunityInfo]) -> io::Result<()> {
+        let nc = communities.len();
+        for (week, recs) in d.records.chunks(nc.max(1)).enumerate() {
+            for (rec, info) in recs.iter().zip(communities) {
+                self.line.clear();
+                use std::fmt::Write as _;
+                let _ = write!(self.line, "{},{week},{},{},{}", d.rep, info.street, info.name, info.kind.as_str());
+                for m in METRICS {
+                    push_f64(&mut self.line, (m.value)(rec));
                 }
+                self.line.push('\n');
+                self.w.write_all(self.line.as_bytes())?;
             }
         }
         Ok(())
-    })
+    }
+
+    /// Flushes and syncs the file.
+    pub fn finish(self) -> io::Result<()> {
+        let f = self.w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()
+    }
 }
 
 /// timeseries_types.csv: one row per (rep, week, community type and `all`),
 /// metrics as ratios of the summed records of the type's communities.
-pub fn write_timeseries_types(path: &Path, res: &RunResult) -> io::Result<()> {
+pub fn write_timeseries_types(path: &Path, reps: &[RepDigest]) -> io::Result<()> {
     use carenet_model::metrics::summary::Group;
     write_atomic(path, |w| {
         let mut header = String::from("rep,week,community_type");
@@ -87,17 +107,11 @@ pub fn write_timeseries_types(path: &Path, res: &RunResult) -> io::Result<()> {
             header.push_str(m.name);
         }
         writeln!(w, "{header}")?;
-        let nc = res.communities.len();
         let mut line = String::with_capacity(1024);
-        for (r, rep) in res.reps.iter().enumerate() {
-            for week in 0..res.weeks as usize {
-                for grp in Group::SUMMED {
-                    let mut acc = WeekRecord::default();
-                    for (c, info) in res.communities.iter().enumerate() {
-                        if grp.contains(info.kind) {
-                            acc.add(&rep.records[week * nc + c]);
-                        }
-                    }
+        for (r, rep) in reps.iter().enumerate() {
+            for (week, groups) in rep.weekly.iter().enumerate() {
+                for (grp, sum) in Group::SUMMED.iter().zip(groups) {
+                    let mut acc = *sum;
                     if acc.weeks == 0.0 {
                         continue;
                     }
@@ -118,13 +132,17 @@ pub fn write_timeseries_types(path: &Path, res: &RunResult) -> io::Result<()> {
 }
 
 /// network_nodes.csv and network_edges.csv: the final network of the first
-/// community of each type in replication 0.
-pub fn write_networks(nodes_path: &Path, edges_path: &Path, res: &RunResult) -> io::Result<()> {
-    let snaps = res.reps.first().map(|r| r.networks.as_slice()).unwrap_or(&[]);
+/// community of each type in replication 0 (`snaps`; `communities` in record order).
+pub fn write_networks(
+    nodes_path: &Path,
+    edges_path: &Path,
+    communities: &[CommunityInfo],
+    snaps: &[NetworkSnapshot],
+) -> io::Result<()> {
     write_atomic(nodes_path, |w| {
         writeln!(w, "community,community_type,node,grade,state,building")?;
         for s in snaps {
-            let info = &res.communities[s.community];
+            let info = &communities[s.community];
             for &(node, grade, state, building) in &s.nodes {
                 writeln!(
                     w,
@@ -140,7 +158,7 @@ pub fn write_networks(nodes_path: &Path, edges_path: &Path, res: &RunResult) -> 
     write_atomic(edges_path, |w| {
         writeln!(w, "community,community_type,a,b,strength")?;
         for s in snaps {
-            let info = &res.communities[s.community];
+            let info = &communities[s.community];
             for &(a, b, strength) in &s.edges {
                 writeln!(w, "{},{},{a},{b},{strength}", info.name, info.kind.as_str())?;
             }
@@ -225,14 +243,11 @@ pub fn write_drift(path: &Path, rows: &[DriftRow]) -> io::Result<()> {
 /// age_bands.csv: per replication and five-year band, the shares of the band's
 /// person-weeks in each functional state, deaths and person-weeks (all
 /// communities together).
-pub fn write_age_bands(path: &Path, res: &RunResult) -> io::Result<()> {
+pub fn write_age_bands(path: &Path, reps: &[RepDigest]) -> io::Result<()> {
     write_atomic(path, |w| {
         writeln!(w, "rep,age_band,{},deaths,person_weeks", STATE_NAMES_SHORT.join(","))?;
-        for (r, rep) in res.reps.iter().enumerate() {
-            let mut total = carenet_model::metrics::AgeBands::default();
-            for b in &rep.bands {
-                total.add(b);
-            }
+        for (r, rep) in reps.iter().enumerate() {
+            let total = &rep.bands;
             for (b, band) in BAND_NAMES.iter().enumerate().take(N_BANDS) {
                 let pw: f64 = total.person_weeks[b].iter().sum();
                 let mut line = format!("{r},{band}");
@@ -529,30 +544,6 @@ pub fn write_sensitivity(
                 fmt_f64(e.ci_low),
                 fmt_f64(e.ci_high)
             )?;
-        }
-        Ok(())
-    })
-}
-
-/// city.csv (`week` and every metric, all streets) and city_streets.csv
-/// (`street,week` and every metric).
-pub fn write_city(dir: &Path, res: &carenet_model::experiment::city::CityResult) -> std::io::Result<()> {
-    let header: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
-    let header = header.join(",");
-    let row = |r: &WeekRecord| METRICS.iter().map(|m| fmt_f64((m.value)(r))).collect::<Vec<_>>().join(",");
-    write_atomic(&dir.join("city.csv"), |w| {
-        writeln!(w, "week,{header}")?;
-        for (week, r) in res.city_weekly().iter().enumerate() {
-            writeln!(w, "{week},{}", row(r))?;
-        }
-        Ok(())
-    })?;
-    write_atomic(&dir.join("city_streets.csv"), |w| {
-        writeln!(w, "street,week,{header}")?;
-        for s in &res.streets {
-            for (week, r) in s.weekly.iter().enumerate() {
-                writeln!(w, "{},{week},{}", s.name, row(r))?;
-            }
         }
         Ok(())
     })

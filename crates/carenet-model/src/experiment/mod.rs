@@ -74,19 +74,21 @@ pub fn snapshot_networks(world: &crate::world::World) -> Vec<NetworkSnapshot> {
         for c in &st.communities {
             if !seen.contains(&c.kind) {
                 seen.push(c.kind);
-                let e = &c.elders;
-                let nodes = (0..e.len())
-                    .filter(|&i| e.alive[i])
-                    .map(|i| (i as u32, e.grade[i], e.state[i], e.building[i]))
-                    .collect();
-                let g = &c.graph;
-                let edges = g.live_edges().collect();
-                out.push(NetworkSnapshot { community: index, nodes, edges });
+                out.push(snapshot_community(c, index));
             }
             index += 1;
         }
     }
     out
+}
+
+/// Community `c`'s network now, as community `index` in record order.
+pub fn snapshot_community(c: &crate::world::Community, index: usize) -> NetworkSnapshot {
+    let e = &c.elders;
+    let nodes =
+        (0..e.len()).filter(|&i| e.alive[i]).map(|i| (i as u32, e.grade[i], e.state[i], e.building[i])).collect();
+    let edges = c.graph.live_edges().collect();
+    NetworkSnapshot { community: index, nodes, edges }
 }
 
 /// All replications of a run.

@@ -26,8 +26,8 @@
 //!   interruptions.
 //!
 //! Cell `i` runs its replications from the master seed [`cell_seed`]`(seed, i)`,
-//! so cells are independent samples; a [`Shard`] `K/N` runs cells `i` with
-//! `i % N == K` (Slurm array tasks `0..N`).
+//! so cells are independent samples; a [`Shard`] `K/N` (from 1) runs cells `i` with
+//! `i % N == K - 1` (Slurm array tasks `1..=N`).
 //!
 //! ```
 //! use carenet_model::experiment::sweep::{Axis, grid_values};
@@ -338,47 +338,61 @@ pub fn cell_seed(seed: u64, i: usize) -> u64 {
     crate::streams::rng(seed, u64::MAX - 1, i as u64, 0).random::<u64>()
 }
 
-/// A share of the cells: those with `i % count == index`.
+/// A share of the work: shard `number` of `count`, numbered from 1 (as jest,
+/// cargo-nextest and GNU split count), holds items `i` (0-based) with
+/// `i % count == number - 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
-    pub index: usize,
+    /// 1 ≤ number ≤ count.
+    pub number: usize,
     pub count: usize,
 }
 
 impl Shard {
-    /// Parses `K/N` (0 ≤ K < N), or `slurm`: K from `SLURM_ARRAY_TASK_ID`
-    /// (minus `SLURM_ARRAY_TASK_MIN`, if set) and N from `SLURM_ARRAY_TASK_COUNT`.
+    /// Parses `K/N` (1 ≤ K ≤ N), or `slurm`: K from `SLURM_ARRAY_TASK_ID`
+    /// (counted from `SLURM_ARRAY_TASK_MIN`, if set: the array's first task is
+    /// shard 1) and N from `SLURM_ARRAY_TASK_COUNT`. `0/N` (shards counted from
+    /// 0, as before issue 17) is refused with a message saying they count from 1.
     pub fn parse(spec: &str, env: impl Fn(&str) -> Option<String>) -> Result<Shard, SweepError> {
         let bad = |why: String| SweepError::Input(format!("error: --shard {spec}: {why}"));
-        let (index, count) = if spec == "slurm" {
+        let (number, count) = if spec == "slurm" {
             let get = |name: &str| -> Result<usize, SweepError> {
                 let v = env(name).ok_or_else(|| bad(format!("{name} is not set (not inside a Slurm array job?)")))?;
                 v.trim().parse().map_err(|_| bad(format!("{name}={v} is not a whole number")))
             };
+            let id = get("SLURM_ARRAY_TASK_ID")?;
+            // Without SLURM_ARRAY_TASK_MIN the ids are taken to start at 1 (`--array=1-N`).
             let min = match env("SLURM_ARRAY_TASK_MIN") {
                 Some(_) => get("SLURM_ARRAY_TASK_MIN")?,
-                None => 0,
+                None => 1,
             };
-            let id = get("SLURM_ARRAY_TASK_ID")?;
             (
-                id.checked_sub(min).ok_or_else(|| bad("task id below the array's minimum".into()))?,
+                id.checked_sub(min).ok_or_else(|| bad("task id below the array's minimum".into()))? + 1,
                 get("SLURM_ARRAY_TASK_COUNT")?,
             )
         } else {
-            let (k, n) = spec.split_once('/').ok_or_else(|| bad("expected K/N or slurm".into()))?;
+            let (k, n) = spec.split_once('/').ok_or_else(|| bad("expected K/N (1 ≤ K ≤ N) or slurm".into()))?;
             let k: usize = k.trim().parse().map_err(|_| bad("K is not a whole number".into()))?;
             let n: usize = n.trim().parse().map_err(|_| bad("N is not a whole number".into()))?;
             (k, n)
         };
-        if count == 0 || index >= count {
-            return Err(bad(format!("shard {index} of {count}: need 0 ≤ K < N")));
+        if count == 0 {
+            return Err(bad("N must be at least 1".into()));
         }
-        Ok(Shard { index, count })
+        if number == 0 {
+            return Err(bad(format!(
+                "shards count from 1: the first of {count} is 1/{count}, the last {count}/{count}"
+            )));
+        }
+        if number > count {
+            return Err(bad(format!("shard {number} of {count}: need 1 ≤ K ≤ N")));
+        }
+        Ok(Shard { number, count })
     }
 
-    /// This shard's cells among `n_cells`.
-    pub fn cells(&self, n_cells: usize) -> Vec<usize> {
-        (self.index..n_cells).step_by(self.count).collect()
+    /// This shard's items among `n` (0-based indices).
+    pub fn cells(&self, n: usize) -> Vec<usize> {
+        (self.number - 1..n).step_by(self.count).collect()
     }
 }
 

@@ -160,40 +160,76 @@ pub struct BreakdownRow {
     pub interval: Interval,
 }
 
-/// Per replication: the cells of every group, dimension by dimension, in row order.
-fn rep_groups(bands: &[Breakdown], kinds: &[CommunityType]) -> Vec<(&'static str, &'static str, Cell)> {
-    let mut all = Breakdown::default();
-    for b in bands {
-        all.add(b);
-    }
-    let mut out = Vec::new();
-    for dim in DIMENSIONS {
-        if dim == "community_type" {
-            for t in CommunityType::ALL {
-                let mut cell = Cell::default();
-                let mut present = false;
-                for (b, &k) in bands.iter().zip(kinds) {
-                    if k == t {
-                        cell.add(&b.total());
-                        present = true;
-                    }
-                }
-                if present {
-                    out.push((dim, t.as_str(), cell));
+/// One replication's breakdown cells reduced over its communities: every
+/// community's cells summed, and each community type's total. Digests of
+/// disjoint sets of communities add up ([`BreakdownDigest::add`]), so a city
+/// run street by street reduces each street to one digest and adds the
+/// streets in order; for one street the sums are those of
+/// [`BreakdownDigest::of`] over all its communities, bit for bit.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BreakdownDigest {
+    pub all: Breakdown,
+    /// Per community type (in [`CommunityType::ALL`] order): the total of its
+    /// communities, `None` when the replication has none of that type.
+    pub types: [Option<Cell>; 3],
+}
+
+impl BreakdownDigest {
+    /// The digest of communities with breakdowns `bands` and kinds `kinds` (in record order).
+    pub fn of(bands: &[Breakdown], kinds: &[CommunityType]) -> BreakdownDigest {
+        let mut d = BreakdownDigest::default();
+        for b in bands {
+            d.all.add(b);
+        }
+        for (i, t) in CommunityType::ALL.iter().enumerate() {
+            for (b, &k) in bands.iter().zip(kinds) {
+                if k == *t {
+                    d.types[i].get_or_insert_with(Cell::default).add(&b.total());
                 }
             }
-        } else {
-            out.extend(all.groups(dim).into_iter().map(|(g, c)| (dim, g, c)));
+        }
+        d
+    }
+
+    /// Adds the digest of other communities (of a later street).
+    pub fn add(&mut self, o: &BreakdownDigest) {
+        self.all.add(&o.all);
+        for (mine, theirs) in self.types.iter_mut().zip(&o.types) {
+            if let Some(c) = theirs {
+                mine.get_or_insert_with(Cell::default).add(c);
+            }
         }
     }
-    out
+
+    /// The cells of every group, dimension by dimension, in row order.
+    fn groups(&self) -> Vec<(&'static str, &'static str, Cell)> {
+        let mut out = Vec::new();
+        for dim in DIMENSIONS {
+            if dim == "community_type" {
+                for (t, cell) in CommunityType::ALL.iter().zip(&self.types) {
+                    if let Some(cell) = cell {
+                        out.push((dim, t.as_str(), *cell));
+                    }
+                }
+            } else {
+                out.extend(self.all.groups(dim).into_iter().map(|(g, c)| (dim, g, c)));
+            }
+        }
+        out
+    }
 }
 
 /// The rows of one package from each replication's per-community breakdowns
 /// (`reps[r][community]`, communities in record order, of kinds `kinds`):
 /// every metric × dimension × group, mean and 95% interval across replications.
 pub fn breakdown_rows(package: &str, reps: &[Vec<Breakdown>], kinds: &[CommunityType]) -> Vec<BreakdownRow> {
-    let per_rep: Vec<Vec<(&'static str, &'static str, Cell)>> = reps.iter().map(|b| rep_groups(b, kinds)).collect();
+    let digests: Vec<BreakdownDigest> = reps.iter().map(|b| BreakdownDigest::of(b, kinds)).collect();
+    breakdown_rows_of_digests(package, &digests)
+}
+
+/// [`breakdown_rows`] from each replication's [`BreakdownDigest`].
+pub fn breakdown_rows_of_digests(package: &str, reps: &[BreakdownDigest]) -> Vec<BreakdownRow> {
+    let per_rep: Vec<Vec<(&'static str, &'static str, Cell)>> = reps.iter().map(BreakdownDigest::groups).collect();
     let Some(first) = per_rep.first() else { return Vec::new() };
     let mut rows = Vec::new();
     for m in CELL_METRICS {

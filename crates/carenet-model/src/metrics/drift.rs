@@ -101,3 +101,20 @@ pub fn run_drift(
     let last = window_totals(n_reps, weeks, YEAR, kinds, &record);
     Some(drift_rows(&first, &last))
 }
+
+/// [`run_drift`] from each week's group sums (see
+/// [`super::summary::window_totals_grouped`]).
+pub fn run_drift_grouped(
+    n_reps: usize,
+    weeks: u32,
+    week_groups: impl Fn(usize, usize) -> WeekRecord4,
+) -> Option<Vec<DriftRow>> {
+    if weeks < 2 * YEAR {
+        return None;
+    }
+    let first = super::summary::window_totals_grouped(n_reps, YEAR, YEAR, &week_groups);
+    let last = super::summary::window_totals_grouped(n_reps, weeks, YEAR, &week_groups);
+    Some(drift_rows(&first, &last))
+}
+
+type WeekRecord4 = [WeekRecord; 4];

@@ -96,17 +96,11 @@ pub const COUNSELLING: usize = 7;
 pub const SOURCE_NAMES: [&str; N_SOURCES] =
     ["family", "student", "party_member", "mutual_aid", "paid", "social_worker", "activity", "counselling"];
 
-macro_rules! add_fields {
-    ($s:ident, $o:ident; $($f:ident),*; $($a:ident),*) => {
-        $( $s.$f += $o.$f; )*
-        $( for k in 0..$s.$a.len() { $s.$a[k] += $o.$a[k]; } )*
-    };
-}
-
-impl WeekRecord {
-    /// Adds `o` into `self` (fields in a fixed order, so sums are reproducible).
-    pub fn add(&mut self, o: &WeekRecord) {
-        add_fields!(self, o;
+/// Applies `$body` to every field of a [`WeekRecord`] `$s` (as `$a: &mut f64`)
+/// with the same field of `$o` (as `$b: &f64`), in one fixed order.
+macro_rules! each_field {
+    ($s:ident, $o:ident, |$a:ident, $b:ident| $body:expr) => {
+        each_field!(@ $s, $o, $a, $b, $body;
             weeks, alive, registered, paired, isolated, few_ties, lonely, loneliness_sum, help_requested,
             help_unmet, comp_requested, comp_unmet, grade1_with_need, grade1_underserved,
             paid_private_yuan, voucher_yuan, contract_yuan, deaths, entrants, adl_onsets,
@@ -114,7 +108,39 @@ impl WeekRecord {
             net_degree_sum, net_clustering_sum, net_giant, alive_start, registered_grade1,
             tb_outstanding_start, tb_given, tb_deposits, tb_withdrawals, tb_forfeited, tb_outstanding, helper_hours;
             grade, state, loneliness_by_grade, help_requested_by_grade, help_unmet_by_grade,
-            help_by, comp_by, offered_by, lever_yuan);
+            help_by, comp_by, offered_by, lever_yuan)
+    };
+    (@ $s:ident, $o:ident, $a:ident, $b:ident, $body:expr; $($f:ident),*; $($arr:ident),*) => {
+        $( { let $a = &mut $s.$f; let $b = &$o.$f; $body; } )*
+        $( for k in 0..$s.$arr.len() { let $a = &mut $s.$arr[k]; let $b = &$o.$arr[k]; $body; } )*
+    };
+}
+
+impl WeekRecord {
+    /// Adds `o` into `self` (fields in a fixed order, so sums are reproducible).
+    pub fn add(&mut self, o: &WeekRecord) {
+        each_field!(self, o, |a, b| *a += *b);
+    }
+
+    /// Every field, in one fixed order (that of [`WeekRecord::set_fields`]).
+    pub fn fields(&self) -> Vec<f64> {
+        let mut out = Vec::with_capacity(96);
+        let mut copy = *self;
+        let same = *self;
+        each_field!(copy, same, |_a, b| out.push(*b));
+        out
+    }
+
+    /// Sets every field from `values`, in the order of [`WeekRecord::fields`];
+    /// false (and `self` unchanged) when `values` has another length.
+    pub fn set_fields(&mut self, values: &[f64]) -> bool {
+        if values.len() != self.fields().len() {
+            return false;
+        }
+        let mut it = values.iter();
+        let same = *self;
+        each_field!(self, same, |a, _b| *a = *it.next().unwrap_or(&f64::NAN));
+        true
     }
 
     pub fn help_delivered(&self) -> f64 {

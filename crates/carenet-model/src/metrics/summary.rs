@@ -94,22 +94,39 @@ pub fn window_totals(
     kinds: &[CommunityType],
     record: impl Fn(usize, usize, usize) -> WeekRecord,
 ) -> Vec<[WeekRecord; 4]> {
+    window_totals_grouped(n_reps, weeks, window, |r, w| group_sums(kinds, |c| record(r, w, c)))
+}
+
+/// One week's records summed per group ([`Group::SUMMED`] order), communities in
+/// order; `weeks` counts the communities summed (0: none of the group).
+pub fn group_sums(kinds: &[CommunityType], record: impl Fn(usize) -> WeekRecord) -> [WeekRecord; 4] {
+    let mut week_acc = [WeekRecord::default(); 4];
+    for (c, &k) in kinds.iter().enumerate() {
+        let rec = record(c);
+        for (g, grp) in Group::SUMMED.iter().enumerate() {
+            if grp.contains(k) {
+                week_acc[g].add(&rec);
+            }
+        }
+    }
+    week_acc
+}
+
+/// [`window_totals`] from each week's group sums (`week_groups(rep, week)`, as
+/// [`group_sums`] returns them: a street-by-street run adds its streets' sums).
+pub fn window_totals_grouped(
+    n_reps: usize,
+    weeks: u32,
+    window: u32,
+    week_groups: impl Fn(usize, usize) -> [WeekRecord; 4],
+) -> Vec<[WeekRecord; 4]> {
     let first = weeks.saturating_sub(window) as usize;
     (0..n_reps)
         .map(|r| {
             let mut acc = [WeekRecord::default(); 4];
             for w in first..weeks as usize {
-                // Per week, communities are summed into each group; `weeks`
-                // counts weeks, not community-weeks.
-                let mut week_acc = [WeekRecord::default(); 4];
-                for (c, &k) in kinds.iter().enumerate() {
-                    let rec = record(r, w, c);
-                    for (g, grp) in Group::SUMMED.iter().enumerate() {
-                        if grp.contains(k) {
-                            week_acc[g].add(&rec);
-                        }
-                    }
-                }
+                // `weeks` counts weeks, not community-weeks.
+                let mut week_acc = week_groups(r, w);
                 for g in 0..4 {
                     if week_acc[g].weeks > 0.0 {
                         week_acc[g].weeks = 1.0;

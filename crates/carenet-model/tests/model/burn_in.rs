@@ -329,8 +329,14 @@ fn city_streets_are_burnt_in_too() {
     let mut without = with.clone();
     without.simulation.burn_in_weeks = 0;
     without.simulation.start_week_of_year = week_of_year(start, b, 0);
-    let a = run_street(&Model::new(with, Package::baseline()), 4, 0, weeks, 0);
-    let long = run_street(&Model::new(without, Package::baseline()), 4, 0, b + weeks, 0);
+    let cfg = |weeks| carenet_model::experiment::city::StreetsConfig {
+        seed: 4,
+        weeks,
+        threads: Some(1),
+        keep_records: false,
+    };
+    let a = run_street(&Model::new(with, Package::baseline()), &cfg(weeks), 0, 0);
+    let long = run_street(&Model::new(without, Package::baseline()), &cfg(b + weeks), 0, 0);
     assert_eq!(a.weekly.len(), weeks as usize);
     assert_eq!(a.weekly[..], long.weekly[b as usize..]);
 }

@@ -110,11 +110,29 @@ mod sensitivity_methods {
 }
 
 mod city {
-    use carenet_model::experiment::city::{CityConfig, run_city};
+    use carenet_model::experiment::city::{RepDigest, StreetsConfig, run_streets, work_items};
     use carenet_model::experiment::run_replication;
-    use carenet_model::metrics::WeekRecord;
+    use carenet_model::metrics::AgeBands;
+    use carenet_model::metrics::breakdown::BreakdownDigest;
+    use carenet_model::metrics::summary::group_sums;
     use carenet_model::policy::Package;
     use carenet_model::step::Model;
+
+    /// Runs `reps` replications street by street on `threads` threads (items in work order).
+    fn streetwise(m: &Model, reps: u32, weeks: u32, threads: usize) -> (Vec<RepDigest>, Vec<(u32, usize)>) {
+        let cfg = StreetsConfig { seed: 9, weeks, threads: Some(threads), keep_records: true };
+        let items = work_items(reps, m.scenario.streets.len());
+        let mut out: Vec<RepDigest> = (0..reps).map(|_| RepDigest::new(weeks)).collect();
+        let mut order = Vec::new();
+        run_streets(m, &cfg, &items, &|| {}, |d| {
+            order.push((d.rep, d.street));
+            out[d.rep as usize].add(&d);
+            Ok::<(), ()>(())
+        })
+        .unwrap()
+        .unwrap();
+        (out, order)
+    }
 
     #[test]
     fn street_count_expands_and_streets_run_alone_match_the_whole_world() {
@@ -126,23 +144,45 @@ mod city {
         assert!(carenet_model::scenario::validate::validate(&s).is_empty());
         let m = Model::new(s, Package::baseline());
         let weeks = 20;
-        let whole = run_replication(&m, 9, 1, weeks);
-        let city =
-            |threads| run_city(&m, &CityConfig { seed: 9, rep: 1, weeks, threads: Some(threads) }, &|| {}).unwrap();
-        let (one, two) = (city(1), city(2));
-        for (a, b) in one.streets.iter().zip(&two.streets) {
-            assert_eq!(a.weekly, b.weekly, "depends on threads");
-        }
-        for (si, st) in one.streets.iter().enumerate() {
-            for w in 0..weeks as usize {
-                let mut acc = WeekRecord::default();
-                for c in 0..3 {
-                    acc.add(&whole.records[w * 9 + si * 3 + c]);
+        let (one, order) = streetwise(&m, 2, weeks, 1);
+        let (two, _) = streetwise(&m, 2, weeks, 2);
+        assert_eq!(one, two, "depends on threads");
+        assert_eq!(order, work_items(2, 3), "digests reach the sink in work order");
+        let kinds: Vec<_> = m.scenario.streets.iter().flat_map(|st| st.communities.iter().map(|c| c.kind)).collect();
+        for rep in 0..2u32 {
+            // The whole world in one piece, reduced street by street in the same order.
+            let whole = run_replication(&m, 9, rep, weeks);
+            let mut expect = RepDigest::new(weeks);
+            for si in 0..3 {
+                let k = &kinds[si * 3..si * 3 + 3];
+                for w in 0..weeks as usize {
+                    let sums = group_sums(k, |c| whole.records[w * 9 + si * 3 + c]);
+                    for g in 0..4 {
+                        expect.weekly[w][g].add(&sums[g]);
+                    }
                 }
-                acc.weeks = 1.0;
-                assert_eq!(st.weekly[w], acc, "street {si} week {w}");
+                let mut b = AgeBands::default();
+                for x in &whole.bands[si * 3..si * 3 + 3] {
+                    b.add(x);
+                }
+                expect.bands.add(&b);
+                expect.breakdown.add(&BreakdownDigest::of(&whole.breakdowns[si * 3..si * 3 + 3], k));
+            }
+            let got = &one[rep as usize];
+            assert_eq!(got.weekly, expect.weekly, "rep {rep}: weekly sums");
+            assert_eq!(got.bands, expect.bands, "rep {rep}: age bands");
+            assert_eq!(got.breakdown, expect.breakdown, "rep {rep}: breakdowns");
+            if rep == 0 {
+                assert!(!got.networks.is_empty());
+                assert_eq!(got.networks, whole.networks, "network snapshots");
+            } else {
+                assert!(got.networks.is_empty());
             }
         }
-        assert_ne!(one.streets[0].weekly, one.streets[1].weekly, "copies have their own streams");
+        let per_street = |si: usize| {
+            let cfg = StreetsConfig { seed: 9, weeks, threads: Some(1), keep_records: false };
+            carenet_model::experiment::city::run_street(&m, &cfg, 0, si).weekly
+        };
+        assert_ne!(per_street(0), per_street(1), "copies have their own streams");
     }
 }
