@@ -6,6 +6,7 @@
 
 mod burn_in;
 mod care;
+mod claims;
 mod demography;
 mod engine;
 mod experiments;
