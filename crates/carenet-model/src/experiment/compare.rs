@@ -83,6 +83,18 @@ pub fn run_compare(
     on_rep_done: &(dyn Fn() + Sync),
 ) -> Result<CompareResult, PoolError> {
     let models: Vec<Model> = packages.iter().map(|p| Model::new(s.clone(), p.clone())).collect();
+    run_compare_models(&models, cfg, window, on_rep_done)
+}
+
+/// Runs `models` (one per package, the first the baseline's; with or without
+/// an ensemble) with common random numbers: replication `r` of every model
+/// has the same seeds and, with an ensemble, the same point.
+pub fn run_compare_models(
+    models: &[Model],
+    cfg: &RunConfig,
+    window: u32,
+    on_rep_done: &(dyn Fn() + Sync),
+) -> Result<CompareResult, PoolError> {
     let kinds: Vec<CommunityType> = communities(&models[0]).iter().map(|c| c.kind).collect();
     let reps = cfg.reps as usize;
     let work = || {
@@ -107,7 +119,7 @@ pub fn run_compare(
         digests.push(it.by_ref().take(reps).collect());
     }
     Ok(CompareResult {
-        packages: packages.iter().map(|p| p.name.clone()).collect(),
+        packages: models.iter().map(|m| m.package.name.clone()).collect(),
         digests,
         weeks: cfg.weeks,
         window,
@@ -318,4 +330,66 @@ mod tests {
         // Harmful effect: not estimable either.
         assert!(!ratio_if_estimable(&cost, &[-10.0, -11.0, -9.0, -10.0]).1);
     }
+}
+
+/// The threshold of [`ensemble_rows`]: a package "lowers unmet help" when its
+/// paired effect on the unmet-help rate is below −1 percentage point.
+pub const ENSEMBLE_UNMET_THRESHOLD: f64 = -0.01;
+
+/// One row of ensemble.csv: a package's effect on the unmet-help rate (all
+/// communities) across an ensemble's points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnsembleRow {
+    pub package: String,
+    /// Points reached by at least one replication.
+    pub points: usize,
+    /// Replications per point (the smallest count over the points reached).
+    pub reps_per_point: u32,
+    /// Mean paired effect over all replications (package − baseline).
+    pub effect_mean: f64,
+    /// 2.5% and 97.5% quantiles of the per-point mean effects.
+    pub effect_low: f64,
+    pub effect_high: f64,
+    /// Share of points whose mean paired effect is below
+    /// [`ENSEMBLE_UNMET_THRESHOLD`].
+    pub p_lowers_unmet_1pt: f64,
+}
+
+/// For every package but the baseline: how its effect on the unmet-help rate
+/// varies across the `points` ensemble points (replication `r` ran on point
+/// `r mod points`). The per-point means contain Monte-Carlo noise as well:
+/// with one replication per point the probability is that of a single run.
+pub fn ensemble_rows(res: &CompareResult, points: usize) -> Vec<EnsembleRow> {
+    let unmet = METRICS.iter().find(|m| m.name == "unmet_help_rate").map(|m| m.value);
+    let Some(unmet) = unmet else { return Vec::new() };
+    let all = Group::SUMMED.iter().position(|g| *g == Group::All).unwrap_or(0);
+    let base = &res.digests[0];
+    let mut out = Vec::new();
+    for (p, name) in res.packages.iter().enumerate().skip(1) {
+        let diffs: Vec<f64> =
+            res.digests[p].iter().zip(base).map(|(d, b)| unmet(&d.window[all]) - unmet(&b.window[all])).collect();
+        let means = super::ensemble::per_point_means(&diffs, points);
+        let mut reached: Vec<f64> = means.iter().flatten().copied().collect();
+        reached.sort_by(f64::total_cmp);
+        let quantile = |q: f64| {
+            if reached.is_empty() {
+                return f64::NAN;
+            }
+            let x = q * (reached.len() - 1) as f64;
+            let (i, f) = (x.floor() as usize, x - x.floor());
+            let j = (i + 1).min(reached.len() - 1);
+            reached[i] + f * (reached[j] - reached[i])
+        };
+        let reps_per_point = if diffs.is_empty() { 0 } else { (diffs.len() / points.max(1)) as u32 };
+        out.push(EnsembleRow {
+            package: name.clone(),
+            points: reached.len(),
+            reps_per_point: reps_per_point.max(u32::from(!reached.is_empty())),
+            effect_mean: if diffs.is_empty() { f64::NAN } else { diffs.iter().sum::<f64>() / diffs.len() as f64 },
+            effect_low: quantile(0.025),
+            effect_high: quantile(0.975),
+            p_lowers_unmet_1pt: super::ensemble::share_below(&means, ENSEMBLE_UNMET_THRESHOLD).unwrap_or(f64::NAN),
+        });
+    }
+    out
 }

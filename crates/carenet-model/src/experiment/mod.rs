@@ -8,6 +8,7 @@
 
 pub mod city;
 pub mod compare;
+pub mod ensemble;
 pub mod reproduce;
 pub mod sensitivity;
 pub mod sweep;
@@ -122,11 +123,12 @@ pub fn communities(m: &Model) -> Vec<CommunityInfo> {
         .collect()
 }
 
-/// Builds replication `rep`'s world and runs the burn-in
+/// Builds replication `rep`'s world (on its ensemble point, if any) and runs the burn-in
 /// (`simulation.burn_in_weeks`, baseline levers, nothing kept); the world is
 /// then at week 1. Breakdowns are tallied over the last `window` of the
 /// `weeks` reported weeks.
 pub fn burnt_in_world(m: &Model, seed: u64, rep: u32, weeks: u32, window: u32) -> World {
+    let m = m.for_rep(rep);
     let mut world = build_world(&m.scenario, seed, rep as u64);
     let burn_in = m.burn_in();
     world.tally_from = burn_in + weeks - window.min(weeks);
@@ -141,8 +143,9 @@ pub fn burnt_in_world(m: &Model, seed: u64, rep: u32, weeks: u32, window: u32) -
     world
 }
 
-/// Simulates replication `rep`: the burn-in, then `weeks` reported weeks.
+/// Simulates replication `rep` (on its ensemble point, if any): the burn-in, then `weeks` reported weeks.
 pub fn run_replication(m: &Model, seed: u64, rep: u32, weeks: u32) -> RepResult {
+    let m = m.for_rep(rep);
     let nc = m.n_communities();
     let mut world = burnt_in_world(m, seed, rep, weeks, m.scenario.metrics.summary_window);
     let mut records = vec![WeekRecord::default(); nc * weeks as usize];

@@ -172,6 +172,11 @@ pub struct SweepPlan {
     pub window: u32,
     /// The resolved scenario every cell starts from.
     pub scenario: serde_json::Value,
+    /// The ensemble every cell runs over (`--ensemble`): replication `r` of a
+    /// cell runs on point `r mod K`, the cell's own keys winning over the
+    /// point's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ensemble: Option<super::ensemble::Ensemble>,
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -190,6 +195,14 @@ impl SweepPlan {
         copy.hash = String::new();
         let text = serde_json::to_string(&copy).unwrap_or_default();
         format!("{:016x}", fnv1a(text.as_bytes()))
+    }
+
+    /// This plan run over `ens` (the hash changes with it, so a sweep folder
+    /// never mixes cells run with and without an ensemble, or over two).
+    pub fn with_ensemble(mut self, ens: super::ensemble::Ensemble) -> SweepPlan {
+        self.ensemble = Some(ens);
+        self.hash = self.compute_hash();
+        self
     }
 
     /// The cell's (key, value) pairs.
@@ -267,6 +280,7 @@ pub fn plan(
         seed,
         window: s.metrics.summary_window.min(weeks),
         scenario: serde_json::to_value(s).map_err(|e| SweepError::Runtime(e.to_string()))?,
+        ensemble: None,
     };
     p.hash = p.compute_hash();
     Ok((p, scenarios))
@@ -534,7 +548,12 @@ pub fn run_cells(
 ) -> Result<(), SweepError> {
     let work = || {
         pending.par_iter().try_for_each(|&i| {
-            let model = Model::new(scenarios[i].clone(), Package::baseline());
+            let mut model = Model::new(scenarios[i].clone(), Package::baseline());
+            if let Some(ens) = &p.ensemble {
+                model = model
+                    .with_ensemble_except(ens, &p.keys)
+                    .map_err(|e| SweepError::Input(format!("ensemble: {e}")))?;
+            }
             let kinds: Vec<_> = communities(&model).iter().map(|c| c.kind).collect();
             let seed = cell_seed(p.seed, i);
             let totals: Vec<[WeekRecord; 4]> = (0..p.reps)

@@ -53,19 +53,22 @@ pub struct Model {
     pub package: Package,
     /// Levers used every week instead of the package's, if set.
     pub fixed_levers: Option<Levers>,
+    /// Ensemble points (`experiment::ensemble`): replication `r` runs on
+    /// `points[r mod K]`; empty without an ensemble.
+    pub(crate) points: Vec<Model>,
 }
 
 impl Model {
     /// A model running `package` (its levers, windows, budget caps and costs).
     pub fn new(scenario: Scenario, package: Package) -> Model {
         let health = HealthTable::new(&scenario);
-        Model { scenario, health, package, fixed_levers: None }
+        Model { scenario, health, package, fixed_levers: None, points: Vec::new() }
     }
 
     /// A model with the same `levers` every week (no package).
     pub fn with_levers(scenario: Scenario, levers: Levers) -> Model {
         let health = HealthTable::new(&scenario);
-        Model { scenario, health, package: Package::baseline(), fixed_levers: Some(levers) }
+        Model { scenario, health, package: Package::baseline(), fixed_levers: Some(levers), points: Vec::new() }
     }
 
     /// Weeks run before week 1 and never reported (`simulation.burn_in_weeks`).
