@@ -23,6 +23,16 @@ use super::{Failure, stdout_failure, table};
 pub enum Draws {
     /// `--robust N`: a Latin hypercube over `[uncertainty]`.
     Hypercube(usize),
+    /// `--ensemble FILE [--robust N]`: the ensemble's points (N evenly spaced, 0 = all).
+    Ensemble(PathBuf, usize),
+}
+
+/// `n` indices evenly spaced through `0..len` (all of them when `n` is 0 or ≥ `len`).
+pub fn spaced(len: usize, n: usize) -> Vec<usize> {
+    if n == 0 || n >= len {
+        return (0..len).collect();
+    }
+    (0..n).map(|i| i * len / n).collect()
 }
 
 /// The command line that repeats a reproduction, recorded in claims.md and manifest.json.
@@ -34,11 +44,13 @@ pub fn command_line(
     draws: &Draws,
     structures: &str,
 ) -> String {
-    let robust = match draws {
-        Draws::Hypercube(n) => *n,
+    let (robust, ensemble) = match draws {
+        Draws::Hypercube(n) => (*n, String::new()),
+        Draws::Ensemble(p, n) => (*n, format!(" --ensemble {}", shell_quote(&p.display().to_string()))),
     };
+    let reps_per_draw = robust > 0 || !ensemble.is_empty();
     format!(
-        "carenet reproduce{}{}{} --reps {} --seed {} --weeks {} --robust {}{}{}",
+        "carenet reproduce{}{}{} --reps {} --seed {} --weeks {}{ensemble} --robust {}{}{}",
         scenario.map(|p| format!(" {}", p.display())).unwrap_or_default(),
         sets.iter().map(|s| format!(" --set {}", shell_quote(s))).collect::<String>(),
         claims.map(|p| format!(" --claims {}", p.display())).unwrap_or_default(),
@@ -46,7 +58,7 @@ pub fn command_line(
         cfg.run.seed,
         cfg.run.weeks,
         robust,
-        if robust > 0 { format!(" --robust-reps {}", cfg.robust_reps) } else { String::new() },
+        if reps_per_draw { format!(" --robust-reps {}", cfg.robust_reps) } else { String::new() },
         if structures.trim() == "none" { String::new() } else { format!(" --structures {}", shell_quote(structures)) }
     )
 }
@@ -84,13 +96,43 @@ pub fn reproduce(args: ReproduceArgs, out: &mut dyn Write) -> Result<(), Failure
     if args.common.dry_run {
         return print_scenario(&scenario, out);
     }
-    let draws = Draws::Hypercube(args.robust);
+    let draws = match &args.ensemble {
+        Some(p) => Draws::Ensemble(p.clone(), args.robust),
+        None => Draws::Hypercube(args.robust),
+    };
     let (scenarios, draws_label) = match &draws {
+        Draws::Hypercube(0) => (Vec::new(), "none".to_string()),
         Draws::Hypercube(n) => (
             hypercube_scenarios(&scenario, *n, ctx.cfg.seed).map_err(Failure::Input)?,
-            format!("{n} Latin-hypercube draws of [uncertainty]"),
+            format!("{n} Latin-hypercube draws of [uncertainty], {} replications each", args.robust_reps),
         ),
+        Draws::Ensemble(p, n) => {
+            let ens = carenet_io::ensemble::read(p).map_err(|e| Failure::Input(e.to_string()))?;
+            if ens.is_empty() {
+                return Err(Failure::Input(format!("{}: the ensemble has no points", p.display())));
+            }
+            let idx = spaced(ens.len(), *n);
+            let mut out = Vec::with_capacity(idx.len());
+            for &i in &idx {
+                out.push(
+                    ens.scenario_for(&scenario, i)
+                        .map_err(|e| Failure::Input(format!("{}: point {} (row {}): {e}", p.display(), i, i + 2)))?,
+                );
+            }
+            let label = format!(
+                "{} of the {} points of the ensemble {} ({}), {} replications each",
+                idx.len(),
+                ens.len(),
+                ens.label,
+                ens.checksum,
+                args.robust_reps
+            );
+            (out, label)
+        }
     };
+    if !scenarios.is_empty() && args.robust_reps == 0 {
+        return Err(Failure::Input("--robust-reps must be at least 1".into()));
+    }
     let staged = ctx.stage()?;
     let dir = staged.dir();
     let n_structures = alternatives.len();
@@ -117,7 +159,8 @@ pub fn reproduce(args: ReproduceArgs, out: &mut dyn Write) -> Result<(), Failure
     let csv_path = dir.join("claims.csv");
     let md_path = dir.join("claims.md");
     output::write_claims_csv(&csv_path, &results).map_err(|e| Failure::writing(&csv_path, e))?;
-    output::write_claims_md(&md_path, &results, &command).map_err(|e| Failure::writing(&md_path, e))?;
+    output::write_claims_md(&md_path, &results, &command, &rc.draws_label)
+        .map_err(|e| Failure::writing(&md_path, e))?;
     ctx.write_manifest(
         dir,
         &scenario,
@@ -142,6 +185,13 @@ pub fn reproduce(args: ReproduceArgs, out: &mut dyn Write) -> Result<(), Failure
 mod tests {
     use super::*;
     use carenet_model::experiment::RunConfig;
+
+    #[test]
+    fn ensemble_points_are_spaced_evenly() {
+        assert_eq!(spaced(10, 0), (0..10).collect::<Vec<_>>());
+        assert_eq!(spaced(10, 4), [0, 2, 5, 7]);
+        assert_eq!(spaced(3, 5), [0, 1, 2]);
+    }
 
     #[test]
     fn the_recorded_command_repeats_the_run() {

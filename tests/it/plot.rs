@@ -193,7 +193,10 @@ fn compare_and_claims_fixtures_give_their_plots() {
     assert!(has("more students") && has("¥22.2 per unmet hour averted"), "the key gives the cost per hour: {plane:?}");
     assert!(plane.iter().any(|(_, t)| t.contains("not estimable")), "activities' interval includes zero: {plane:?}");
     let claims = std::fs::read_to_string(dir.join("plots/claims.svg")).unwrap();
-    assert!(claims.contains("1 supported, 1 negligible, 1 contradicted, 1 inconclusive"), "spillover rows are not plotted");
+    assert!(
+        claims.contains("1 supported, 1 negligible, 1 contradicted, 1 inconclusive"),
+        "spillover rows are not plotted"
+    );
 
     // Without the hours metric there is no cost-effectiveness plane, and nothing fails.
     let partial = tmp.path().join("partial");

@@ -132,3 +132,44 @@ fn bad_structures_are_input_errors() {
         assert!(err.contains(says), "{spec}: {err}");
     }
 }
+
+#[test]
+fn ensemble_points_are_the_robustness_draws() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ens = tmp.path().join("plausible.csv");
+    std::fs::write(&ens, "wave,needs.help_hours_scale,max_implausibility\n1,0.8,1.2\n1,1.2,2.0\n2,1.0,0.5\n").unwrap();
+    let out = tmp.path().join("rep");
+    let args = [
+        "reproduce",
+        &small(),
+        "--ensemble",
+        ens.to_str().unwrap(),
+        "--robust",
+        "2",
+        "--robust-reps",
+        "1",
+        "--reps",
+        "2",
+        "--weeks",
+        "10",
+        "--no-plots",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let o = carenet(&args, tmp.path());
+    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("claims.md")).unwrap();
+    assert!(md.contains("2 of the 3 points of the ensemble") && md.contains("sha256:"), "{md}");
+    assert!(md.contains("--ensemble") && md.contains("--robust 2 --robust-reps 1"), "{md}");
+    let mut rdr = csv::Reader::from_path(out.join("claims.csv")).unwrap();
+    for r in rdr.records().map(|r| r.unwrap()).filter(|r| &r[1] == "claim") {
+        let share: f64 = r[14].parse().unwrap();
+        assert!(share == 0.0 || share == 0.5 || share == 1.0, "two draws: {share}");
+    }
+    // A point the scenario refuses is bad input, named by its row.
+    std::fs::write(&ens, "needs.help_hours_scale\n1.0\n-3\n").unwrap();
+    let o = carenet(&args, tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("point 1 (row 3)"), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -512,10 +512,12 @@ pub fn write_claims_md(
     path: &Path,
     results: &[carenet_model::experiment::reproduce::ClaimResult],
     command: &str,
+    draws: &str,
 ) -> io::Result<()> {
     write_atomic(path, |w| {
         writeln!(w, "# The study's claims, checked\n")?;
         writeln!(w, "Command: `{command}`\n")?;
+        writeln!(w, "Robustness draws: {draws}.\n")?;
         writeln!(w, "{VERDICT_RULE}\n")?;
         writeln!(
             w,
