@@ -164,10 +164,23 @@ pub struct CommonArgs {
     pub dry_run: bool,
 }
 
+/// `--ensemble FILE`: run over a calibration's plausible parameter sets.
+#[derive(Args, Default)]
+pub struct EnsembleArgs {
+    /// Run over the parameter sets in FILE (a calibration's plausible.csv: one column per
+    /// parameter by its dotted key): replication r runs on set r mod K, so intervals carry
+    /// the parameters' uncertainty as well as Monte-Carlo noise. Use --reps ≥ K to reach
+    /// every set.
+    #[arg(long, value_name = "FILE")]
+    pub ensemble: Option<PathBuf>,
+}
+
 #[derive(Args)]
 pub struct RunArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
     /// Policy package to run: `baseline` (no lever), or a package of the scenario's [packages]
     /// (see `carenet list packages`). Not given, the baseline is run, unless the scenario's
     /// [policies] change a lever's settings: then name the package (or `baseline`).
@@ -209,6 +222,8 @@ impl Timeseries {
 pub struct CompareArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
     /// Packages to compare with the baseline, comma-separated, each named once (default: every
     /// package of the scenario).
     #[arg(long, value_parser = check_packages)]
@@ -268,6 +283,8 @@ pub struct SweepArgs {
     pub common: CommonArgs,
     #[command(flatten)]
     pub design: DesignArgs,
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
     /// Run only shard K of N (0 ≤ K < N: cells i with i % N == K), or `slurm` to read
     /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; `carenet merge DIR` joins the shards.
     #[arg(long, value_name = "K/N|slurm")]
@@ -280,6 +297,8 @@ pub struct SlurmScriptArgs {
     pub common: CommonArgs,
     #[command(flatten)]
     pub design: DesignArgs,
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
     /// Array tasks (shards).
     #[arg(long, default_value_t = 10)]
     pub tasks: usize,

@@ -14,6 +14,7 @@ use carenet_io::outdir::{self, OutDirError, Staging};
 use carenet_io::output::{self, Manifest};
 use carenet_io::scenario::load_file;
 use carenet_model::experiment::RunConfig;
+use carenet_model::experiment::ensemble::Ensemble;
 use carenet_model::scenario::Scenario;
 use carenet_model::scenario::ScenarioError;
 use carenet_model::scenario::diag::Diagnostic;
@@ -131,6 +132,9 @@ pub struct Context {
     pub overrides: Vec<String>,
     /// `run --timeseries`, recorded in the manifest (`None` for other commands).
     pub timeseries: Option<&'static str>,
+    /// `--ensemble FILE`: the file as given and its parameter sets (checked
+    /// against the scenario), recorded in the manifest.
+    pub ensemble: Option<(PathBuf, Ensemble)>,
 }
 
 /// The `--set` settings, parsed and applied to `scenario` in order; a bad key or
@@ -192,7 +196,60 @@ pub fn setup(args: &CommonArgs, command: &str) -> Result<Setup, Failure> {
     }
     let dir = args.out.clone().unwrap_or_else(|| default_dir(&scenario.name, command));
     let cfg = RunConfig { reps, seed, weeks, threads: args.threads };
-    Ok(Setup { scenario, context: Context { files, cfg, dir, overrides, timeseries: None } })
+    Ok(Setup { scenario, context: Context { files, cfg, dir, overrides, timeseries: None, ensemble: None } })
+}
+
+impl Context {
+    /// Reads `--ensemble FILE` (if given) and checks every set against
+    /// `scenario`: a bad file, an unknown key or a value out of range is bad
+    /// input, naming the set's line.
+    pub fn load_ensemble(&mut self, path: Option<&Path>, scenario: &Scenario) -> Result<(), Failure> {
+        let Some(path) = path else { return Ok(()) };
+        let ens = carenet_io::ensemble::read(path).map_err(Failure::input)?;
+        if let Err((i, e)) = ens.check(scenario) {
+            return Err(Failure::Input(format!(
+                "{}: parameter set {} (line {}): {e}",
+                path.display(),
+                i + 1,
+                data_line(path, i).map_or_else(|| "?".to_string(), |l| l.to_string())
+            )));
+        }
+        self.ensemble = Some((path.to_path_buf(), ens));
+        Ok(())
+    }
+
+    /// The ensemble, if any.
+    pub fn ensemble(&self) -> Option<&Ensemble> {
+        self.ensemble.as_ref().map(|(_, e)| e)
+    }
+
+    /// A line for stdout saying what the ensemble was and which sets were reached.
+    pub fn ensemble_note(&self) -> Option<String> {
+        let (path, e) = self.ensemble.as_ref()?;
+        let reps = self.cfg.reps as usize;
+        let mut note = format!(
+            "ensemble: {} parameter sets of {} key(s) from {} ({}); replication r runs on set r mod {}",
+            e.len(),
+            e.keys.len(),
+            path.display(),
+            &e.checksum[..e.checksum.len().min(19)],
+            e.len()
+        );
+        if reps < e.len() {
+            note.push_str(&format!(
+                "\nwarning: only {reps} of the {} sets were reached; use --reps {} or more to run every set",
+                e.len(),
+                e.len()
+            ));
+        }
+        Some(note)
+    }
+}
+
+/// The 1-based line of data row `i` (0-based) of a CSV file, blank lines skipped.
+fn data_line(path: &Path, i: usize) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).nth(i + 1).map(|(n, _)| n + 1)
 }
 
 /// What a command ran, for its manifest.json.
@@ -248,6 +305,13 @@ impl Context {
             threads: self.cfg.threads,
             overrides: self.overrides.clone(),
             timeseries: self.timeseries,
+            ensemble: self.ensemble.as_ref().map(|(path, e)| output::EnsembleInfo {
+                file: path.display().to_string(),
+                checksum: e.checksum.clone(),
+                points: e.len(),
+                points_reached: e.len().min(self.cfg.reps as usize),
+                keys: e.keys.clone(),
+            }),
             elder_weeks: ran.elder_weeks,
             wall_seconds: ran.wall_seconds,
             elder_weeks_per_second: ran.elder_weeks / ran.wall_seconds.max(1e-9),

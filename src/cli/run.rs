@@ -4,7 +4,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use carenet_io::output::{self, RunFiles};
-use carenet_model::experiment::compare::{compare_rows, run_compare};
+use carenet_model::experiment::compare::{compare_rows, ensemble_rows, run_compare_models};
 use carenet_model::experiment::run as run_model;
 use carenet_model::metrics::WeekRecord;
 use carenet_model::metrics::breakdown::{Breakdown, breakdown_rows};
@@ -24,6 +24,7 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     if args.common.dry_run {
         return print_scenario(&scenario, out);
     }
+    ctx.load_ensemble(args.ensemble.ensemble.as_deref(), &scenario)?;
     let package = match &args.package {
         Some(name) => Package::resolve(&scenario, name).map_err(Failure::input)?,
         None => {
@@ -36,7 +37,10 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
     }
     let staged = ctx.stage()?;
     let dir = staged.dir();
-    let model = Model::new(scenario, package);
+    let mut model = Model::new(scenario, package);
+    if let Some(ens) = ctx.ensemble() {
+        model = model.with_ensemble(ens).map_err(Failure::input)?;
+    }
     let cfg = &ctx.cfg;
 
     let bar = progress(u64::from(cfg.reps), "replications", elder_weeks_per_rep(&model.scenario, cfg.weeks));
@@ -121,6 +125,9 @@ pub fn run(args: RunArgs, out: &mut dyn Write) -> Result<(), Failure> {
         out.write_all(table::summary(&model.package.name, &rows, cfg.reps, cfg.weeks, window).as_bytes())
             .map_err(stdout_failure)?;
     }
+    if let Some(note) = ctx.ensemble_note() {
+        writeln!(out, "{note}").map_err(stdout_failure)?;
+    }
     writeln!(
         out,
         "{} replications × {} weeks, {:.1} M elder-weeks in {:.2} s; wrote {}",
@@ -180,10 +187,11 @@ fn refuse_silent_baseline(scenario: &Scenario) -> Result<(), Failure> {
 /// `carenet compare`: the baseline and the packages asked for (default: all
 /// the scenario defines) on common random numbers.
 pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let Setup { scenario, context: ctx } = setup(&args.common, "compare")?;
+    let Setup { scenario, context: mut ctx } = setup(&args.common, "compare")?;
     if args.common.dry_run {
         return print_scenario(&scenario, out);
     }
+    ctx.load_ensemble(args.ensemble.ensemble.as_deref(), &scenario)?;
     let cfg = &ctx.cfg;
     let staged = ctx.stage()?;
     let dir = staged.dir();
@@ -203,7 +211,15 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
     );
     let t0 = Instant::now();
     let tick = || bar.inc(1);
-    let res = run_compare(&scenario, &packages, cfg, window, &tick).map_err(Failure::runtime)?;
+    let mut models = Vec::with_capacity(packages.len());
+    for p in &packages {
+        let m = Model::new(scenario.clone(), p.clone());
+        models.push(match ctx.ensemble() {
+            Some(ens) => m.with_ensemble(ens).map_err(Failure::input)?,
+            None => m,
+        });
+    }
+    let res = run_compare_models(&models, cfg, window, &tick).map_err(Failure::runtime)?;
     let wall = t0.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
@@ -230,6 +246,14 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
         .map_err(|e| Failure::writing(&compare_ts, e))?;
     output::write_digest_timeseries(&files.timeseries_types, &res, &[0], &[0, 1, 2, 3], false)
         .map_err(|e| Failure::writing(&files.timeseries_types, e))?;
+    let mut files_written =
+        vec!["compare.csv", "compare_timeseries.csv", "summary.csv", "breakdowns.csv", "timeseries_types.csv"];
+    let ensemble_rows = ctx.ensemble().map(|e| ensemble_rows(&res, e.len().min(cfg.reps as usize)));
+    if let Some(er) = &ensemble_rows {
+        let path = dir.join("ensemble.csv");
+        output::write_ensemble(&path, er).map_err(|e| Failure::writing(&path, e))?;
+        files_written.push("ensemble.csv");
+    }
     ctx.write_manifest(
         dir,
         &scenario,
@@ -238,19 +262,19 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
             packages: res.packages.clone(),
             elder_weeks: res.elder_weeks,
             wall_seconds: wall,
-            files: vec![
-                "compare.csv",
-                "compare_timeseries.csv",
-                "summary.csv",
-                "breakdowns.csv",
-                "timeseries_types.csv",
-            ],
+            files: files_written,
         },
     )?;
     ctx.draw(dir, args.no_plots, true)?;
     commit(staged)?;
     if !args.common.quiet {
         out.write_all(table::compare(&rows, cfg.reps).as_bytes()).map_err(stdout_failure)?;
+    }
+    if let Some(note) = ctx.ensemble_note() {
+        writeln!(out, "{note}").map_err(stdout_failure)?;
+    }
+    if let Some(er) = &ensemble_rows {
+        out.write_all(table::ensemble(er).as_bytes()).map_err(stdout_failure)?;
     }
     writeln!(
         out,

@@ -8,7 +8,7 @@ use carenet_io::sweep::{self as dirs, SlurmScript, shell_quote};
 use carenet_model::experiment::sweep::{Axis, Design, Shard, SweepError, SweepPlan, parse_range, plan};
 use carenet_model::scenario::Scenario;
 
-use super::args::{CommonArgs, DesignArgs, SlurmScriptArgs, SweepArgs};
+use super::args::{CommonArgs, DesignArgs, EnsembleArgs, SlurmScriptArgs, SweepArgs};
 use super::context::{Setup, elder_weeks_per_rep, print_scenario, progress, setup};
 use super::{Failure, stdout_failure};
 
@@ -36,11 +36,21 @@ struct Planned {
     scenarios: Vec<Scenario>,
 }
 
-fn planned(common: &CommonArgs, d: &DesignArgs) -> Result<Planned, Failure> {
-    let setup = setup(common, "sweep")?;
+fn planned(common: &CommonArgs, d: &DesignArgs, ensemble: &EnsembleArgs) -> Result<Planned, Failure> {
+    let mut setup = setup(common, "sweep")?;
     let design = design(d)?;
+    setup.context.load_ensemble(ensemble.ensemble.as_deref(), &setup.scenario)?;
     let cfg = &setup.context.cfg;
-    let (plan, scenarios) = plan(&setup.scenario, &design, cfg.reps, cfg.weeks, cfg.seed).map_err(sweep_failure)?;
+    let (mut plan, scenarios) = plan(&setup.scenario, &design, cfg.reps, cfg.weeks, cfg.seed).map_err(sweep_failure)?;
+    if let Some(ens) = setup.context.ensemble() {
+        // Each cell's own keys win over the sets': check the cells can take every set.
+        for sc in &scenarios {
+            carenet_model::step::Model::new(sc.clone(), carenet_model::policy::Package::baseline())
+                .with_ensemble_except(ens, &plan.keys)
+                .map_err(|e| Failure::Input(format!("--ensemble: {e}")))?;
+        }
+        plan = plan.with_ensemble(ens.clone());
+    }
     Ok(Planned { setup, plan, scenarios })
 }
 
@@ -51,7 +61,7 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
         Some(s) => Some(Shard::parse(s, |k| std::env::var(k).ok()).map_err(sweep_failure)?),
         None => None,
     };
-    let Planned { setup, plan, scenarios } = planned(&args.common, &args.design)?;
+    let Planned { setup, plan, scenarios } = planned(&args.common, &args.design, &args.ensemble)?;
     if args.common.dry_run {
         return print_scenario(&setup.scenario, out);
     }
@@ -77,6 +87,9 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> Result<(), Failure> {
     }
     let ran = ran.cells;
     let wall = t0.elapsed().as_secs_f64();
+    if let Some(note) = setup.context.ensemble_note() {
+        writeln!(out, "{note}").map_err(stdout_failure)?;
+    }
     let skipped = todo.len() - ran.len();
     let what = match shard {
         Some(s) => format!("shard {}/{}: ", s.index, s.count),
@@ -129,7 +142,7 @@ pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Fa
         return Err(Failure::Input("--tasks and --cpus-per-task must be at least 1".into()));
     }
     // Plan it here so a bad key fails now, not on the cluster.
-    let Planned { setup, plan, .. } = planned(&args.common, &args.design)?;
+    let Planned { setup, plan, .. } = planned(&args.common, &args.design, &args.ensemble)?;
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let path_text = |p: &Path, what: &str| -> Result<String, Failure> {
         dirs::script_path(p, what).map(str::to_string).map_err(sweep_failure)
@@ -149,6 +162,9 @@ pub fn slurm_script(args: SlurmScriptArgs, out: &mut dyn Write) -> Result<(), Fa
     }
     for v in &args.design.vary {
         sweep_args.push(format!("--vary {}", shell_quote(v)));
+    }
+    if let Some(e) = &args.ensemble.ensemble {
+        sweep_args.push(format!("--ensemble {}", shell_quote(&path_text(&abs(e), "the ensemble file")?)));
     }
     sweep_args.push(format!("--reps {} --weeks {} --seed {}", plan.reps, plan.weeks, plan.seed));
     let carenet = match &args.carenet {

@@ -6,6 +6,7 @@
 #![allow(clippy::needless_range_loop, clippy::field_reassign_with_default)]
 
 mod cli;
+mod ensemble;
 mod manners;
 /// The model's test helpers, shared with crates/carenet-model/tests/model/.
 #[path = "../../crates/carenet-model/tests/model/support.rs"]

@@ -56,6 +56,10 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("compare_timeseries.csv", "weekly metrics of every package, all communities, per replication"),
     (
+        "ensemble.csv",
+        "compare --ensemble: each package's effect on the unmet-help rate across the ensemble's parameter sets, and the share of sets where it falls by more than 1 point",
+    ),
+    (
         "claims.csv",
         "the study's claims (one row per claim) and the remedies' spillovers (one row per group): paired effect, 95% interval, verdict against the SESOI, emergent share, robustness, surviving structures",
     ),
@@ -105,6 +109,32 @@ pub const FILE_COLUMNS: &[(&str, &str, &str, &str)] = &[
         "estimable",
         "",
         "for cost_per_* rows: true when the effect's 95% interval lies wholly above zero, so the ratio is given; false = ratio left blank (not estimable)",
+    ),
+    (
+        "ensemble.csv",
+        "points",
+        "parameter sets",
+        "ensemble sets reached by at least one replication (replication r runs on set r mod K)",
+    ),
+    (
+        "ensemble.csv",
+        "reps_per_point",
+        "replications",
+        "replications per set (the smallest count over the sets reached)",
+    ),
+    (
+        "ensemble.csv",
+        "effect_mean",
+        "share (0–1)",
+        "package − baseline unmet-help rate, paired by replication, mean over all replications",
+    ),
+    ("ensemble.csv", "effect_low", "share (0–1)", "2.5% quantile of the sets' mean effects"),
+    ("ensemble.csv", "effect_high", "share (0–1)", "97.5% quantile of the sets' mean effects"),
+    (
+        "ensemble.csv",
+        "p_lowers_1pt",
+        "share (0–1)",
+        "share of the sets whose mean effect is below −0.01 (unmet help falls by more than 1 point); includes Monte-Carlo noise, which is large with one replication per set",
     ),
     ("sensitivity.csv", "key", "", "the factor: a parameter's dotted key"),
     ("sensitivity.csv", "index", "", "the index: Morris mu_star, mu, sigma; Sobol first-order S1 or total ST"),

@@ -273,11 +273,28 @@ pub struct Manifest<'a> {
     /// `run --timeseries`: `none`, `types` or `communities` (absent for other commands).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeseries: Option<&'a str>,
+    /// `--ensemble`: the parameter sets run over (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ensemble: Option<EnsembleInfo>,
     pub elder_weeks: f64,
     pub wall_seconds: f64,
     pub elder_weeks_per_second: f64,
     pub files: Vec<&'a str>,
     pub scenario: &'a Scenario,
+}
+
+/// The ensemble of a run, in its manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnsembleInfo {
+    /// The file as given on the command line.
+    pub file: String,
+    /// `sha256:` and the file's digest.
+    pub checksum: String,
+    /// Parameter sets in the file, and how many the replications reached.
+    pub points: usize,
+    pub points_reached: usize,
+    /// The parameters the sets vary.
+    pub keys: Vec<String>,
 }
 
 pub fn write_manifest(path: &Path, m: &Manifest) -> io::Result<()> {
@@ -341,6 +358,28 @@ pub fn write_compare(path: &Path, rows: &[carenet_model::experiment::compare::Co
                     Some(false) => "false",
                     None => "",
                 }
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// ensemble.csv of `compare --ensemble`: per package, its effect on the
+/// unmet-help rate across the ensemble's parameter sets.
+pub fn write_ensemble(path: &Path, rows: &[carenet_model::experiment::compare::EnsembleRow]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        writeln!(w, "package,metric,points,reps_per_point,effect_mean,effect_low,effect_high,p_lowers_1pt")?;
+        for r in rows {
+            writeln!(
+                w,
+                "{},unmet_help_rate,{},{},{},{},{},{}",
+                r.package,
+                r.points,
+                r.reps_per_point,
+                fmt_f64(r.effect_mean),
+                fmt_f64(r.effect_low),
+                fmt_f64(r.effect_high),
+                fmt_f64(r.p_lowers_unmet_1pt)
             )?;
         }
         Ok(())

@@ -9,6 +9,7 @@ mod care;
 mod claims;
 mod demography;
 mod engine;
+mod ensemble;
 mod experiments;
 mod limits;
 mod mechanisms;
