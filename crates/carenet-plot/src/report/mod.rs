@@ -786,7 +786,7 @@ fn claims_section(h: &mut String, all: &[ClaimRow]) {
             number(r.effect)
         }
     };
-    let share = |x: f64| if x.is_finite() { format!("{}", crate::plot::trim(x, 2)) } else { "—".into() };
+    let share = |x: f64| if x.is_finite() { crate::plot::trim(x, 2).to_string() } else { "—".into() };
     h.push_str(
         "<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th scope=\"col\">claim</th>\
          <th scope=\"col\" class=\"l\">kind</th><th scope=\"col\" class=\"l\">section</th>\
