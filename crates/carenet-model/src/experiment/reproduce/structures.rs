@@ -19,9 +19,17 @@ pub fn choices(p: &Param) -> Option<Vec<String>> {
             let other = if default == "true" { "false" } else { "true" };
             Some(vec![default.to_string(), other.to_string()])
         }
-        // String keys with a fixed list of allowed values join here once the
-        // registry declares such lists (issue 15 item 6).
-        _ => None,
+        // A string key with a fixed list of allowed values (the registry's choice
+        // kind, issue 15 item 6) describes itself as "string: one of a, b, c"; read
+        // the list from there so this loop needs no change when such keys appear.
+        _ => {
+            let described = p.kind.describe();
+            let list = described.strip_prefix("string: one of ")?;
+            let default = p.default.trim().trim_matches('"');
+            let mut values: Vec<String> = vec![default.to_string()];
+            values.extend(list.split(", ").map(str::trim).filter(|v| *v != default).map(String::from));
+            if values.len() < 2 { None } else { Some(values) }
+        }
     }
 }
 
