@@ -267,6 +267,15 @@ pub struct ReproduceArgs {
     /// Replications per variant in each robustness draw.
     #[arg(long, default_value_t = 4)]
     pub robust_reps: u32,
+    /// Robustness over a calibrated ensemble (a calibration's plausible.csv): the draws are its
+    /// points instead of a Latin hypercube (with --robust N > 0, N points evenly spaced
+    /// through the file; 0 = every point).
+    #[arg(long, value_name = "FILE")]
+    pub ensemble: Option<PathBuf>,
+    /// Re-check every claim under alternative model structures: `none`, `all` (each
+    /// alternative of each `structure.*` key, one at a time) or KEY=V[,KEY=V…] (one alternative).
+    #[arg(long, value_name = "all|none|KEY=V,…", default_value = "none")]
+    pub structures: String,
     /// Do not draw the plots or write report.html.
     #[arg(long)]
     pub no_plots: bool,

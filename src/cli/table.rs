@@ -145,26 +145,57 @@ pub fn compare(rows: &[CompareRow], reps: u32) -> String {
     t
 }
 
-/// `reproduce`: one row per claim: effect, 95% CI, verdict, robust share.
+/// `reproduce`: one row per claim: effect, 95% CI, verdict against the SESOI, emergent
+/// share, robust share; then every spillover that harms a group.
 pub fn claims(results: &[ClaimResult]) -> String {
     let mut t = String::new();
+    let opt = |x: f64| if x.is_finite() { format!("{x:.2}") } else { "—".into() };
     let _ = writeln!(
         t,
-        "{:<5} {:<9} {:<26} {:>9} {:>24} {:<13} {:>7}",
-        "claim", "expected", "metric", "effect", "95% CI", "verdict", "robust"
+        "{:<5} {:<10} {:<8} {:<24} {:>8} {:>9} {:>24} {:<13} {:>8} {:>7}",
+        "claim", "kind", "expected", "metric", "sesoi", "effect", "95% CI", "verdict", "emergent", "robust"
     );
     for r in results {
         let _ = writeln!(
             t,
-            "{:<5} {:<9} {:<26} {:>+9.4} {:>24} {:<13} {:>7}",
+            "{:<5} {:<10} {:<8} {:<24} {:>8} {:>+9.4} {:>24} {:<13} {:>8} {:>7}",
             r.claim.id,
+            r.claim.kind,
             r.claim.expected,
             r.claim.metric,
+            r.claim.sesoi,
             r.effect.mean,
             format!("{:+.4} … {:+.4}", r.effect.ci_low, r.effect.ci_high),
             r.verdict.as_str(),
-            if r.robust_share.is_finite() { format!("{:.2}", r.robust_share) } else { "—".into() }
+            opt(r.emergent_share),
+            opt(r.robust_share)
         );
+    }
+    for r in results {
+        for s in r.spillovers.iter().filter(|s| s.harms) {
+            let _ = writeln!(
+                t,
+                "warning: {} helps its target but harms {}: {} {:+.4} ({:+.4} … {:+.4}), beyond the SESOI {}",
+                r.claim.id, s.group, s.metric, s.effect.mean, s.effect.ci_low, s.effect.ci_high, s.sesoi
+            );
+        }
+        if let Some(e) = &r.equal_cost {
+            let _ = writeln!(
+                t,
+                "{}: equal cost: {} {:.4} → {:.4}; lever spending ¥{:.3} (treatment) vs ¥{:.3} (reference as scaled) per elder-week",
+                r.claim.id, e.dose_key, e.dose_default, e.dose_scaled, e.cost_treatment, e.cost_reference_scaled
+            );
+        }
+        if let Some(v) = r.structures_survived() {
+            let _ = writeln!(
+                t,
+                "{}: verdict kept under {} of {} alternative structures{}",
+                r.claim.id,
+                v.len(),
+                r.structures.len(),
+                if v.is_empty() { String::new() } else { format!(": {}", v.join(", ")) }
+            );
+        }
     }
     t
 }

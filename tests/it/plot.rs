@@ -42,11 +42,12 @@ activities,cost_per_unmet_hour_averted,all,,,,,,,20,false
 
 /// Claims of the study with their verdicts, in the format of `carenet reproduce`.
 const CLAIMS_CSV: &str = "\
-claim,section,statement,metric,expected,effect,ci_low,ci_high,verdict,robust_share
-C1,3.1,\"Villages keep denser ties than commercial estates, so fewer elders are isolated there\",isolation_rate,negative,-0.052,-0.07,-0.034,supported,0.95
-C2,3.2,Resettlement breaks ties and raises loneliness,loneliness_mean,positive,0.012,-0.004,0.028,inconclusive,0.55
-C3,4.1,Student volunteers reduce `unmet_help_rate_grade1` of *grade-1* elders,unmet_help_rate_grade1,negative,0.01,0.004,0.016,contradicted,0.8
-C4,4.3,Public spending per elder is highest in villages,public_yuan_per_elder_week,positive,1250,800,1700,supported,
+claim,role,kind,section,quote_zh,statement_en,metric,group,sesoi,effect,ci_low,ci_high,verdict,emergent_share,robust_share,structures_survived
+D1,claim,diagnosis,3.2,社区成员间彼此不熟悉,\"Villages keep denser ties than commercial estates, so fewer elders are isolated there\",isolation_rate,village_to_residence vs commercial_estate,0.01,-0.052,-0.07,-0.034,supported,0.4,0.95,
+D2,claim,diagnosis,3.3,资金有限,Resettlement breaks ties and raises loneliness,loneliness_mean,all,0.01,0.012,-0.004,0.028,inconclusive,,0.55,
+R1,claim,remedy,4.1,照护补贴,Student volunteers reduce `unmet_help_rate_grade1` of *grade-1* elders,unmet_help_rate_grade1,all,0.005,0.01,0.004,0.016,contradicted,0.1,0.8,none
+R1,spillover,remedy,4.1,,spillover on grade2 (unmet_help_rate_grade2); HARMS this group while the remedy helps its target,unmet_help_rate_grade2,grade2,0.005,0.03,0.02,0.04,contradicted,,,
+R2,claim,remedy,4.3,会员联盟,Public spending per elder is highest in villages,public_yuan_per_elder_week,all,0.5,0.001,-0.01,0.01,negligible,,,
 ";
 
 /// The plots of a run and their sizes in pixels.
@@ -192,7 +193,10 @@ fn compare_and_claims_fixtures_give_their_plots() {
     assert!(has("more students") && has("¥22.2 per unmet hour averted"), "the key gives the cost per hour: {plane:?}");
     assert!(plane.iter().any(|(_, t)| t.contains("not estimable")), "activities' interval includes zero: {plane:?}");
     let claims = std::fs::read_to_string(dir.join("plots/claims.svg")).unwrap();
-    assert!(claims.contains("2 supported, 1 contradicted, 1 inconclusive"));
+    assert!(
+        claims.contains("1 supported, 1 negligible, 1 contradicted, 1 inconclusive"),
+        "spillover rows are not plotted"
+    );
 
     // Without the hours metric there is no cost-effectiveness plane, and nothing fails.
     let partial = tmp.path().join("partial");
@@ -332,6 +336,10 @@ fn report_is_self_contained() {
         "No cost per unmet hour averted can be estimated for activities",
         "Resettlement breaks ties",
         "badge contradicted",
+        "Spillovers of the remedies",
+        "⚠ harms this group",
+        "⚠ harms a group",
+        ">negligible</span>",
         "id=\"fig-networks\"",
         "id=\"fig-compare_ce_plane\"",
     ] {

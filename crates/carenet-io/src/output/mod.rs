@@ -447,78 +447,211 @@ pub fn write_digest_timeseries(
     })
 }
 
-/// claims.csv: `claim,section,statement,metric,expected,effect,ci_low,ci_high,verdict,robust_share`.
+/// The columns of claims.csv.
+pub const CLAIMS_HEADER: [&str; 16] = [
+    "claim",
+    "role",
+    "kind",
+    "section",
+    "quote_zh",
+    "statement_en",
+    "metric",
+    "group",
+    "sesoi",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "verdict",
+    "emergent_share",
+    "robust_share",
+    "structures_survived",
+];
+
+/// The group a claim's metric is read on, in words: `all`, a type, or `A vs B`.
+pub fn claim_group(c: &carenet_model::experiment::reproduce::Claim) -> String {
+    let base = c.community_type.clone().unwrap_or_else(|| "all".into());
+    let t = c.treatment.community_type.clone().unwrap_or_else(|| base.clone());
+    let r = c.reference.community_type.clone().unwrap_or_else(|| base.clone());
+    if t == r { t } else { format!("{t} vs {r}") }
+}
+
+/// The words of a spillover row: what it measures, and the flag when the remedy hurts the group.
+pub fn spillover_statement(s: &carenet_model::experiment::reproduce::Spillover) -> String {
+    let what = if s.verdict.is_none() {
+        "cost: lever spending, yuan per elder-week".to_string()
+    } else {
+        format!("spillover on {} ({})", s.group, s.metric)
+    };
+    if s.harms { format!("{what}; HARMS this group while the remedy helps its target") } else { what }
+}
+
+/// claims.csv: one row per claim (`role` = claim) and per spillover of a remedy
+/// (`role` = spillover); columns [`CLAIMS_HEADER`].
 pub fn write_claims_csv(path: &Path, results: &[carenet_model::experiment::reproduce::ClaimResult]) -> io::Result<()> {
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
-        csv.write_record([
-            "claim",
-            "section",
-            "statement",
-            "metric",
-            "expected",
-            "effect",
-            "ci_low",
-            "ci_high",
-            "verdict",
-            "robust_share",
-        ])?;
+        csv.write_record(CLAIMS_HEADER)?;
         for r in results {
             let c = &r.claim;
+            let survived = r.structures_survived().map(|v| if v.is_empty() { "none".to_string() } else { v.join(";") });
             csv.write_record([
                 c.id.as_str(),
+                "claim",
+                c.kind.as_str(),
                 c.section.as_str(),
+                c.quote_zh.as_str(),
                 c.statement_en.as_str(),
                 c.metric.as_str(),
-                c.expected.as_str(),
+                &claim_group(c),
+                &fmt_f64(c.sesoi),
                 &fmt_f64(r.effect.mean),
                 &fmt_f64(r.effect.ci_low),
                 &fmt_f64(r.effect.ci_high),
                 r.verdict.as_str(),
+                &fmt_f64(r.emergent_share),
                 &fmt_f64(r.robust_share),
+                survived.as_deref().unwrap_or(""),
             ])?;
+            for s in &r.spillovers {
+                csv.write_record([
+                    c.id.as_str(),
+                    "spillover",
+                    c.kind.as_str(),
+                    c.section.as_str(),
+                    "",
+                    &spillover_statement(s),
+                    s.metric.as_str(),
+                    s.group.as_str(),
+                    &fmt_f64(s.sesoi),
+                    &fmt_f64(s.effect.mean),
+                    &fmt_f64(s.effect.ci_low),
+                    &fmt_f64(s.effect.ci_high),
+                    s.verdict.map(|v| v.as_str()).unwrap_or(""),
+                    "",
+                    "",
+                    "",
+                ])?;
+            }
         }
         csv.flush()?;
         Ok(())
     })
 }
 
-/// claims.md: the same table in Markdown, with both statements.
+fn opt(x: f64, digits: usize) -> String {
+    if x.is_finite() { format!("{x:.digits$}") } else { "—".into() }
+}
+
+/// The emergent-share group of a share, in words (docs/claims.md).
+pub fn emergent_group(share: f64) -> &'static str {
+    if !share.is_finite() {
+        "undefined (effect below the SESOI)"
+    } else if share.abs() < 0.25 {
+        "by construction (< 0.25)"
+    } else if share < 0.75 {
+        "partly emergent (0.25–0.75)"
+    } else {
+        "mostly emergent (≥ 0.75)"
+    }
+}
+
+/// The verdict rule, as claims.md prints it.
+pub const VERDICT_RULE: &str = "With δ the claim's SESOI and the 95% interval of the effect turned so that \
+positive is the expected direction: **supported** when the whole interval lies beyond +δ; \
+**contradicted** when it lies wholly beyond −δ (the wrong direction); **negligible** when it \
+lies wholly inside (−δ, +δ); **inconclusive** otherwise.";
+
+/// claims.md: the tables of a reproduction, in Markdown: claims, spillovers, equal costs.
 pub fn write_claims_md(
     path: &Path,
     results: &[carenet_model::experiment::reproduce::ClaimResult],
     command: &str,
+    draws: &str,
 ) -> io::Result<()> {
     write_atomic(path, |w| {
         writeln!(w, "# The study's claims, checked\n")?;
         writeln!(w, "Command: `{command}`\n")?;
+        writeln!(w, "Robustness draws: {draws}.\n")?;
+        writeln!(w, "{VERDICT_RULE}\n")?;
         writeln!(
             w,
-            "| claim | section | statement | metric | expected | effect | 95% CI | verdict | robust share |\n|---|---|---|---|---|---|---|---|---|"
+            "**Emergent share**: the mean effect with the claim's mechanism parameters neutral in both \
+             arms, over the full mean effect (— when the full effect is smaller than the SESOI). \
+             Near 0: the effect is the mechanism's, true by construction; near 1: it arises from \
+             the rest of the model.\n"
+        )?;
+        writeln!(
+            w,
+            "| claim | kind | § | quote | statement | compares | metric (group) | SESOI | effect | 95% CI | verdict | emergent share | robust share | reps for sign | structures survived |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
         )?;
         for r in results {
             let c = &r.claim;
-            let reference = if c.reference.best_of.is_empty() {
-                String::new()
-            } else {
-                format!(" (vs best single lever: {})", r.reference_package)
-            };
+            let survived = r
+                .structures_survived()
+                .map(|v| if v.is_empty() { "none".to_string() } else { v.join("; ") })
+                .unwrap_or_else(|| "not run".into());
             writeln!(
                 w,
-                "| {} | {} | {}<br>{}{} | `{}` | {} | {:.4} | {:.4} … {:.4} | **{}** | {} |",
+                "| {} | {} | {} | {} | {} | {} | `{}` ({}) | {} | {:+.4} | {:+.4} … {:+.4} | **{}**{} | {} | {} | {} | {} |",
                 c.id,
+                c.kind,
                 c.section,
-                c.statement_zh,
+                c.quote_zh,
                 c.statement_en,
-                reference,
+                c.compares,
                 c.metric,
-                c.expected,
+                claim_group(c),
+                c.sesoi,
                 r.effect.mean,
                 r.effect.ci_low,
                 r.effect.ci_high,
                 r.verdict.as_str(),
-                if r.robust_share.is_finite() { format!("{:.2}", r.robust_share) } else { "—".into() }
+                if r.harms_a_group() { " ⚠ harms a group" } else { "" },
+                opt(r.emergent_share, 2),
+                opt(r.robust_share, 2),
+                opt(r.reps_for_sign, 0),
+                survived
             )?;
+        }
+        writeln!(w, "\n## Spillovers of the remedies\n")?;
+        writeln!(w, "| claim | group | metric | SESOI | effect | 95% CI | verdict |\n|---|---|---|---|---|---|---|")?;
+        for r in results {
+            for s in &r.spillovers {
+                writeln!(
+                    w,
+                    "| {} | {} | `{}` | {} | {:+.4} | {:+.4} … {:+.4} | {}{} |",
+                    r.claim.id,
+                    s.group,
+                    s.metric,
+                    if s.verdict.is_some() { s.sesoi.to_string() } else { "—".into() },
+                    s.effect.mean,
+                    s.effect.ci_low,
+                    s.effect.ci_high,
+                    s.verdict.map(|v| v.as_str()).unwrap_or("cost"),
+                    if s.harms { " **⚠ harms this group**" } else { "" }
+                )?;
+            }
+        }
+        let equal: Vec<_> = results.iter().filter_map(|r| Some((r, r.equal_cost.as_ref()?))).collect();
+        if !equal.is_empty() {
+            writeln!(w, "\n## Equal cost\n")?;
+            writeln!(
+                w,
+                "| claim | dose | default dose | scaled dose | treatment ¥/elder-week | reference ¥/elder-week (default dose) | reference ¥/elder-week (scaled) |\n|---|---|---|---|---|---|---|"
+            )?;
+            for (r, e) in equal {
+                writeln!(
+                    w,
+                    "| {} | `{}` | {:.4} | {:.4} | {:.3} | {:.3} | {:.3} |",
+                    r.claim.id,
+                    e.dose_key,
+                    e.dose_default,
+                    e.dose_scaled,
+                    e.cost_treatment,
+                    e.cost_reference_default,
+                    e.cost_reference_scaled
+                )?;
+            }
         }
         Ok(())
     })

@@ -11,11 +11,11 @@ fn claims_file_parses_and_every_variant_exists() {
     let s = load_default().scenario;
     let claims = Claims::parse(DEFAULT_CLAIMS, "claims.toml", &s).unwrap();
     let ids: Vec<&str> = claims.claims.iter().map(|c| c.id.as_str()).collect();
-    for id in ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10"] {
+    for id in ["D1", "D2", "D3", "D4", "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "L1"] {
         assert!(ids.contains(&id), "claim {id} missing");
     }
     for c in &claims.claims {
-        assert!(!c.statement_zh.is_empty() && !c.statement_en.is_empty() && !c.section.is_empty());
+        assert!(!c.quote_zh.is_empty() && !c.statement_en.is_empty() && !c.section.is_empty());
     }
 }
 

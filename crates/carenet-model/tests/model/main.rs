@@ -7,6 +7,7 @@
 mod burn_in;
 mod calibrate;
 mod care;
+mod claims;
 mod demography;
 mod engine;
 mod ensemble;

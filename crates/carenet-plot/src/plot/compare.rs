@@ -542,14 +542,14 @@ impl Figure for Claims<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let counts =
-            ["supported", "contradicted", "inconclusive"].map(|v| self.rows.iter().filter(|r| r.verdict == v).count());
+        let counts = ["supported", "negligible", "contradicted", "inconclusive"]
+            .map(|v| self.rows.iter().filter(|r| r.verdict == v).count());
         let body = titled(
             root,
             "The study's claims against the simulation",
             &format!(
-                "{} supported, {} contradicted, {} inconclusive; each row on its own scale, the grey tick marks zero",
-                counts[0], counts[1], counts[2]
+                "{} supported, {} negligible, {} contradicted, {} inconclusive; each row on its own scale, the grey tick marks zero, the short ticks ± the SESOI",
+                counts[0], counts[1], counts[2], counts[3]
             ),
         )?;
         let (w, _) = body.dim_in_pixel();
@@ -583,19 +583,31 @@ impl Figure for Claims<'_> {
             for (k, line) in lines.into_iter().enumerate() {
                 body.draw(&Text::new(line, (24, top + 16 + 20 * k as i32), statement_style.clone()))?;
             }
-            let detail = format!(
-                "measured by: {}; expected {}",
-                labels::metric(&r.metric),
-                if r.expected.is_empty() { "—" } else { &r.expected }
-            );
+            let detail = if r.expected.is_empty() {
+                let share = if r.emergent_share.is_finite() { trim(r.emergent_share, 2) } else { "—".into() };
+                format!(
+                    "{}; measured by: {}; SESOI {}; emergent share {share}",
+                    if r.kind.is_empty() { "claim" } else { &r.kind },
+                    labels::metric(&r.metric),
+                    tick(r.sesoi)
+                )
+            } else {
+                format!("measured by: {}; expected {}", labels::metric(&r.metric), r.expected)
+            };
             body.draw(&Text::new(fit(&body, &detail, &detail_style, text_w)?, (24, y_detail), detail_style.clone()))?;
 
             // The strip: zero, the interval and the effect on the row's own scale.
-            let (lo, hi) = padded_range([r.effect, r.ci_low, r.ci_high], Some(0.0), 0.1);
+            let sesoi = if r.sesoi.is_finite() && r.sesoi > 0.0 { r.sesoi } else { 0.0 };
+            let (lo, hi) = padded_range([r.effect, r.ci_low, r.ci_high, sesoi, -sesoi], Some(0.0), 0.1);
             let sx = |v: f64| strip_x0 + ((v - lo) / (hi - lo) * (strip_x1 - strip_x0) as f64).round() as i32;
             body.draw(&PathElement::new(vec![(strip_x0, mid), (strip_x1, mid)], GRID.stroke_width(1)))?;
             body.draw(&PathElement::new(vec![(sx(0.0), mid - 14), (sx(0.0), mid + 14)], GREY.stroke_width(2)))?;
             body.draw(&Text::new("0".to_string(), (sx(0.0), mid + 16), text_style(12.0, MUTED, CENTER_TOP)))?;
+            if sesoi > 0.0 {
+                for v in [-sesoi, sesoi] {
+                    body.draw(&PathElement::new(vec![(sx(v), mid - 8), (sx(v), mid + 8)], GREY.stroke_width(1)))?;
+                }
+            }
             if r.ci_low.is_finite() && r.ci_high.is_finite() {
                 body.draw(&PathElement::new(vec![(sx(r.ci_low), mid), (sx(r.ci_high), mid)], c.stroke_width(3)))?;
                 for v in [r.ci_low, r.ci_high] {
@@ -622,7 +634,7 @@ impl Figure for Claims<'_> {
         }
         let legend_y = 34 + self.rows.len() as i32 * CLAIM_ROW + 18;
         let mut x = 20;
-        for v in ["supported", "contradicted", "inconclusive"] {
+        for v in ["supported", "negligible", "contradicted", "inconclusive"] {
             legend(&body, (x, legend_y), "", &[(Mark::Dot(verdict_colour(v)), v.to_string())])?;
             x += 34 + body.estimate_text_size(v, &text_style(15.0, INK, LEFT_CENTER))?.0 as i32 + 36;
         }

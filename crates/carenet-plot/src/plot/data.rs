@@ -299,42 +299,73 @@ pub fn read_compare(path: &Path) -> Result<Option<Vec<CompareCsvRow>>, PlotError
     Ok(Some(rows))
 }
 
-/// One row of `claims.csv`: a statement of the study, the simulated effect and the verdict.
+/// One row of `claims.csv`: a claim of the study (or a remedy's spillover), the
+/// simulated effect and the verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimRow {
     pub claim: String,
+    /// `claim` or `spillover` (`claim` when the column is absent).
+    pub role: String,
+    /// `diagnosis`, `remedy` or `literature` (empty when absent).
+    pub kind: String,
     pub section: String,
     pub statement: String,
     pub metric: String,
+    /// `lower`/`higher` (older files only; empty otherwise).
     pub expected: String,
+    /// What the row is read on: all, a community type, `A vs B`, grade1–grade3.
+    pub group: String,
+    pub sesoi: f64,
     pub effect: f64,
     pub ci_low: f64,
     pub ci_high: f64,
-    /// `supported`, `contradicted` or `inconclusive`.
+    /// `supported`, `negligible`, `contradicted` or `inconclusive` (empty on cost rows).
     pub verdict: String,
+    pub emergent_share: f64,
     pub robust_share: f64,
+    pub structures_survived: String,
 }
 
-/// Reads `claims.csv`
-/// (`claim,section,statement,metric,expected,effect,ci_low,ci_high,verdict,robust_share`).
+impl ClaimRow {
+    /// Whether the row is a claim (not a spillover).
+    pub fn is_claim(&self) -> bool {
+        self.role.is_empty() || self.role == "claim"
+    }
+
+    /// Whether a spillover row says the remedy harms this group.
+    pub fn harms(&self) -> bool {
+        self.statement.contains("HARMS")
+    }
+}
+
+/// Reads `claims.csv` (`claim,role,kind,section,quote_zh,statement_en,metric,group,sesoi,
+/// effect,ci_low,ci_high,verdict,emergent_share,robust_share,structures_survived`; older files
+/// with `statement` and `expected` are read too).
 pub fn read_claims(path: &Path) -> Result<Option<Vec<ClaimRow>>, PlotError> {
     let Some(t) = Table::read(path)? else { return Ok(None) };
     let claim = t.require("claim")?;
     let c = |name: &str| t.col(name);
+    let statement = c("statement_en").or(c("statement"));
     let rows = t
         .rows
         .iter()
         .map(|r| ClaimRow {
             claim: text(r, Some(claim)),
+            role: text(r, c("role")),
+            kind: text(r, c("kind")),
             section: text(r, c("section")),
-            statement: text(r, c("statement")),
+            statement: text(r, statement),
             metric: text(r, c("metric")),
             expected: text(r, c("expected")),
+            group: text(r, c("group")),
+            sesoi: num(r, c("sesoi")),
             effect: num(r, c("effect")),
             ci_low: num(r, c("ci_low")),
             ci_high: num(r, c("ci_high")),
             verdict: text(r, c("verdict")),
+            emergent_share: num(r, c("emergent_share")),
             robust_share: num(r, c("robust_share")),
+            structures_survived: text(r, c("structures_survived")),
         })
         .collect();
     Ok(Some(rows))

@@ -144,6 +144,7 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
     }
     if let Some(rows) = data::read_claims(&dir.join("claims.csv"))? {
         any_input = true;
+        let rows: Vec<data::ClaimRow> = rows.into_iter().filter(|r| r.is_claim()).collect();
         if !rows.is_empty() {
             written.extend(render(&out, "claims", &compare::Claims { rows: &rows })?);
         }
@@ -297,6 +298,7 @@ pub(crate) mod style {
         match verdict {
             "supported" => OI_GREEN,
             "contradicted" => OI_VERMILLION,
+            "negligible" => OI_BLUE,
             _ => GREY,
         }
     }

@@ -750,56 +750,103 @@ fn compare_section(h: &mut String, rows: &[CompareCsvRow]) {
     h.push_str("</section>\n");
 }
 
-fn claims_section(h: &mut String, rows: &[ClaimRow]) {
+fn claims_section(h: &mut String, all: &[ClaimRow]) {
     h.push_str("<section id=\"claims\">\n<h2>The study's claims</h2>\n");
+    let rows: Vec<&ClaimRow> = all.iter().filter(|r| r.is_claim()).collect();
+    let spill: Vec<&ClaimRow> = all.iter().filter(|r| !r.is_claim()).collect();
     let count = |v: &str| rows.iter().filter(|r| r.verdict == v).count();
     let _ = writeln!(
         h,
-        "<p>{} claims: {} supported, {} contradicted, {} inconclusive. The effect is the simulated \
-         quantity named by the metric, with its 95% interval; “robust” is the share of the \
-         sensitivity runs that give the same verdict.</p>",
+        "<p>{} claims: {} supported, {} negligible, {} contradicted, {} inconclusive. The effect is the \
+         simulated quantity named by the metric (treatment − reference), with its 95% interval. \
+         The verdict compares the interval with the smallest effect size of interest (SESOI): \
+         supported when it lies wholly beyond the SESOI in the expected direction, contradicted \
+         when wholly beyond it the other way, negligible when wholly inside ±SESOI, inconclusive \
+         otherwise. The emergent share is the effect left when the claim's own mechanism \
+         parameters are switched off in both arms, over the full effect: near 0 the claim is true \
+         by construction. “Robust” is the share of the robustness draws whose mean effect lies \
+         beyond the SESOI in the expected direction.</p>",
         rows.len(),
         count("supported"),
+        count("negligible"),
         count("contradicted"),
         count("inconclusive")
     );
-    h.push_str(
-        "<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th scope=\"col\">claim</th>\
-         <th scope=\"col\" class=\"l\">section</th><th scope=\"col\" class=\"l\">statement</th>\
-         <th scope=\"col\" class=\"l\">metric</th><th scope=\"col\" class=\"l\">expected</th>\
-         <th scope=\"col\">effect</th><th scope=\"col\" class=\"l\">verdict</th>\
-         <th scope=\"col\">robust</th></tr></thead>\n<tbody>\n",
-    );
-    for r in rows {
-        let verdict_class = match r.verdict.as_str() {
-            "supported" => "supported",
-            "contradicted" => "contradicted",
-            _ => "inconclusive",
-        };
-        let effect = if r.ci_low.is_finite() && r.ci_high.is_finite() {
+    let badge = |v: &str| match v {
+        "supported" => "<span class=\"badge supported\">supported</span>".to_string(),
+        "contradicted" => "<span class=\"badge contradicted\">contradicted</span>".to_string(),
+        "negligible" => "<span class=\"badge inconclusive\" style=\"background:#0072B2\">negligible</span>".to_string(),
+        "" => "cost".to_string(),
+        other => format!("<span class=\"badge inconclusive\">{}</span>", escape(other)),
+    };
+    let effect_cell = |r: &ClaimRow| {
+        if r.ci_low.is_finite() && r.ci_high.is_finite() {
             format!("{}<br><small>{} to {}</small>", number(r.effect), number(r.ci_low), number(r.ci_high))
         } else {
             number(r.effect)
-        };
+        }
+    };
+    let share = |x: f64| if x.is_finite() { crate::plot::trim(x, 2).to_string() } else { "—".into() };
+    h.push_str(
+        "<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th scope=\"col\">claim</th>\
+         <th scope=\"col\" class=\"l\">kind</th><th scope=\"col\" class=\"l\">section</th>\
+         <th scope=\"col\" class=\"l\">statement</th><th scope=\"col\" class=\"l\">metric (group)</th>\
+         <th scope=\"col\">SESOI</th><th scope=\"col\">effect</th><th scope=\"col\" class=\"l\">verdict</th>\
+         <th scope=\"col\">emergent share</th><th scope=\"col\">robust</th>\
+         <th scope=\"col\" class=\"l\">structures survived</th></tr></thead>\n<tbody>\n",
+    );
+    for r in &rows {
         let robust = if r.robust_share.is_finite() {
             format!("{}%", crate::plot::trim(r.robust_share * 100.0, 0))
         } else {
             "—".into()
         };
+        let harms = spill.iter().any(|s| s.claim == r.claim && s.harms());
         let _ = writeln!(
             h,
-            "<tr><th scope=\"row\">{}</th><td class=\"l\">{}</td><td class=\"statement\">{}</td>\
-             <td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td>{effect}</td>\
-             <td class=\"l\"><span class=\"badge {verdict_class}\">{}</span></td><td>{robust}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"statement\">{}</td>\
+             <td class=\"l\"><code>{}</code> ({})</td><td>{}</td><td>{}</td><td class=\"l\">{}{}</td><td>{}</td><td>{robust}</td>\
+             <td class=\"l\">{}</td></tr>",
             escape(&r.claim),
+            escape(&r.kind),
             escape(&r.section),
             escape(&r.statement),
             escape(&r.metric),
-            escape(&r.expected),
-            escape(&r.verdict)
+            escape(&r.group),
+            number(r.sesoi),
+            effect_cell(r),
+            badge(&r.verdict),
+            if harms { " ⚠ harms a group" } else { "" },
+            share(r.emergent_share),
+            if r.structures_survived.is_empty() { "not run".to_string() } else { escape(&r.structures_survived) }
         );
     }
-    h.push_str("</tbody></table></div>\n</section>\n");
+    h.push_str("</tbody></table></div>\n");
+    if !spill.is_empty() {
+        h.push_str(
+            "<h3>Spillovers of the remedies</h3>\n<p>Each remedy's effect on the groups it does not \
+             target (unmet help by grade, its metric in the other community types) and its lever \
+             spending. ⚠ marks a group the remedy harms beyond the SESOI while it helps its target.</p>\n\
+             <div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th scope=\"col\">claim</th>\
+             <th scope=\"col\" class=\"l\">group</th><th scope=\"col\" class=\"l\">metric</th>\
+             <th scope=\"col\">effect</th><th scope=\"col\" class=\"l\">verdict</th></tr></thead>\n<tbody>\n",
+        );
+        for r in &spill {
+            let _ = writeln!(
+                h,
+                "<tr><th scope=\"row\">{}</th><td class=\"l\">{}</td><td class=\"l\"><code>{}</code></td><td>{}</td>\
+                 <td class=\"l\">{}{}</td></tr>",
+                escape(&r.claim),
+                escape(&r.group),
+                escape(&r.metric),
+                effect_cell(r),
+                badge(&r.verdict),
+                if r.harms() { " ⚠ harms this group" } else { "" }
+            );
+        }
+        h.push_str("</tbody></table></div>\n");
+    }
+    h.push_str("</section>\n");
 }
 
 /// The page's style sheet: readable on a phone (tables scroll sideways), printable.
