@@ -231,6 +231,31 @@ pub fn city(scenario_name: &str, window: u32, weeks: u32, rep: u32, last: &WeekR
     t
 }
 
+/// `compare --ensemble`: each package's effect on the unmet-help rate across
+/// the ensemble's parameter sets.
+pub fn ensemble(rows: &[carenet_model::experiment::compare::EnsembleRow]) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "across the ensemble: effect on the unmet help rate (pts; mean, 2.5–97.5% of the sets' means) and the \
+         share of sets where it falls by more than 1 point"
+    );
+    let _ =
+        writeln!(t, "{:<20} {:>8} {:>10} {:>24} {:>14}", "package", "sets", "reps/set", "effect (pts)", "P(< −1 pt)");
+    for r in rows {
+        let _ = writeln!(
+            t,
+            "{:<20} {:>8} {:>10} {:>24} {:>14}",
+            r.package,
+            r.points,
+            r.reps_per_point,
+            format!("{:+.2} ({:+.2} … {:+.2})", 100.0 * r.effect_mean, 100.0 * r.effect_low, 100.0 * r.effect_high),
+            format!("{:.2}", r.p_lowers_unmet_1pt)
+        );
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,29 +356,4 @@ mod tests {
         assert_eq!(c.lines().next(), Some("zz, all streets, last 4 of 8 weeks (replication 0)"));
         assert_eq!(c.lines().count(), 1 + SHOWN.len());
     }
-}
-
-/// `compare --ensemble`: each package's effect on the unmet-help rate across
-/// the ensemble's parameter sets.
-pub fn ensemble(rows: &[carenet_model::experiment::compare::EnsembleRow]) -> String {
-    let mut t = String::new();
-    let _ = writeln!(
-        t,
-        "across the ensemble: effect on the unmet help rate (pts; mean, 2.5–97.5% of the sets' means) and the \
-         share of sets where it falls by more than 1 point"
-    );
-    let _ =
-        writeln!(t, "{:<20} {:>8} {:>10} {:>24} {:>14}", "package", "sets", "reps/set", "effect (pts)", "P(< −1 pt)");
-    for r in rows {
-        let _ = writeln!(
-            t,
-            "{:<20} {:>8} {:>10} {:>24} {:>14}",
-            r.package,
-            r.points,
-            r.reps_per_point,
-            format!("{:+.2} ({:+.2} … {:+.2})", 100.0 * r.effect_mean, 100.0 * r.effect_low, 100.0 * r.effect_high),
-            format!("{:.2}", r.p_lowers_unmet_1pt)
-        );
-    }
-    t
 }

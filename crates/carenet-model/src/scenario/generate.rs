@@ -359,8 +359,18 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
-/// One row of a key table in docs/parameters.md: key, default, unit, meaning, source.
+/// One row of a key table in docs/parameters.md: key, default, unit, meaning, source
+/// (for a key `carenet calibrate` varies by default, followed by the targets that
+/// inform it and what the calibration of the default found).
 fn param_row(out: &mut String, p: &Param, source: &str) {
+    let calibrated = crate::calibrate::DEFAULT_KEYS.iter().find(|(k, _)| *k == p.key).map(|(_, targets)| {
+        format!(
+            "{source}. **Calibration** (docs/calibration.md): varied against the targets of \
+             scenarios/targets/china.toml that inform it ({targets}); they leave nearly all of its \
+             plausible range non-implausible, so the default is kept, not fitted (docs/validation.md)"
+        )
+    });
+    let source = calibrated.as_deref().unwrap_or(source);
     let _ = writeln!(
         out,
         "| `{}` | {} | {} | {} | {} |",
