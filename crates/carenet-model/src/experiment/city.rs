@@ -221,15 +221,7 @@ pub fn run_streets<E>(
     on_done: &(dyn Fn() + Sync),
     mut sink: impl FnMut(StreetDigest) -> Result<(), E>,
 ) -> Result<Result<(), E>, PoolError> {
-    let pool = match cfg.threads {
-        Some(t) => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(|source| PoolError { threads: t, source })?,
-        ),
-        None => None,
-    };
+    let pool = super::build_pool(cfg.threads)?;
     let threads = pool.as_ref().map(|p| p.current_num_threads()).unwrap_or_else(rayon::current_num_threads);
     let batch = (4 * threads).max(1);
     for chunk in items.chunks(batch) {

@@ -185,14 +185,19 @@ pub fn run(m: &Model, cfg: &RunConfig, on_rep_done: &(dyn Fn() + Sync)) -> Resul
     Ok(RunResult { communities: communities(m), weeks: cfg.weeks, reps })
 }
 
+/// A rayon pool of `threads` workers, or `None` (rayon's global pool) without a count.
+pub fn build_pool(threads: Option<usize>) -> Result<Option<rayon::ThreadPool>, PoolError> {
+    threads
+        .map(|t| {
+            rayon::ThreadPoolBuilder::new().num_threads(t).build().map_err(|source| PoolError { threads: t, source })
+        })
+        .transpose()
+}
+
 /// Runs `work` on a rayon pool of `threads` workers (`None`: rayon's global pool).
 pub fn in_pool<R: Send>(threads: Option<usize>, work: impl FnOnce() -> R + Send) -> Result<R, PoolError> {
-    match threads {
-        Some(t) => Ok(rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()
-            .map_err(|source| PoolError { threads: t, source })?
-            .install(work)),
-        None => Ok(work()),
-    }
+    Ok(match build_pool(threads)? {
+        Some(pool) => pool.install(work),
+        None => work(),
+    })
 }

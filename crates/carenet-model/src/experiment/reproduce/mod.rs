@@ -28,7 +28,7 @@ pub use structures::Structure;
 pub use verdict::{Verdict, emergent_share, reps_for_sign, verdict};
 
 use super::compare::digest;
-use super::{PoolError, RunConfig, communities, run_replication};
+use super::{RunConfig, communities, run_replication};
 use crate::metrics::summary::{Group, Interval, interval};
 use crate::metrics::{Metric, WeekRecord};
 use crate::policy::UnknownName;
@@ -373,15 +373,7 @@ pub fn reproduce(
     on_progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<ClaimResult>, ClaimsError> {
     let window = s.metrics.summary_window.min(cfg.run.weeks);
-    let pool = match cfg.run.threads {
-        Some(t) => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(|source| PoolError { threads: t, source })?,
-        ),
-        None => None,
-    };
+    let pool = super::build_pool(cfg.run.threads)?;
     let claim_err = |message: String| ClaimsError::Claim { file: "scenario".into(), id: "-".into(), message };
     let go = |sc: &Scenario, keys: Vec<RunKey>, rcfg: &RunConfig| -> Result<Totals, ClaimsError> {
         let f = || run_all(sc, keys.clone(), rcfg, window, on_progress);
