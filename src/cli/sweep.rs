@@ -45,9 +45,8 @@ fn planned(common: &CommonArgs, d: &DesignArgs, ensemble: &EnsembleArgs) -> Resu
     if let Some(ens) = setup.context.ensemble() {
         // Each cell's own keys win over the sets': check the cells can take every set.
         for sc in &scenarios {
-            carenet_model::step::Model::new(sc.clone(), carenet_model::policy::Package::baseline())
-                .with_ensemble_except(ens, &plan.keys)
-                .map_err(|e| Failure::Input(format!("--ensemble: {e}")))?;
+            ens.check_except(sc, &plan.keys)
+                .map_err(|(i, e)| Failure::Input(format!("--ensemble: parameter set {}: {e}", i + 1)))?;
         }
         plan = plan.with_ensemble(ens.clone());
     }

@@ -380,11 +380,12 @@ pub fn ensemble_rows(res: &CompareResult, points: usize) -> Vec<EnsembleRow> {
             let j = (i + 1).min(reached.len() - 1);
             reached[i] + f * (reached[j] - reached[i])
         };
-        let reps_per_point = if diffs.is_empty() { 0 } else { (diffs.len() / points.max(1)) as u32 };
+        // Replication r ran on point r mod `points`: the fewest per point reached.
+        let reps_per_point = if diffs.is_empty() { 0 } else { (diffs.len() / points.max(1)).max(1) as u32 };
         out.push(EnsembleRow {
             package: name.clone(),
             points: reached.len(),
-            reps_per_point: reps_per_point.max(u32::from(!reached.is_empty())),
+            reps_per_point,
             effect_mean: if diffs.is_empty() { f64::NAN } else { diffs.iter().sum::<f64>() / diffs.len() as f64 },
             effect_low: quantile(0.025),
             effect_high: quantile(0.975),

@@ -59,8 +59,13 @@ impl Ensemble {
     /// so a bad ensemble is refused before anything runs. Returns the first
     /// problem with the point's index (0-based).
     pub fn check(&self, base: &Scenario) -> Result<(), (usize, PathError)> {
+        self.check_except(base, &[])
+    }
+
+    /// [`Ensemble::check`] leaving the keys in `keep` as `base` has them.
+    pub fn check_except(&self, base: &Scenario, keep: &[String]) -> Result<(), (usize, PathError)> {
         for i in 0..self.len() {
-            self.scenario_for(base, i).map_err(|e| (i, e))?;
+            self.scenario_except(base, i, keep).map_err(|e| (i, e))?;
         }
         Ok(())
     }
@@ -107,12 +112,8 @@ impl Model {
     pub fn with_ensemble_except(mut self, ens: &Ensemble, keep: &[String]) -> Result<Model, PathError> {
         let mut points = Vec::with_capacity(ens.len());
         for i in 0..ens.len() {
-            let sc = ens.scenario_except(&self.scenario, i, keep)?;
-            let mut m = match &self.fixed_levers {
-                Some(l) => Model::with_levers(sc, l.clone()),
-                None => Model::new(sc, self.package.clone()),
-            };
-            m.package = self.package.clone();
+            let mut m = Model::new(ens.scenario_except(&self.scenario, i, keep)?, self.package.clone());
+            m.fixed_levers = self.fixed_levers.clone();
             points.push(m);
         }
         self.points = points;
