@@ -52,7 +52,46 @@ pub fn rng(master: u64, rep: u64, street: u64, stream: u64) -> ChaCha8Rng {
     r
 }
 
+/// A generator at the same key, stream and position as `r`: it yields exactly the
+/// words `r` would yield next. `ChaCha8Rng` is deliberately not `Clone` (a copied
+/// stream is usually a bug); the one legitimate use is continuing a world from a
+/// shared burn-in (`experiment::Replication`), where each copy becomes a different
+/// package's run of the same replication, as common random numbers intend.
+pub fn duplicate(r: &ChaCha8Rng) -> ChaCha8Rng {
+    let mut d = ChaCha8Rng::from_seed(r.get_seed());
+    d.set_stream(r.get_stream());
+    d.set_word_pos(r.get_word_pos());
+    d
+}
+
 /// The stream of community `c` of a street for one purpose (`SYNTH`, `NEEDS`, …).
 pub fn community(master: u64, rep: u64, street: usize, c: usize, purpose: u64) -> ChaCha8Rng {
     rng(master, rep, street as u64, COMMUNITY_BASE + c as u64 * PURPOSES + purpose)
+}
+
+#[cfg(test)]
+mod duplicate_tests {
+    use super::*;
+    use rand::Rng;
+
+    /// A duplicate yields the words the original yields next, from any position
+    /// (including the middle of a ChaCha block), and its own draws do not move the original.
+    #[test]
+    fn a_duplicate_continues_the_stream() {
+        for skip in [0usize, 1, 15, 16, 17, 63, 64, 65, 1000] {
+            let mut a = rng(1, 2, 3, 4);
+            for _ in 0..skip {
+                a.next_u32();
+            }
+            let mut b = duplicate(&a);
+            let wa: Vec<u32> = (0..200).map(|_| a.next_u32()).collect();
+            let wb: Vec<u32> = (0..200).map(|_| b.next_u32()).collect();
+            assert_eq!(wa, wb, "after {skip} words");
+        }
+        let a = rng(1, 2, 3, 5);
+        let mut b = duplicate(&a);
+        b.next_u64();
+        assert_eq!(duplicate(&a).get_word_pos(), 0);
+        assert_eq!(b.get_stream(), a.get_stream());
+    }
 }

@@ -14,7 +14,7 @@
 
 use rayon::prelude::*;
 
-use super::{PoolError, RunConfig, communities, run_replication};
+use super::{PoolError, RunConfig, communities, run_replication_shared};
 use crate::metrics::summary::{Group, Interval, interval, t975};
 use crate::metrics::{METRICS, WeekRecord};
 use crate::policy::Package;
@@ -98,25 +98,29 @@ pub fn run_compare_models(
     let kinds: Vec<CommunityType> = communities(&models[0]).iter().map(|c| c.kind).collect();
     let reps = cfg.reps as usize;
     let work = || {
-        (0..models.len() * reps)
+        // Replication by replication, the packages sharing its burn-in.
+        (0..reps)
             .into_par_iter()
-            .map(|k| {
-                let (p, r) = (k / reps, k % reps);
-                let res = run_replication(&models[p], cfg.seed, r as u32, cfg.weeks);
-                let ew: f64 = res.records.iter().map(|x| x.alive_start).sum();
-                on_rep_done();
-                let mut d = digest(&res.records, &kinds, cfg.weeks, window);
-                d.breakdowns = res.breakdowns;
-                (d, ew)
+            .map(|r| {
+                run_replication_shared(models, cfg.seed, r as u32, cfg.weeks, |_, res| {
+                    let ew: f64 = res.records.iter().map(|x| x.alive_start).sum();
+                    on_rep_done();
+                    let mut d = digest(&res.records, &kinds, cfg.weeks, window);
+                    d.breakdowns = res.breakdowns;
+                    (d, ew)
+                })
             })
             .collect::<Vec<_>>()
     };
-    let flat = super::in_pool(cfg.threads, work)?;
-    let elder_weeks = flat.iter().map(|(_, ew)| ew).sum();
-    let mut digests: Vec<Vec<RepDigest>> = Vec::with_capacity(models.len());
-    let mut it = flat.into_iter().map(|(d, _)| d);
-    for _ in 0..models.len() {
-        digests.push(it.by_ref().take(reps).collect());
+    let by_rep = super::in_pool(cfg.threads, work)?;
+    // Elder-weeks summed package by package, replication by replication (the
+    // order of the separate runs this replaces).
+    let elder_weeks = (0..models.len()).flat_map(|p| by_rep.iter().map(move |rep| rep[p].1)).sum();
+    let mut digests: Vec<Vec<RepDigest>> = (0..models.len()).map(|_| Vec::with_capacity(reps)).collect();
+    for rep in by_rep {
+        for (p, (d, _)) in rep.into_iter().enumerate() {
+            digests[p].push(d);
+        }
     }
     Ok(CompareResult {
         packages: models.iter().map(|m| m.package.name.clone()).collect(),

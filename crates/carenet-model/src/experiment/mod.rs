@@ -148,8 +148,14 @@ pub fn burnt_in_world(m: &Model, seed: u64, rep: u32, weeks: u32, window: u32) -
 /// Simulates replication `rep` (on its ensemble point, if any): the burn-in, then `weeks` reported weeks.
 pub fn run_replication(m: &Model, seed: u64, rep: u32, weeks: u32) -> RepResult {
     let m = m.for_rep(rep);
+    let world = burnt_in_world(m, seed, rep, weeks, m.scenario.metrics.summary_window);
+    finish_replication(m, world, rep, weeks)
+}
+
+/// Runs the `weeks` reported weeks of replication `rep` from its burnt-in `world`.
+fn finish_replication(m: &Model, mut world: World, rep: u32, weeks: u32) -> RepResult {
+    let m = m.for_rep(rep);
     let nc = m.n_communities();
-    let mut world = burnt_in_world(m, seed, rep, weeks, m.scenario.metrics.summary_window);
     let mut records = vec![WeekRecord::default(); nc * weeks as usize];
     let mut bands = vec![AgeBands::default(); nc];
     for w in 0..weeks as usize {
@@ -158,6 +164,46 @@ pub fn run_replication(m: &Model, seed: u64, rep: u32, weeks: u32) -> RepResult 
     let networks = if rep == 0 { snapshot_networks(&world) } else { Vec::new() };
     let breakdowns = world.streets.iter().flat_map(|st| st.communities.iter().map(|c| c.breakdown)).collect();
     RepResult { records, bands, breakdowns, networks }
+}
+
+/// Replication `rep` of every model of `models` (packages or variants compared with
+/// common random numbers), each result handed to `f(model index, result)` as soon as
+/// it is done; the values come back in the models' order.
+///
+/// Models whose burn-in is the same share it: the burn-in runs the baseline's
+/// levers whatever the package, so it depends only on the scenario (at this
+/// replication's ensemble point), the seed, the replication and the window. Such a
+/// world is burnt in once and copied, streams included ([`crate::streams::duplicate`]),
+/// which gives exactly the bytes of separate runs (tests/model/burn_in.rs) and saves
+/// each further model `burn_in / (burn_in + weeks)` of its cost.
+pub fn run_replication_shared<T: Send>(
+    models: &[Model],
+    seed: u64,
+    rep: u32,
+    weeks: u32,
+    f: impl Fn(usize, RepResult) -> T + Sync,
+) -> Vec<T> {
+    // Groups of models with the same scenario at this replication, in first-seen order.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, m) in models.iter().enumerate() {
+        let sc = &m.for_rep(rep).scenario;
+        match groups.iter_mut().find(|g| models[g[0]].for_rep(rep).scenario == *sc) {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    let mut out: Vec<(usize, T)> = groups
+        .par_iter()
+        .flat_map_iter(|g| {
+            let m0 = models[g[0]].for_rep(rep);
+            let world = burnt_in_world(m0, seed, rep, weeks, m0.scenario.metrics.summary_window);
+            g.par_iter()
+                .map(|&i| (i, f(i, finish_replication(&models[i], world.clone(), rep, weeks))))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Error building the thread pool.

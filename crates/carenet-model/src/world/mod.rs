@@ -280,6 +280,21 @@ pub struct CommunityRngs {
     pub inflow: ChaCha8Rng,
 }
 
+impl Clone for CommunityRngs {
+    /// Each stream continues from the same word as the original (ChaCha8Rng is not
+    /// `Clone`; see [`crate::streams::duplicate`]).
+    fn clone(&self) -> CommunityRngs {
+        use crate::streams::duplicate;
+        CommunityRngs {
+            needs: duplicate(&self.needs),
+            matching: duplicate(&self.matching),
+            health: duplicate(&self.health),
+            ties: duplicate(&self.ties),
+            inflow: duplicate(&self.inflow),
+        }
+    }
+}
+
 /// A party or league member volunteering in one community.
 #[derive(Debug, Clone, Copy)]
 pub struct PartyMember {
@@ -288,7 +303,7 @@ pub struct PartyMember {
 }
 
 /// One community.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Community {
     pub name: String,
     pub kind: CommunityType,
@@ -395,6 +410,24 @@ pub struct Street {
     pub week_of_year: u32,
 }
 
+impl Clone for Street {
+    fn clone(&self) -> Street {
+        Street {
+            name: self.name.clone(),
+            index: self.index,
+            communities: self.communities.clone(),
+            students: self.students.clone(),
+            contract_budget: self.contract_budget,
+            student_recruits: self.student_recruits,
+            rng: crate::streams::duplicate(&self.rng),
+            candidates: self.candidates.clone(),
+            in_term: self.in_term,
+            plan: self.plan,
+            week_of_year: self.week_of_year,
+        }
+    }
+}
+
 /// Street-level counts from last week's records (the first week: the initial population).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct StreetPlan {
@@ -404,7 +437,7 @@ pub struct StreetPlan {
 }
 
 /// A replication's world.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct World {
     pub streets: Vec<Street>,
     /// Weeks simulated so far.

@@ -28,7 +28,7 @@ pub use structures::Structure;
 pub use verdict::{Verdict, emergent_share, reps_for_sign, verdict};
 
 use super::compare::digest;
-use super::{RunConfig, communities, run_replication};
+use super::{RunConfig, communities, run_replication_shared};
 use crate::metrics::summary::{Group, Interval, interval};
 use crate::metrics::{Metric, WeekRecord};
 use crate::policy::UnknownName;
@@ -233,14 +233,15 @@ fn run_all(
     }
     let kinds: Vec<CommunityType> = communities(&models[0]).iter().map(|c| c.kind).collect();
     let reps = cfg.reps as usize;
-    let flat: Vec<RepWindow> = (0..models.len() * reps)
+    // Replication by replication, the variants with the same scenario sharing its burn-in.
+    let flat: Vec<RepWindow> = (0..reps)
         .into_par_iter()
-        .map(|j| {
-            let (k, r) = (j / reps, j % reps);
-            let res = run_replication(&models[k], cfg.seed, r as u32, cfg.weeks);
-            let window = digest(&res.records, &kinds, cfg.weeks, window).window;
-            on_rep_done();
-            (k, r, window)
+        .flat_map_iter(|r| {
+            run_replication_shared(&models, cfg.seed, r as u32, cfg.weeks, |k, res| {
+                let window = digest(&res.records, &kinds, cfg.weeks, window).window;
+                on_rep_done();
+                (k, r, window)
+            })
         })
         .collect();
     let mut t = vec![vec![[WeekRecord::default(); 4]; reps]; keys.len()];
