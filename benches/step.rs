@@ -29,18 +29,5 @@ fn one_replication(c: &mut Criterion) {
     group.finish();
 }
 
-/// The step's bulk draws: 3,000 words (one phase of a community of 1,000 elders),
-/// by `streams::fill_u32` (two words per `next_u64`) and by `RngExt::fill` (what
-/// it replaced); both give the same words.
-fn fill_words(c: &mut Criterion) {
-    let mut group = c.benchmark_group("fill_words");
-    group.throughput(Throughput::Elements(3000));
-    let mut buf = vec![0u32; 3000];
-    let mut rng = carenet::streams::rng(1, 2, 3, 4);
-    group.bench_function("streams_fill_u32", |b| b.iter(|| carenet::streams::fill_u32(&mut rng, &mut buf)));
-    group.bench_function("rngext_fill", |b| b.iter(|| rand::RngExt::fill(&mut rng, &mut buf[..])));
-    group.finish();
-}
-
-criterion_group!(benches, one_replication, fill_words);
+criterion_group!(benches, one_replication);
 criterion_main!(benches);

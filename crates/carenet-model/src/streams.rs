@@ -37,25 +37,6 @@ pub fn unit16(w: u32) -> f32 {
     (w & 0xffff) as f32 * (1.0 / 65_536.0)
 }
 
-/// Fills `out` with the next words of `r`: exactly the words `RngExt::fill` (or
-/// `next_u32` called `out.len()` times) would give, in the same order, but taken two
-/// at a time as `next_u64` (the low half first, as ChaCha8Rng assembles it), which
-/// costs about two thirds as much per word as `fill`'s byte-wise copy out of the
-/// block buffer (benches/step.rs, `fill_words`).
-#[inline]
-pub fn fill_u32(r: &mut ChaCha8Rng, out: &mut [u32]) {
-    use rand::Rng;
-    let mut pairs = out.chunks_exact_mut(2);
-    for p in &mut pairs {
-        let x = r.next_u64();
-        p[0] = x as u32;
-        p[1] = (x >> 32) as u32;
-    }
-    for w in pairs.into_remainder() {
-        *w = r.next_u32();
-    }
-}
-
 fn splitmix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -112,25 +93,5 @@ mod duplicate_tests {
         b.next_u64();
         assert_eq!(duplicate(&a).get_word_pos(), 0);
         assert_eq!(b.get_stream(), a.get_stream());
-    }
-
-    /// `fill_u32` gives the words of `RngExt::fill`, from any position and for any
-    /// length (odd lengths, block boundaries), and leaves the stream where `fill` does.
-    #[test]
-    fn fill_u32_gives_the_words_of_fill() {
-        for skip in [0usize, 1, 2, 15, 63, 64, 65, 127] {
-            for len in [0usize, 1, 2, 3, 63, 64, 65, 129, 1001] {
-                let (mut a, mut b) = (rng(9, 1, 2, 3), rng(9, 1, 2, 3));
-                for _ in 0..skip {
-                    a.next_u32();
-                    b.next_u32();
-                }
-                let (mut wa, mut wb) = (vec![0u32; len], vec![0u32; len]);
-                rand::RngExt::fill(&mut a, &mut wa[..]);
-                fill_u32(&mut b, &mut wb);
-                assert_eq!(wa, wb, "skip {skip}, len {len}");
-                assert_eq!(a.next_u32(), b.next_u32(), "skip {skip}, len {len}: the stream goes on alike");
-            }
-        }
     }
 }

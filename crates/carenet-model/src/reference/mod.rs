@@ -867,7 +867,7 @@ impl Block<'_> {
         // each (the slots of the dead, and the second slot of an elder dying this
         // week, are drawn and left unused).
         let batch = &mut draws[..2 * n];
-        streams::fill_u32(rng, &mut batch[..]);
+        rand::RngExt::fill(rng, &mut batch[..]);
         let (health, shock_need) = batch.split_at(n);
 
         let (mut deaths, mut n_alive) = (0u32, 0u32);

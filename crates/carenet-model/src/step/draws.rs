@@ -21,7 +21,7 @@ pub(crate) fn fill_words(rng: &mut ChaCha8Rng, buf: &mut Vec<u32>, n_words: usiz
     if buf.len() < n_words {
         buf.resize(n_words, 0);
     }
-    crate::streams::fill_u32(rng, &mut buf[..n_words]);
+    rand::RngExt::fill(rng, &mut buf[..n_words]);
 }
 
 /// Two uniform draws in [0, 1) with 16 bits each from one word (for per-tie
