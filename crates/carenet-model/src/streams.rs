@@ -55,7 +55,7 @@ pub fn rng(master: u64, rep: u64, street: u64, stream: u64) -> ChaCha8Rng {
 /// A generator at the same key, stream and position as `r`: it yields exactly the
 /// words `r` would yield next. `ChaCha8Rng` is deliberately not `Clone` (a copied
 /// stream is usually a bug); the one legitimate use is continuing a world from a
-/// shared burn-in (`experiment::Replication`), where each copy becomes a different
+/// shared burn-in (`experiment::run_replication_shared`), where each copy becomes a different
 /// package's run of the same replication, as common random numbers intend.
 pub fn duplicate(r: &ChaCha8Rng) -> ChaCha8Rng {
     let mut d = ChaCha8Rng::from_seed(r.get_seed());

@@ -152,9 +152,9 @@ pub fn run_replication(m: &Model, seed: u64, rep: u32, weeks: u32) -> RepResult 
     finish_replication(m, world, rep, weeks)
 }
 
-/// Runs the `weeks` reported weeks of replication `rep` from its burnt-in `world`.
+/// Runs the `weeks` reported weeks of replication `rep` from its burnt-in `world`;
+/// `m` is the model the replication runs (`Model::for_rep`).
 fn finish_replication(m: &Model, mut world: World, rep: u32, weeks: u32) -> RepResult {
-    let m = m.for_rep(rep);
     let nc = m.n_communities();
     let mut records = vec![WeekRecord::default(); nc * weeks as usize];
     let mut bands = vec![AgeBands::default(); nc];
@@ -198,7 +198,7 @@ pub fn run_replication_shared<T: Send>(
             let m0 = models[g[0]].for_rep(rep);
             let world = burnt_in_world(m0, seed, rep, weeks, m0.scenario.metrics.summary_window);
             g.par_iter()
-                .map(|&i| (i, f(i, finish_replication(&models[i], world.clone(), rep, weeks))))
+                .map(|&i| (i, f(i, finish_replication(models[i].for_rep(rep), world.clone(), rep, weeks))))
                 .collect::<Vec<_>>()
         })
         .collect();
