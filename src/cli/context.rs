@@ -349,11 +349,28 @@ pub fn progress_template(what: &str, elder_weeks: f64) -> String {
     format!("{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{elapsed}} elapsed, ETA {{eta}}{rate}")
 }
 
-/// A progress bar on stderr when it is a terminal, hidden otherwise: `total` steps
-/// of `what`, each `elder_weeks` elder-weeks (0 when unknown).
-pub fn progress(total: u64, what: &str, elder_weeks: f64) -> indicatif::ProgressBar {
+/// Progress on stderr: `total` steps of `what`, each `elder_weeks` elder-weeks
+/// (0 when unknown). On a terminal, a bar ([`progress_template`]). Elsewhere (a
+/// log file, nohup, a Slurm job's output) a plain line at most every
+/// `CARENET_PROGRESS_SECS` seconds (default [`PROGRESS_LINE_SECS`]; 0 turns
+/// the lines off), so that a long run says how far it is before it ends.
+pub fn progress(total: u64, what: &str, elder_weeks: f64) -> Progress {
     if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
+        let every = match std::env::var("CARENET_PROGRESS_SECS") {
+            Ok(v) => v.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0),
+            Err(_) => Some(PROGRESS_LINE_SECS),
+        };
+        return match every {
+            Some(secs) if secs > 0.0 => Progress::Lines(Lines {
+                what: what.to_string(),
+                total,
+                elder_weeks,
+                every: std::time::Duration::from_secs_f64(secs),
+                start: std::time::Instant::now(),
+                state: std::sync::Mutex::new((0, std::time::Instant::now())),
+            }),
+            _ => Progress::Lines(Lines::off()),
+        };
     }
     let b = indicatif::ProgressBar::new(total);
     let style = indicatif::ProgressStyle::with_template(&progress_template(what, elder_weeks))
@@ -364,7 +381,103 @@ pub fn progress(total: u64, what: &str, elder_weeks: f64) -> indicatif::Progress
             let _ = write!(w, "{:.1} M elder-weeks/s", per_second / 1e6);
         });
     b.set_style(style);
-    b
+    Progress::Bar(b)
+}
+
+/// Seconds between two progress lines when stderr is not a terminal.
+pub const PROGRESS_LINE_SECS: f64 = 60.0;
+
+/// A command's progress: a bar on a terminal, plain lines elsewhere ([`progress`]).
+pub enum Progress {
+    Bar(indicatif::ProgressBar),
+    Lines(Lines),
+}
+
+impl Progress {
+    /// `n` more steps done (from any thread).
+    pub fn inc(&self, n: u64) {
+        match self {
+            Progress::Bar(b) => b.inc(n),
+            Progress::Lines(l) => {
+                if let Some(line) = l.inc(n, std::time::Instant::now()) {
+                    eprintln!("{line}");
+                }
+            }
+        }
+    }
+
+    /// Removes the bar (lines stay: they are a log).
+    pub fn finish_and_clear(&self) {
+        if let Progress::Bar(b) = self {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Plain progress lines, at most one per `every`.
+pub struct Lines {
+    what: String,
+    total: u64,
+    elder_weeks: f64,
+    every: std::time::Duration,
+    start: std::time::Instant,
+    /// Steps done, and when the last line was printed (the start at first).
+    state: std::sync::Mutex<(u64, std::time::Instant)>,
+}
+
+impl Lines {
+    /// No lines at all (`CARENET_PROGRESS_SECS=0`).
+    fn off() -> Lines {
+        Lines {
+            what: String::new(),
+            total: 0,
+            elder_weeks: 0.0,
+            every: std::time::Duration::MAX,
+            start: std::time::Instant::now(),
+            state: std::sync::Mutex::new((0, std::time::Instant::now())),
+        }
+    }
+
+    /// Counts `n` steps done at `now`; returns the line to print when `every`
+    /// has passed since the last one (never for the last step: the command's
+    /// own summary follows).
+    fn inc(&self, n: u64, now: std::time::Instant) -> Option<String> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.0 += n;
+        if st.0 >= self.total || now.saturating_duration_since(st.1) < self.every {
+            return None;
+        }
+        st.1 = now;
+        Some(progress_line(&self.what, st.0, self.total, now.saturating_duration_since(self.start), self.elder_weeks))
+    }
+}
+
+/// One progress line: `progress: 12/125 street replications (9.6%), 1m 04s
+/// elapsed, ETA 10m 02s, 5.1 M elder-weeks/s`.
+pub fn progress_line(what: &str, done: u64, total: u64, elapsed: std::time::Duration, elder_weeks: f64) -> String {
+    let secs = elapsed.as_secs_f64();
+    let share = if total > 0 { 100.0 * done as f64 / total as f64 } else { 0.0 };
+    let mut line = format!("progress: {done}/{total} {what} ({share:.1}%), {} elapsed", duration(secs));
+    if done > 0 && total > done {
+        line.push_str(&format!(", ETA {}", duration(secs * (total - done) as f64 / done as f64)));
+    }
+    if elder_weeks > 0.0 && secs > 0.0 {
+        line.push_str(&format!(", {:.1} M elder-weeks/s", done as f64 * elder_weeks / secs / 1e6));
+    }
+    line
+}
+
+/// `1h 02m 03s`, `4m 05s`, `6s`.
+fn duration(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}h {m:02}m {s:02}s")
+    } else if m > 0 {
+        format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
+    }
 }
 
 #[cfg(test)]
@@ -415,5 +528,28 @@ mod tests {
             assert_eq!(e.exit_code(), 2);
             assert!(e.message().ends_with("must be at least 1"), "{e}");
         }
+    }
+
+    #[test]
+    fn progress_lines_come_at_most_once_per_interval() {
+        use std::time::{Duration, Instant};
+        let t0 = Instant::now();
+        let l = Lines {
+            what: "street replications".into(),
+            total: 10,
+            elder_weeks: 2e6,
+            every: Duration::from_secs(60),
+            start: t0,
+            state: std::sync::Mutex::new((0, t0)),
+        };
+        assert_eq!(l.inc(1, t0 + Duration::from_secs(30)), None, "too soon");
+        let line = l.inc(1, t0 + Duration::from_secs(61)).expect("a line after a minute");
+        assert_eq!(line, "progress: 2/10 street replications (20.0%), 1m 01s elapsed, ETA 4m 04s, 0.1 M elder-weeks/s");
+        assert_eq!(l.inc(1, t0 + Duration::from_secs(90)), None, "the next one a minute after the last");
+        assert!(l.inc(1, t0 + Duration::from_secs(122)).is_some());
+        assert_eq!(l.inc(6, t0 + Duration::from_secs(3600)), None, "no line for the last step");
+        assert_eq!(Lines::off().inc(1, t0 + Duration::from_secs(1_000_000)), None);
+        assert_eq!(duration(3723.0), "1h 02m 03s");
+        assert_eq!(progress_line("x", 0, 0, Duration::ZERO, 0.0), "progress: 0/0 x (0.0%), 0s elapsed");
     }
 }

@@ -190,3 +190,30 @@ fn scenario_errors_show_the_source_line_with_a_caret() {
     assert!(err.ends_with("allowed: a number from 0 to 1\n"), "{err}");
     assert!(!err.contains('\u{1b}'), "no colour when stderr is not a terminal");
 }
+
+/// Off a terminal (a log file, a Slurm job's output) a long command says how far it
+/// is in plain lines, at most one per `CARENET_PROGRESS_SECS`; 0 turns them off.
+#[test]
+fn progress_off_a_terminal_comes_in_plain_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let small = small();
+    let args = ["run", &small, "--reps", "3", "--weeks", "4", "--threads", "1", "-q", "--no-plots", "--out", "o"];
+    let o = carenet_env(&args, tmp.path(), &[("CARENET_PROGRESS_SECS", "0.000001")]);
+    assert!(o.status.success(), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("progress: ")).collect();
+    assert_eq!(lines.len(), 2, "one line per street replication but the last: {err}");
+    assert!(
+        lines[0].starts_with("progress: 1/3 street replications (33.3%), ") && lines[0].contains(" elapsed, ETA "),
+        "{err}"
+    );
+    assert!(lines[1].contains("elder-weeks/s"), "{err}");
+    let quiet = carenet_env(&args, tmp.path(), &[("CARENET_PROGRESS_SECS", "0")]);
+    assert!(
+        quiet.status.success() && !String::from_utf8_lossy(&quiet.stderr).contains("progress: "),
+        "{}",
+        text(&quiet)
+    );
+    let default = carenet(&args, tmp.path());
+    assert!(!String::from_utf8_lossy(&default.stderr).contains("progress: "), "a short run prints no line");
+}
