@@ -117,7 +117,8 @@ pub struct End {
 
 /// Elders with few active ties, the time-bank ledger (also kept as next
 /// week's starting balance) and, every `metrics.network_every` weeks, the
-/// network statistics.
+/// network statistics (in the burn-in, only the last sample: the others reach
+/// no record that is read).
 #[inline(never)]
 pub fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32) -> End {
     let s = &m.scenario;
@@ -143,8 +144,12 @@ pub fn observe(c: &mut Community, m: &Model, lv: &Levers, week: u32) -> End {
         }
     }
     c.time_bank_outstanding = balance;
-    let net_sampled = week.is_multiple_of(s.metrics.network_every.max(1));
-    if net_sampled {
+    let every = s.metrics.network_every.max(1);
+    let net_sampled = week.is_multiple_of(every);
+    // A burn-in week's record is never read: of the burn-in's samples only the
+    // last one can reach a reported week (before the first sample of the run),
+    // so the others are not computed.
+    if net_sampled && week + every > m.burn_in() {
         c.net = NetStats::compute(&c.graph, &c.elders.alive, &mut c.net_scratch);
     }
     End { few_ties, tb_balance: balance, helper_hours, net_sampled, net: c.net }
