@@ -327,7 +327,10 @@ impl Context {
         if skip {
             return Ok(());
         }
-        carenet_plot::plot::plot_dir(dir).map_err(Failure::runtime)?;
+        // On the run's threads (the network layouts use them); the same figures whatever the count.
+        carenet_model::experiment::in_pool(self.cfg.threads, || carenet_plot::plot::plot_dir(dir))
+            .map_err(Failure::runtime)?
+            .map_err(Failure::runtime)?;
         if report {
             carenet_plot::report::write_report(dir).map_err(Failure::runtime)?;
         }

@@ -20,6 +20,7 @@
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
+use rayon::prelude::*;
 
 /// Parameters of [`force_layout`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,12 +88,14 @@ pub fn force_layout(n: usize, edges: &[(usize, usize, f64)], groups: &[u64], cfg
 
         // Repulsion mass_i · mass_j / d, by Barnes–Hut: a cell far enough away acts as one mass
         // at its centre of mass.
+        // Each node's sum is its own, in the same order whatever the thread count.
         tree.build(&pos, &mass);
-        for i in 0..n {
-            let (fx, fy) = tree.repulsion(i, &pos, &mass);
-            disp[i].0 += fx * mass[i];
-            disp[i].1 += fy * mass[i];
-        }
+        let (tree, pos_now, mass) = (&tree, &pos, &mass);
+        disp.par_iter_mut().enumerate().with_min_len(256).for_each_init(Vec::new, |stack, (i, d)| {
+            let (fx, fy) = tree.repulsion(i, pos_now, mass, stack);
+            d.0 += fx * mass[i];
+            d.1 += fy * mass[i];
+        });
 
         // Attraction (0.2 + strength) · ln(1 + d) along ties (LinLog).
         for &(a, b, w) in &edges {
@@ -166,7 +169,6 @@ struct QuadTree {
     cells: Vec<Cell>,
     perm: Vec<usize>,
     scratch: Vec<usize>,
-    stack: Vec<u32>,
 }
 
 impl QuadTree {
@@ -239,12 +241,13 @@ impl QuadTree {
     }
 
     /// Repulsive force per unit of own mass on node `i`: the sum of `mass_j · (p_i − p_j) / d²`.
-    fn repulsion(&mut self, i: usize, pos: &[(f64, f64)], mass: &[f64]) -> (f64, f64) {
+    /// `stack` is the caller's scratch (one per thread).
+    fn repulsion(&self, i: usize, pos: &[(f64, f64)], mass: &[f64], stack: &mut Vec<u32>) -> (f64, f64) {
         let (xi, yi) = pos[i];
         let (mut fx, mut fy) = (0.0, 0.0);
-        self.stack.clear();
-        self.stack.push(0);
-        while let Some(c) = self.stack.pop() {
+        stack.clear();
+        stack.push(0);
+        while let Some(c) = stack.pop() {
             let cell = self.cells[c as usize];
             let inside = xi >= cell.x0 && xi < cell.x0 + cell.side && yi >= cell.y0 && yi < cell.y0 + cell.side;
             let (dx, dy) = (xi - cell.mx, yi - cell.my);
@@ -272,7 +275,7 @@ impl QuadTree {
             } else {
                 for &child in cell.children.iter().rev() {
                     if child != u32::MAX {
-                        self.stack.push(child);
+                        stack.push(child);
                     }
                 }
             }
@@ -333,6 +336,21 @@ mod tests {
         let b = force_layout(50, &edges, &groups, &LayoutConfig::default());
         assert_eq!(a, b);
         assert!(a.iter().all(|&(x, y)| (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)));
+    }
+
+    #[test]
+    fn the_layout_does_not_depend_on_the_thread_count() {
+        // Enough nodes that the repulsion is split across threads.
+        let n = 2_000;
+        let edges: Vec<(usize, usize, f64)> =
+            (0..n).flat_map(|i| [(i, (i + 1) % n, 0.5), (i, (i * 7 + 3) % n, 0.2)]).filter(|e| e.0 != e.1).collect();
+        let groups: Vec<u64> = (0..n as u64).map(|i| i / 25).collect();
+        let cfg = LayoutConfig { iterations: 20, ..LayoutConfig::default() };
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| force_layout(n, &edges, &groups, &cfg))
+        };
+        assert_eq!(on(1), on(3));
     }
 
     #[test]

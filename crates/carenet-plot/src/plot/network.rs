@@ -3,6 +3,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use rayon::prelude::*;
 
 use super::charts::{CENTER_TOP, GRADE_LABELS, LEFT_CENTER, TITLE_HEIGHT, text_style, titled};
 use super::data::NetworkSnapshot;
@@ -38,8 +39,9 @@ impl<'a> Networks<'a> {
     /// Lays out every snapshot (deterministic).
     pub fn new(snaps: &'a [NetworkSnapshot]) -> Networks<'a> {
         let cfg = LayoutConfig::default();
+        // One layout per panel, each on its own (in parallel; the same whatever the threads).
         let panels = snaps
-            .iter()
+            .par_iter()
             .map(|snap| {
                 let n = snap.nodes.len();
                 let (comp, sizes) = components(n, &snap.edges);
