@@ -111,6 +111,9 @@ pub struct RefWorld {
     offsets: Vec<u32>,
     nbr: Vec<u32>,
     eid: Vec<u32>,
+    /// The other end's slot of each CSR slot: slot `k` in row `i` names `j`, and
+    /// `twin[k]` is the slot in row `j` that names `i` (the same tie).
+    twin: Vec<u32>,
 }
 
 /// Why a population and tie list do not make a world.
@@ -236,6 +239,7 @@ impl RefWorld {
         let mut cursor: Vec<u32> = offsets[..n].to_vec();
         let mut nbr = vec![0u32; acc as usize];
         let mut eid = vec![0u32; acc as usize];
+        let mut twin = vec![0u32; acc as usize];
         for (e, &(a, b, _)) in ties.iter().enumerate() {
             let pa = cursor[a as usize] as usize;
             nbr[pa] = b;
@@ -245,6 +249,7 @@ impl RefWorld {
             nbr[pb] = a;
             eid[pb] = e as u32;
             cursor[b as usize] += 1;
+            (twin[pa], twin[pb]) = (pb as u32, pa as u32);
         }
         Ok(RefWorld {
             block_id,
@@ -269,6 +274,7 @@ impl RefWorld {
             offsets,
             nbr,
             eid,
+            twin,
         })
     }
 
@@ -531,9 +537,13 @@ struct Block<'a> {
     /// The whole CSR (rows of this block only are read).
     nbr: &'a [u32],
     eid: &'a [u32],
-    /// Elders (local ids, ascending) with need > 0 this week: the askers of phase 2.
-    asks: Vec<u32>,
-    n_asks: usize,
+    twin: &'a [u32],
+    /// Elders (local ids, ascending) with capacity this week: the helpers of phase 2.
+    helpers: Vec<u32>,
+    n_helpers: usize,
+    /// Phase 2's scratch: one bit per CSR slot of the block, set for the slots
+    /// of askers' rows that name a helper.
+    marks: Vec<u64>,
     /// The week's phase-3 draws and the next week's phase-1 draws, taken from `rng`
     /// in one batch (see [`Block::week`]).
     draws: Vec<u32>,
@@ -587,6 +597,7 @@ pub fn simulate(world: &mut RefWorld, p: &RefParams, seed: u64, weeks: u32, rows
         offsets,
         nbr,
         eid,
+        twin,
         ..
     } = world;
     let (mut state, mut loneliness, mut willingness) = (&mut state[..], &mut loneliness[..], &mut willingness[..]);
@@ -618,8 +629,10 @@ pub fn simulate(world: &mut RefWorld, p: &RefParams, seed: u64, weeks: u32, rows
             offsets: &offsets[lo..=hi],
             nbr,
             eid,
-            asks: vec![0; m],
-            n_asks: 0,
+            twin,
+            helpers: vec![0; m],
+            n_helpers: 0,
+            marks: vec![0; (2 * ties).div_ceil(64)],
             draws: vec![0; 2 * m],
             pending: Needs::default(),
         });
@@ -699,8 +712,8 @@ fn needs_of(
     capacity: &mut [f32],
     helped: &mut [f32],
     got_help: &mut [bool],
-    asks: &mut [u32],
-    n_asks: &mut usize,
+    helpers: &mut [u32],
+    n_helpers: &mut usize,
     sums: &mut Needs,
 ) {
     let g = g as usize & 3;
@@ -713,9 +726,9 @@ fn needs_of(
     capacity[i] = cap;
     helped[i] = 0.0;
     got_help[i] = false;
-    // Branch-free append: always write, advance only for an asker (n_asks ≤ i < asks.len()).
-    asks[*n_asks] = i as u32;
-    *n_asks += usize::from(nd > 0.0);
+    // Branch-free append: always write, advance only for a helper (n_helpers ≤ i < helpers.len()).
+    helpers[*n_helpers] = i as u32;
+    *n_helpers += usize::from(cap > 0.0);
     sums.needing += u32::from(nd > 0.0);
     sums.helpers += u32::from(cap > 0.0);
     sums.need_hours += f64::from(nd);
@@ -725,7 +738,7 @@ impl Block<'_> {
     /// Phase 1 of the first week.
     fn first_needs(&mut self, p: &RefParams) {
         let mut sums = Needs::default();
-        let mut n_asks = 0;
+        let mut n_helpers = 0;
         for i in 0..self.state.len() {
             if self.alive[i] {
                 let u = unif(&mut self.rng);
@@ -741,13 +754,13 @@ impl Block<'_> {
                     self.capacity,
                     self.helped,
                     self.got_help,
-                    &mut self.asks,
-                    &mut n_asks,
+                    &mut self.helpers,
+                    &mut n_helpers,
                     &mut sums,
                 );
             }
         }
-        self.n_asks = n_asks;
+        self.n_helpers = n_helpers;
         self.pending = sums;
     }
 
@@ -779,8 +792,10 @@ impl Block<'_> {
             offsets,
             nbr,
             eid,
-            asks,
-            n_asks,
+            twin,
+            helpers,
+            n_helpers,
+            marks,
             draws,
             pending,
         } = self;
@@ -800,9 +815,9 @@ impl Block<'_> {
         let capacity = &mut capacity[..n];
         let helped = &mut helped[..n];
         let got_help = &mut got_help[..n];
-        let asks = &mut asks[..n];
+        let helpers = &mut helpers[..n];
         let offsets = &offsets[..=n];
-        let (nbr, eid): (&[u32], &[u32]) = (nbr, eid);
+        let (nbr, eid, twin): (&[u32], &[u32], &[u32]) = (nbr, eid, twin);
         let m = strength.len();
         let strength = &mut strength[..m];
         let used = &mut used[..m];
@@ -813,21 +828,50 @@ impl Block<'_> {
             ..Tally::default()
         };
 
-        // 2. Help over ties, askers and their neighbours in ascending id.
-        let (mut unmet_hours, mut help_hours) = (0.0f64, 0.0f64);
+        // 2. Help over ties, askers and their neighbours in ascending id: asker i asks
+        // each tied neighbour j in row order, while i still needs help, if j has
+        // capacity left and the tie is live, with one draw. Few neighbours are
+        // helpers, so the walk visits only the slots of askers' rows that name an
+        // elder with capacity at the start of the phase (capacity only falls during
+        // it): marked from the helpers' rows through `twin`, then read in slot
+        // order, which is the order of the askers and of their rows. The draws, and
+        // every sum, are those of the walk over every asker's whole row
+        // (`tests/model/reference.rs`).
+        let mut help_hours = 0.0f64;
         let ask = p.ask_probability;
-        for &i in &asks[..*n_asks] {
-            let i = i as usize;
-            let mut l = left[i];
-            let (lo, hi) = (offsets[i] as usize, offsets[i + 1] as usize);
-            let mut got = false;
-            for k in lo..hi {
-                // SAFETY: `RefWorld::build` made the CSR: offsets are non-decreasing and
-                // end at nbr.len() = eid.len(), and every row of this block names only
-                // elders in [base, base + n) and ties in [tie_base, tie_base + m).
-                let (j, e) =
-                    unsafe { ((*nbr.get_unchecked(k) - base) as usize, (*eid.get_unchecked(k) - tie_base) as usize) };
-                debug_assert!(j < n && e < m);
+        let first_slot = offsets[0] as usize;
+        marks.fill(0);
+        for &h in &helpers[..*n_helpers] {
+            let h = h as usize;
+            for k in offsets[h] as usize..offsets[h + 1] as usize {
+                // SAFETY: as below; `twin` names a slot of the same block's rows.
+                let (j, t) = unsafe { ((*nbr.get_unchecked(k) - base) as usize, *twin.get_unchecked(k) as usize) };
+                debug_assert!(j < n);
+                let asks = unsafe { *left.get_unchecked(j) } > 0.0;
+                let b = t - first_slot;
+                marks[b / 64] |= u64::from(asks) << (b % 64);
+            }
+        }
+        for (word_index, &word) in marks.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let t = first_slot + word_index * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                // SAFETY: `RefWorld::build` made the CSR: every row of this block names only
+                // elders in [base, base + n) and ties in [tie_base, tie_base + m), and
+                // `twin` maps each slot to the other end's slot of the same tie.
+                let (i, j, e) = unsafe {
+                    (
+                        (*nbr.get_unchecked(*twin.get_unchecked(t) as usize) - base) as usize,
+                        (*nbr.get_unchecked(t) - base) as usize,
+                        (*eid.get_unchecked(t) - tie_base) as usize,
+                    )
+                };
+                debug_assert!(i < n && j < n && e < m);
+                let l = left[i];
+                if l <= 0.0 {
+                    continue;
+                }
                 let c = unsafe { *capacity.get_unchecked(j) };
                 if c <= 0.0 {
                     continue;
@@ -839,24 +883,17 @@ impl Block<'_> {
                 let w = unsafe { *willingness.get_unchecked(j) };
                 if unif(rng) < ask * s * w {
                     let h = l.min(c);
-                    l -= h;
+                    left[i] = l - h;
+                    got_help[i] = true;
                     unsafe {
                         *capacity.get_unchecked_mut(j) = c - h;
                         *helped.get_unchecked_mut(j) += h;
                         *used.get_unchecked_mut(e) = true;
                     }
-                    got = true;
                     help_hours += f64::from(h);
-                    if l <= 0.0 {
-                        break;
-                    }
                 }
             }
-            left[i] = l;
-            got_help[i] = got;
-            unmet_hours += f64::from(l);
         }
-        t.unmet_hours = unmet_hours;
         t.help_hours = help_hours;
 
         // 3. State updates, each elder from its own values before this phase; then,
@@ -872,9 +909,12 @@ impl Block<'_> {
 
         let (mut deaths, mut n_alive) = (0u32, 0u32);
         let (mut lsum, mut wsum) = (0.0f64, 0.0f64);
+        // Help left unmet, summed over the askers in id order: every live elder
+        // in id order, the others adding their left of exactly 0.
+        let mut unmet_hours = 0.0f64;
         let (mut grade1, mut grade2, mut grade3) = (0u32, 0u32, 0u32);
         let mut next = Needs::default();
-        let mut next_asks = 0usize;
+        let mut next_helpers = 0usize;
         for i in 0..n {
             if !alive[i] {
                 continue;
@@ -883,6 +923,7 @@ impl Block<'_> {
             let si = s as usize & 3;
             // Branch-free (whether an elder needed or got help is a coin toss to the
             // branch predictor): with no need, left is 0 and so is the share.
+            unmet_hours += f64::from(left[i]);
             let unmet = left[i] / need[i].max(f32::MIN_POSITIVE);
             let h = helped[i];
             let got = got_help[i];
@@ -942,14 +983,15 @@ impl Block<'_> {
                     capacity,
                     helped,
                     got_help,
-                    asks,
-                    &mut next_asks,
+                    helpers,
+                    &mut next_helpers,
                     &mut next,
                 );
             }
         }
-        *n_asks = next_asks;
+        *n_helpers = next_helpers;
         *pending = next;
+        t.unmet_hours = unmet_hours;
         t.deaths = deaths;
         t.alive = n_alive;
         t.loneliness = lsum;

@@ -78,6 +78,30 @@ fn help_flows_over_ties_up_to_the_helpers_capacity() {
     assert_eq!(w.got_help(), &[true, false]);
 }
 
+/// The walk's order (docs/reference-model.md, phase 2): askers in ascending id, each
+/// asking its neighbours in row order while it still needs help; a neighbour without
+/// capacity left is passed over. Askers 0 and 1 (4 hours each), helpers 2 and 3
+/// (3 hours each); ties 0–2, 0–3, 1–2. Asker 0 takes 3 hours from helper 2 and 1
+/// from helper 3 and stops; asker 1 then finds helper 2 spent.
+#[test]
+fn askers_go_in_id_order_and_rows_in_neighbour_order() {
+    let asker = (0, 2, false, 0.3, 0.3, 0.4);
+    let helper = (0, 0, false, 0.1, 0.1, 1.0);
+    let w = world(&[asker, asker, helper, helper], &[(0, 2, 1.0), (0, 3, 1.0), (1, 2, 1.0)]);
+    let (w, rows) = step(&w, &pair_params(), 1, 1);
+    let r = rows[0];
+    assert_eq!((r.needing, r.helpers), (2, 2));
+    assert_eq!((r.need_hours, r.help_hours, r.unmet_hours), (8.0, 4.0, 4.0));
+    assert_eq!(w.helped(), &[0.0, 0.0, 3.0, 1.0]);
+    assert_eq!(w.got_help(), &[true, false, false, false]);
+    // The same world with the ties' ends renumbered (helpers 0 and 1, askers 2 and
+    // 3): asker 2 asks helper 0, then helper 1.
+    let w = world(&[helper, helper, asker, asker], &[(0, 2, 1.0), (0, 3, 1.0), (1, 2, 1.0)]);
+    let (w, _) = step(&w, &pair_params(), 1, 1);
+    assert_eq!(w.helped(), &[3.0, 1.0, 0.0, 0.0]);
+    assert_eq!(w.got_help(), &[false, false, true, false]);
+}
+
 #[test]
 fn no_help_flows_when_nobody_asks() {
     let r = Reference { ask_probability: 0.0, ..pair_params() };
