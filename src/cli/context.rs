@@ -9,6 +9,8 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use carenet_io::outdir::{self, OutDirError, Staging};
 use carenet_io::output::{self, Manifest};
@@ -364,15 +366,18 @@ pub fn progress(total: u64, what: &str, elder_weeks: f64) -> Progress {
             Err(_) => Some(PROGRESS_LINE_SECS),
         };
         return match every {
-            Some(secs) if secs > 0.0 => Progress::Lines(Lines {
-                what: what.to_string(),
-                total,
-                elder_weeks,
-                every: std::time::Duration::from_secs_f64(secs),
-                start: std::time::Instant::now(),
-                state: std::sync::Mutex::new((0, std::time::Instant::now())),
-            }),
-            _ => Progress::Lines(Lines::off()),
+            Some(secs) if secs > 0.0 => {
+                let start = Instant::now();
+                Progress::Lines(Lines {
+                    what: what.to_string(),
+                    total,
+                    elder_weeks,
+                    every: Duration::from_secs_f64(secs),
+                    start,
+                    state: Mutex::new((0, start)),
+                })
+            }
+            _ => Progress::Hidden,
         };
     }
     let b = indicatif::ProgressBar::new(total);
@@ -390,10 +395,12 @@ pub fn progress(total: u64, what: &str, elder_weeks: f64) -> Progress {
 /// Seconds between two progress lines when stderr is not a terminal.
 pub const PROGRESS_LINE_SECS: f64 = 60.0;
 
-/// A command's progress: a bar on a terminal, plain lines elsewhere ([`progress`]).
+/// A command's progress: a bar on a terminal, plain lines elsewhere, or nothing
+/// (`CARENET_PROGRESS_SECS=0`) ([`progress`]).
 pub enum Progress {
     Bar(indicatif::ProgressBar),
     Lines(Lines),
+    Hidden,
 }
 
 impl Progress {
@@ -402,10 +409,11 @@ impl Progress {
         match self {
             Progress::Bar(b) => b.inc(n),
             Progress::Lines(l) => {
-                if let Some(line) = l.inc(n, std::time::Instant::now()) {
+                if let Some(line) = l.inc(n, Instant::now()) {
                     eprintln!("{line}");
                 }
             }
+            Progress::Hidden => {}
         }
     }
 
@@ -422,29 +430,17 @@ pub struct Lines {
     what: String,
     total: u64,
     elder_weeks: f64,
-    every: std::time::Duration,
-    start: std::time::Instant,
+    every: Duration,
+    start: Instant,
     /// Steps done, and when the last line was printed (the start at first).
-    state: std::sync::Mutex<(u64, std::time::Instant)>,
+    state: Mutex<(u64, Instant)>,
 }
 
 impl Lines {
-    /// No lines at all (`CARENET_PROGRESS_SECS=0`).
-    fn off() -> Lines {
-        Lines {
-            what: String::new(),
-            total: 0,
-            elder_weeks: 0.0,
-            every: std::time::Duration::MAX,
-            start: std::time::Instant::now(),
-            state: std::sync::Mutex::new((0, std::time::Instant::now())),
-        }
-    }
-
     /// Counts `n` steps done at `now`; returns the line to print when `every`
     /// has passed since the last one (never for the last step: the command's
     /// own summary follows).
-    fn inc(&self, n: u64, now: std::time::Instant) -> Option<String> {
+    fn inc(&self, n: u64, now: Instant) -> Option<String> {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         st.0 += n;
         if st.0 >= self.total || now.saturating_duration_since(st.1) < self.every {
@@ -457,7 +453,7 @@ impl Lines {
 
 /// One progress line: `progress: 12/125 street replications (9.6%), 1m 04s
 /// elapsed, ETA 10m 02s, 5.1 M elder-weeks/s`.
-pub fn progress_line(what: &str, done: u64, total: u64, elapsed: std::time::Duration, elder_weeks: f64) -> String {
+fn progress_line(what: &str, done: u64, total: u64, elapsed: Duration, elder_weeks: f64) -> String {
     let secs = elapsed.as_secs_f64();
     let share = if total > 0 { 100.0 * done as f64 / total as f64 } else { 0.0 };
     let mut line = format!("progress: {done}/{total} {what} ({share:.1}%), {} elapsed", duration(secs));
@@ -535,7 +531,6 @@ mod tests {
 
     #[test]
     fn progress_lines_come_at_most_once_per_interval() {
-        use std::time::{Duration, Instant};
         let t0 = Instant::now();
         let l = Lines {
             what: "street replications".into(),
@@ -543,7 +538,7 @@ mod tests {
             elder_weeks: 2e6,
             every: Duration::from_secs(60),
             start: t0,
-            state: std::sync::Mutex::new((0, t0)),
+            state: Mutex::new((0, t0)),
         };
         assert_eq!(l.inc(1, t0 + Duration::from_secs(30)), None, "too soon");
         let line = l.inc(1, t0 + Duration::from_secs(61)).expect("a line after a minute");
@@ -551,7 +546,6 @@ mod tests {
         assert_eq!(l.inc(1, t0 + Duration::from_secs(90)), None, "the next one a minute after the last");
         assert!(l.inc(1, t0 + Duration::from_secs(122)).is_some());
         assert_eq!(l.inc(6, t0 + Duration::from_secs(3600)), None, "no line for the last step");
-        assert_eq!(Lines::off().inc(1, t0 + Duration::from_secs(1_000_000)), None);
         assert_eq!(duration(3723.0), "1h 02m 03s");
         assert_eq!(progress_line("x", 0, 0, Duration::ZERO, 0.0), "progress: 0/0 x (0.0%), 0s elapsed");
     }

@@ -100,6 +100,14 @@ fn askers_go_in_id_order_and_rows_in_neighbour_order() {
     let (w, _) = step(&w, &pair_params(), 1, 1);
     assert_eq!(w.helped(), &[3.0, 1.0, 0.0, 0.0]);
     assert_eq!(w.got_help(), &[false, false, true, false]);
+    // An asker stops once it needs nothing more: asker 0 (2 hours) gets them from
+    // helper 1; helper 2, later in its row, is not asked, and their tie is not used
+    // (used ties strengthen: 0.9 + 0.5 × 0.1).
+    let r = Reference { need_hours: [2.0, 2.0, 1.0], interaction_gain: 0.5, ..pair_params() };
+    let w = world(&[asker, helper, helper], &[(0, 1, 0.9), (0, 2, 0.9)]);
+    let (w, _) = step(&w, &r, 1, 1);
+    assert_eq!(w.helped(), &[0.0, 2.0, 0.0]);
+    assert_eq!(w.strength(), &[0.95, 0.9]);
 }
 
 #[test]

@@ -90,9 +90,8 @@ pub fn force_layout(n: usize, edges: &[(usize, usize, f64)], groups: &[u64], cfg
         // at its centre of mass.
         // Each node's sum is its own, in the same order whatever the thread count.
         tree.build(&pos, &mass);
-        let (tree, pos_now, mass) = (&tree, &pos, &mass);
         disp.par_iter_mut().enumerate().with_min_len(256).for_each_init(Vec::new, |stack, (i, d)| {
-            let (fx, fy) = tree.repulsion(i, pos_now, mass, stack);
+            let (fx, fy) = tree.repulsion(i, &pos, &mass, stack);
             d.0 += fx * mass[i];
             d.1 += fy * mass[i];
         });
