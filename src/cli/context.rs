@@ -362,11 +362,17 @@ pub fn progress_template(what: &str, elder_weeks: f64) -> String {
 pub fn progress(total: u64, what: &str, elder_weeks: f64) -> Progress {
     if !std::io::stderr().is_terminal() {
         let every = match std::env::var("CARENET_PROGRESS_SECS") {
-            Ok(v) => v.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0),
-            Err(_) => Some(PROGRESS_LINE_SECS),
+            Ok(v) => v.trim().parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0).unwrap_or_else(|| {
+                eprintln!(
+                    "warning: CARENET_PROGRESS_SECS={v:?} is not a number of seconds (0 or more); \
+                     using {PROGRESS_LINE_SECS}"
+                );
+                PROGRESS_LINE_SECS
+            }),
+            Err(_) => PROGRESS_LINE_SECS,
         };
         return match every {
-            Some(secs) if secs > 0.0 => {
+            secs if secs > 0.0 => {
                 let start = Instant::now();
                 Progress::Lines(Lines {
                     what: what.to_string(),

@@ -214,6 +214,14 @@ fn progress_off_a_terminal_comes_in_plain_lines() {
         "{}",
         text(&quiet)
     );
+    let bad = carenet_env(&args, tmp.path(), &[("CARENET_PROGRESS_SECS", "soon")]);
+    assert!(bad.status.success(), "{}", text(&bad));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("warning: CARENET_PROGRESS_SECS=\"soon\" is not a number of seconds (0 or more); using 60"),
+        "{}",
+        text(&bad)
+    );
     let default = carenet(&args, tmp.path());
     assert!(!String::from_utf8_lossy(&default.stderr).contains("progress: "), "a short run prints no line");
 }
