@@ -71,6 +71,9 @@ pub struct TieGraph {
     /// Edge slots that fall below the drop threshold in
     /// [`TieGraph::update_strengths`] (scratch, reused).
     dropped: Vec<u32>,
+    /// Per edge slot, the week's event in [`TieGraph::update_strengths`]
+    /// (scratch, reused).
+    events: Vec<u8>,
     n_nodes: usize,
 }
 
@@ -95,6 +98,7 @@ impl TieGraph {
             active: vec![0; n],
             active_threshold: f32::INFINITY,
             dropped: Vec::with_capacity(256),
+            events: Vec::with_capacity(cap),
             n_nodes: n,
         };
         for &(x, y, s) in edges {
@@ -328,34 +332,52 @@ impl TieGraph {
         self.dropped.clear();
         let n_slots = self.a.len();
         let (strength, touched) = (&mut self.strength[..n_slots], &mut self.touched[..n_slots]);
-        let (ea, eb, act) = (&self.a[..n_slots], &self.b[..n_slots], &mut self.active[..]);
+        self.events.clear();
+        self.events.resize(n_slots, 0);
+        let events = &mut self.events[..n_slots];
         let threshold = self.active_threshold;
+        // Every slot without a branch (which ties were touched, and which
+        // drop, is not predictable; the compiler runs several slots at a
+        // time). A slot's event says whether its tie drops (bit 0) or crosses
+        // the activity threshold (bit 1). A dropped tie keeps its strength
+        // until `remove_edge`, which reads it; free slots (strength 0) and
+        // their flags stay as they are.
         for e in 0..n_slots {
-            let mut s = strength[e];
-            if s <= 0.0 {
+            let old = strength[e];
+            let live = old > 0.0;
+            let t = touched[e];
+            let s = (old + gain * (1.0 - old) * f32::from(u8::from(t)) - decay).min(1.0);
+            let drop = live & (s < drop_below);
+            let kept = live & !drop;
+            let cross = kept & ((old >= threshold) != (s >= threshold));
+            strength[e] = if kept { s } else { old };
+            touched[e] = t & !live;
+            events[e] = u8::from(drop) | (u8::from(cross) << 1);
+        }
+        // The few events, in slot order, eight slots at a time.
+        let (ea, eb, act) = (&self.a[..n_slots], &self.b[..n_slots], &mut self.active[..]);
+        for (k, chunk) in events.chunks(8).enumerate() {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            if u64::from_ne_bytes(word) == 0 {
                 continue;
             }
-            // Without a branch (which ties were touched is not predictable).
-            s += gain * (1.0 - s) * f32::from(u8::from(touched[e]));
-            touched[e] = false;
-            s = (s - decay).min(1.0);
-            if s < drop_below {
-                self.dropped.push(e as u32);
-                continue;
-            }
-            // Few ties cross the activity threshold in a week.
-            let was = strength[e] >= threshold;
-            if was != (s >= threshold) {
-                let (x, y) = (ea[e] as usize, eb[e] as usize);
-                if was {
-                    act[x] -= 1;
-                    act[y] -= 1;
-                } else {
-                    act[x] += 1;
-                    act[y] += 1;
+            for (l, &ev) in chunk.iter().enumerate() {
+                let e = 8 * k + l;
+                if ev & 1 != 0 {
+                    self.dropped.push(e as u32);
+                } else if ev != 0 {
+                    // Crossed: up if the new strength is active.
+                    let (x, y) = (ea[e] as usize, eb[e] as usize);
+                    if strength[e] >= threshold {
+                        act[x] += 1;
+                        act[y] += 1;
+                    } else {
+                        act[x] -= 1;
+                        act[y] -= 1;
+                    }
                 }
             }
-            strength[e] = s;
         }
         for k in 0..self.dropped.len() {
             let e = self.dropped[k] as usize;
@@ -537,6 +559,71 @@ mod tests {
         assert_eq!(g.degree(1), 0);
         assert_eq!(g.n_live_edges(), 0);
         assert_eq!(g.active_ties(), &[0, 0, 0, 0]);
+    }
+
+    /// The branch-free update with its event pass gives, week after week,
+    /// the strengths, drops (in slot order, slots then reused) and active
+    /// counts of a plain tie-by-tie update: more than 8 slots, so that the
+    /// event pass's full and partial chunks both run.
+    #[test]
+    fn update_strengths_matches_a_tie_by_tie_update() {
+        let n = 12u32;
+        let mut edges = Vec::new();
+        for x in 0..n {
+            for y in x + 1..n {
+                if (x * 7 + y * 3) % 3 == 0 {
+                    edges.push((x, y, 0.2 + 0.6 * ((x * 13 + y * 5) % 10) as f32 / 10.0));
+                }
+            }
+        }
+        let mut g = TieGraph::from_edges(n as usize, &edges, 64);
+        g.set_active_threshold(0.5);
+        assert!(g.n_edges() > 16 && g.n_edges() % 8 != 0);
+        let (gain, decay, drop_below) = (0.4, 0.07, 0.25);
+        for week in 0..12u32 {
+            // Touch a changing set of live ties; add one tie a week.
+            for e in 0..g.n_edges() {
+                if g.is_live(e) && (e as u32 * 5 + week) % 3 == 0 {
+                    g.touch(e);
+                }
+            }
+            let (x, y) = (week % n, (week * 5 + 1) % n);
+            if x != y && !g.has_edge(x, y) {
+                g.add_edge(x, y, 0.45);
+            }
+            // The expectation, tie by tie.
+            let mut want = Vec::new();
+            let mut dropped = Vec::new();
+            for e in 0..g.n_edges() {
+                let s = g.strength(e);
+                if s <= 0.0 {
+                    want.push(0.0);
+                    continue;
+                }
+                let t = if g.touched[e] { gain * (1.0 - s) } else { 0.0 };
+                let s = (s + t - decay).min(1.0);
+                if s < drop_below {
+                    dropped.push(e);
+                    want.push(0.0);
+                } else {
+                    want.push(s);
+                }
+            }
+            let mut active = vec![0u16; n as usize];
+            for (e, &s) in want.iter().enumerate() {
+                if s >= 0.5 {
+                    let (x, y) = g.ends(e);
+                    active[x as usize] += 1;
+                    active[y as usize] += 1;
+                }
+            }
+            assert_eq!(g.update_strengths(gain, decay, drop_below), dropped.len(), "week {week}");
+            g.check_consistency().unwrap();
+            assert_eq!(g.strengths(), &want[..], "week {week}");
+            assert_eq!(g.active_ties(), &active[..], "week {week}");
+            assert!(dropped.iter().all(|&e| !g.is_live(e)));
+            assert!(g.touched.iter().all(|&t| !t));
+        }
     }
 
     /// Touched ties strengthen, all decay, weak ones drop, and active counts
