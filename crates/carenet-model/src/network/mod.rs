@@ -332,8 +332,10 @@ impl TieGraph {
         self.dropped.clear();
         let n_slots = self.a.len();
         let (strength, touched) = (&mut self.strength[..n_slots], &mut self.touched[..n_slots]);
-        self.events.clear();
-        self.events.resize(n_slots, 0);
+        // Grown (zeroed) when the slots grow; afterwards every week overwrites it.
+        if self.events.len() < n_slots {
+            self.events.resize(n_slots, 0);
+        }
         let events = &mut self.events[..n_slots];
         let threshold = self.active_threshold;
         // Every slot without a branch (which ties were touched, and which
