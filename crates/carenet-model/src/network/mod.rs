@@ -573,19 +573,19 @@ mod tests {
         let mut edges = Vec::new();
         for x in 0..n {
             for y in x + 1..n {
-                if (x * 7 + y * 3) % 3 == 0 {
+                if (x * 7 + y * 3).is_multiple_of(3) {
                     edges.push((x, y, 0.2 + 0.6 * ((x * 13 + y * 5) % 10) as f32 / 10.0));
                 }
             }
         }
         let mut g = TieGraph::from_edges(n as usize, &edges, 64);
         g.set_active_threshold(0.5);
-        assert!(g.n_edges() > 16 && g.n_edges() % 8 != 0);
+        assert!(g.n_edges() > 16 && !g.n_edges().is_multiple_of(8));
         let (gain, decay, drop_below) = (0.4, 0.07, 0.25);
         for week in 0..12u32 {
             // Touch a changing set of live ties; add one tie a week.
             for e in 0..g.n_edges() {
-                if g.is_live(e) && (e as u32 * 5 + week) % 3 == 0 {
+                if g.is_live(e) && (e as u32 * 5 + week).is_multiple_of(3) {
                     g.touch(e);
                 }
             }
